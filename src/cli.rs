@@ -1,0 +1,151 @@
+//! The command line: the workbench by default, subcommands for scripts and shells.
+
+use crate::domain::{Phase, Severity, Status};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "debrief",
+    version,
+    about = "A workbench for the post-incident review of security incidents",
+    long_about = "A workbench for the post-incident review of security incidents.\n\n\
+        Without a subcommand, opens the full-screen workbench. Everything is kept in one \
+        local SQLite file: --db PATH, else $DEBRIEF_DB, else the platform data folder."
+)]
+pub struct Cli {
+    /// The database file (created 0600 if missing)
+    #[arg(long, global = true, env = "DEBRIEF_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, list and change incidents
+    #[command(subcommand)]
+    Incident(IncidentCommand),
+    /// Add and list timeline events
+    #[command(subcommand)]
+    Event(EventCommand),
+    /// Load the demo incident (does nothing when it is already loaded)
+    Demo,
+    /// Show the latest recorded changes (what, old, new, when, by whom)
+    History {
+        /// Only the changes of this incident
+        key: Option<String>,
+        /// How many changes to show
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Print one JSON array
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentCommand {
+    /// Open a new incident
+    New {
+        /// A unique key such as IR-2026-014
+        key: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "medium", value_parser = parse::<Severity>)]
+        severity: Severity,
+        /// When it was detected (e.g. 2026-03-11T10:19:44+01:00, or 2026-03-11 10:19 in --zone)
+        #[arg(long, value_name = "AT")]
+        detected: Option<String>,
+        /// The IANA time zone naive times are read in (e.g. Europe/Madrid)
+        #[arg(long, default_value = "UTC", value_name = "ZONE")]
+        zone: String,
+    },
+    /// List the incidents, most recently changed first
+    List {
+        /// Print one JSON array
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an incident's fields
+    Edit(IncidentEdit),
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentEdit {
+    pub key: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long, value_parser = parse::<Severity>)]
+    pub severity: Option<Severity>,
+    #[arg(long, value_parser = parse::<Status>)]
+    pub status: Option<Status>,
+    /// When it was detected (a bare HH:MM is read on the incident's date)
+    #[arg(long, value_name = "AT")]
+    pub detected: Option<String>,
+    /// The IANA time zone naive times are read in
+    #[arg(long, value_name = "ZONE")]
+    pub zone: Option<String>,
+    #[arg(long, value_name = "true|false")]
+    pub customer_impact: Option<bool>,
+    #[arg(long, value_name = "true|false")]
+    pub data_breach: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCommand {
+    /// Add an event to an incident's timeline; prints the new event's id
+    Add(EventAdd),
+    /// List an incident's events in time order
+    List {
+        key: String,
+        /// Print one JSON array
+        #[arg(long)]
+        json: bool,
+        /// Only events whose text, source or tags hold all these words (prefixes match)
+        #[arg(long, value_name = "QUERY")]
+        search: Option<String>,
+        /// Only events of this actor
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only events with this tag
+        #[arg(long)]
+        tag: Option<String>,
+        /// Only events of this phase
+        #[arg(long, value_parser = parse::<Phase>)]
+        phase: Option<Phase>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct EventAdd {
+    /// The incident's key
+    pub key: String,
+    /// When: RFC 3339, YYYY-MM-DD HH:MM[:SS][offset], or HH:MM on the incident's date; ~ for approximate
+    #[arg(long, value_name = "AT")]
+    pub at: String,
+    /// What happened
+    #[arg(long)]
+    pub text: String,
+    /// Who or what did it (created in the incident if new)
+    #[arg(long, value_name = "NAME")]
+    pub actor: Option<String>,
+    /// Where it was seen (a log, an alert, a person)
+    #[arg(long)]
+    pub source: Option<String>,
+    #[arg(long, value_parser = parse::<Phase>)]
+    pub phase: Option<Phase>,
+    /// A tag (repeat for more)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// A MITRE ATT&CK technique id, e.g. T1078.004
+    #[arg(long, value_name = "ATTACK_ID")]
+    pub technique: Option<String>,
+}
+
+/// Parses a value with the domain's own `FromStr`, so the CLI and the store accept the
+/// same names and give the same message.
+fn parse<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, String> {
+    s.parse()
+}

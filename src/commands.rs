@@ -1,0 +1,267 @@
+//! Carrying out the subcommands: each reads its arguments, does one store operation and
+//! prints the result (text for people, `--json` for scripts).
+
+use crate::cli::{Command, EventAdd, EventCommand, IncidentCommand, IncidentEdit};
+use crate::domain::{
+    IncidentPatch, NewEvent, NewIncident, TimeContext, attack, parse_time, parse_zone,
+};
+use crate::io::{demo, json};
+use crate::store::{EventFilter, Store};
+use crate::text::inert;
+use anyhow::{Context, Result, anyhow};
+use std::io::Write;
+
+pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Result<()> {
+    match command {
+        Command::Incident(c) => incident(store, c, out),
+        Command::Event(EventCommand::Add(add)) => event_add(store, add, out),
+        Command::Event(EventCommand::List {
+            key,
+            json,
+            search,
+            actor,
+            tag,
+            phase,
+        }) => {
+            let incident = store.require_incident(&key)?;
+            let filter = EventFilter {
+                incident_id: incident.id,
+                search,
+                actor,
+                tag,
+                phase,
+            };
+            event_list(store, &filter, json, out)
+        }
+        Command::Demo => load_demo(store, out),
+        Command::History { key, limit, json } => history(store, key.as_deref(), limit, json, out),
+    }
+}
+
+fn incident(store: &mut Store, command: IncidentCommand, out: &mut dyn Write) -> Result<()> {
+    match command {
+        IncidentCommand::New {
+            key,
+            title,
+            severity,
+            detected,
+            zone,
+        } => {
+            let mut new = NewIncident::new(&key, &title).map_err(|e| anyhow!(e))?;
+            new.severity = severity;
+            new.zone = parse_zone(&zone).map_err(|e| anyhow!("--zone: {e}"))?;
+            let ctx = TimeContext {
+                zone: new.zone,
+                date: None,
+            };
+            new.detected = detected
+                .map(|d| parse_time(&d, &ctx))
+                .transpose()
+                .context("--detected")?;
+            let created = store.create_incident(&new)?;
+            writeln!(out, "created incident {}", created.key)?;
+        }
+        IncidentCommand::List { json: as_json } => {
+            let incidents = store.list_incidents()?;
+            if as_json {
+                let all: Vec<_> = incidents
+                    .iter()
+                    .map(|s| json::incident(&s.incident, Some(s.events)))
+                    .collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+            } else if incidents.is_empty() {
+                writeln!(
+                    out,
+                    "no incidents yet: 'debrief incident new KEY --title TEXT' or 'debrief demo'"
+                )?;
+            } else {
+                for s in &incidents {
+                    let i = &s.incident;
+                    writeln!(
+                        out,
+                        "{:<16} {:<8} {:<9} {:>6} events  {}",
+                        inert(&i.key),
+                        i.severity,
+                        i.status,
+                        s.events,
+                        inert(&i.title)
+                    )?;
+                }
+            }
+        }
+        IncidentCommand::Edit(edit) => incident_edit(store, edit, out)?,
+    }
+    Ok(())
+}
+
+fn incident_edit(store: &mut Store, edit: IncidentEdit, out: &mut dyn Write) -> Result<()> {
+    let incident = store.require_incident(&edit.key)?;
+    let zone = edit
+        .zone
+        .as_deref()
+        .map(parse_zone)
+        .transpose()
+        .map_err(|e| anyhow!("--zone: {e}"))?;
+    let mut ctx = store.time_context(&incident)?;
+    if let Some(z) = zone {
+        ctx.zone = z;
+    }
+    let detected = edit
+        .detected
+        .map(|d| parse_time(&d, &ctx))
+        .transpose()
+        .context("--detected")?;
+    let patch = IncidentPatch {
+        title: edit.title,
+        severity: edit.severity,
+        status: edit.status,
+        customer_impact: edit.customer_impact,
+        data_breach: edit.data_breach,
+        zone,
+        detected: detected.map(Some),
+        ..Default::default()
+    };
+    if patch == IncidentPatch::default() {
+        return Err(anyhow!(
+            "nothing to change: give at least one of --title, --severity, --status, --detected, --zone, --customer-impact, --data-breach"
+        ));
+    }
+    let after = store.update_incident(&incident.id, &patch, None)?;
+    if after.version == incident.version {
+        writeln!(out, "incident {} unchanged (already so)", after.key)?;
+    } else {
+        writeln!(out, "updated incident {}", after.key)?;
+    }
+    Ok(())
+}
+
+fn event_add(store: &mut Store, add: EventAdd, out: &mut dyn Write) -> Result<()> {
+    let incident = store.require_incident(&add.key)?;
+    let ctx = store.time_context(&incident)?;
+    let at = parse_time(&add.at, &ctx).context("--at")?;
+    let mut new = NewEvent::new(at, &add.text)
+        .and_then(|n| n.with_tags(&add.tags))
+        .and_then(|n| n.with_technique(add.technique.as_deref()))
+        .map_err(|e| anyhow!(e))?;
+    if let Some(t) = &new.technique {
+        attack::require_known(t).map_err(|e| anyhow!("--technique: {e}"))?;
+    }
+    new.actor = crate::domain::optional(add.actor.as_deref());
+    new.source = crate::domain::optional(add.source.as_deref());
+    new.phase = add.phase;
+    let event = store.add_event(&incident.id, &new)?;
+    writeln!(out, "{}", event.id)?;
+    Ok(())
+}
+
+fn event_list(
+    store: &Store,
+    filter: &EventFilter,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if as_json {
+        // Streamed page by page, so a large timeline never sits in memory whole.
+        write!(out, "[")?;
+        let mut first = true;
+        store.for_each_event(filter, |e| {
+            let sep = if first { "\n  " } else { ",\n  " };
+            first = false;
+            write!(out, "{sep}{}", json::event(e)).map_err(crate::store::StoreError::from)?;
+            Ok(())
+        })?;
+        writeln!(out, "{}]", if first { "" } else { "\n" })?;
+        return Ok(());
+    }
+    let mut any = false;
+    store.for_each_event(filter, |e| {
+        any = true;
+        let tags: Vec<String> = e.tags.iter().map(|t| format!("#{t}")).collect();
+        let line = format!(
+            "{}  {:<14} {:<16} {}{}{}",
+            e.at.rfc3339_utc(),
+            e.phase.map(|p| p.as_str()).unwrap_or("-"),
+            inert(e.actor.as_deref().unwrap_or("-")),
+            inert(&e.text),
+            if tags.is_empty() {
+                String::new()
+            } else {
+                format!("  {}", inert(&tags.join(" ")))
+            },
+            e.technique
+                .as_deref()
+                .map(|t| format!("  {t}"))
+                .unwrap_or_default(),
+        );
+        writeln!(out, "{line}").map_err(crate::store::StoreError::from)?;
+        Ok(())
+    })?;
+    if !any {
+        writeln!(out, "no events")?;
+    }
+    Ok(())
+}
+
+fn load_demo(store: &mut Store, out: &mut dyn Write) -> Result<()> {
+    let seed = demo::demo_seed().map_err(|e| anyhow!(e))?;
+    if store.incident_by_key(&seed.incident.key)?.is_some() {
+        writeln!(
+            out,
+            "the demo incident {} is already loaded; nothing changed",
+            seed.incident.key
+        )?;
+        return Ok(());
+    }
+    let incident = store.create_seeded_incident(&seed)?;
+    writeln!(
+        out,
+        "loaded the demo incident {} ({} events): try 'debrief event list {}'",
+        incident.key,
+        seed.events.len(),
+        incident.key
+    )?;
+    Ok(())
+}
+
+fn history(
+    store: &Store,
+    key: Option<&str>,
+    limit: usize,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let incident = key.map(|k| store.require_incident(k)).transpose()?;
+    let changes = store.history(incident.as_ref().map(|i| i.id.as_str()), limit)?;
+    if as_json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&changes)?)?;
+        return Ok(());
+    }
+    for c in &changes {
+        let what = match (c.op.as_str(), &c.field) {
+            ("update", Some(field)) => format!(
+                "{} {}: {} -> {}",
+                c.entity,
+                field,
+                inert(&clip(c.old.as_deref().unwrap_or("(none)"))),
+                inert(&clip(c.new.as_deref().unwrap_or("(none)")))
+            ),
+            (op, _) => format!("{op} {} {}", c.entity, c.entity_id),
+        };
+        writeln!(
+            out,
+            "{}  {:<12} {}",
+            c.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            inert(&c.by),
+            what
+        )?;
+    }
+    Ok(())
+}
+
+/// The first 60 characters of a long value, for one-line listings.
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}

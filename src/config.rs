@@ -1,0 +1,95 @@
+//! Where things live and who is at the keyboard.
+//!
+//! The database: `--db PATH` beats `DEBRIEF_DB` (both handled by the CLI) beats the
+//! platform data dir (`~/.local/share/debrief/debrief.db` on Linux). The user config is
+//! `config.toml` in the platform config dir, or the file `DEBRIEF_CONFIG` names.
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "debrief")
+}
+
+/// The default database file when neither `--db` nor `DEBRIEF_DB` says otherwise.
+pub fn default_db_path() -> Result<PathBuf> {
+    let dirs = project_dirs().context(
+        "cannot find a home folder for the database; give one with --db PATH or DEBRIEF_DB",
+    )?;
+    Ok(dirs.data_dir().join("debrief.db"))
+}
+
+/// The user config file (it need not exist).
+pub fn config_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("DEBRIEF_CONFIG").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// What the user may set in config.toml.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The name the history records changes under.
+    pub analyst: Option<String>,
+}
+
+impl Config {
+    /// Reads the config file; a missing file is the defaults, a broken one an error
+    /// naming the file, line and field.
+    pub fn load(path: Option<&Path>) -> Result<Config> {
+        let Some(path) = path else {
+            return Ok(Config::default());
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        Config::parse(&text).with_context(|| format!("{}", path.display()))
+    }
+
+    pub fn parse(text: &str) -> Result<Config> {
+        toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let message = e.message().to_string();
+            match line {
+                Some(line) => anyhow::anyhow!("line {line}: {message}"),
+                None => anyhow::anyhow!("{message}"),
+            }
+        })
+    }
+
+    /// Who the history says made a change: the configured analyst, else the OS user.
+    pub fn analyst(&self) -> String {
+        self.analyst
+            .clone()
+            .filter(|a| !a.trim().is_empty())
+            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+            .or_else(|| std::env::var("USERNAME").ok().filter(|u| !u.is_empty()))
+            .unwrap_or_else(|| "analyst".to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn analyst_comes_from_config_first() {
+        let c = Config::parse("analyst = \"A. Reviewer\"\n").unwrap();
+        assert_eq!(c.analyst(), "A. Reviewer");
+    }
+
+    #[test]
+    fn a_bad_config_names_the_line_and_field() {
+        let e = Config::parse("\n\nanalist = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 3") && e.contains("analist"), "{e}");
+    }
+}

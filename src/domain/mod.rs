@@ -1,0 +1,101 @@
+//! The postmortem's vocabulary: pure types and the rules they keep.
+//! No terminal and no database here, so every rule can be tested on its own.
+
+pub mod actor;
+pub mod attack;
+pub mod event;
+pub mod history;
+pub mod incident;
+pub mod owner;
+pub mod seed;
+pub mod time;
+
+pub use actor::{Actor, ActorKind, Attribution};
+pub use event::{Event, KeyEventKind, NewEvent, Phase};
+pub use history::Change;
+pub use incident::{Incident, IncidentPatch, NewIncident, Severity, Status};
+pub use owner::{Owner, OwnerKind};
+pub use time::{Precision, TimeContext, TimeError, Timestamp, parse_time, parse_zone};
+
+/// A closed set of names kept as kebab-case text in the database, the CLI and JSON.
+/// Generates `ALL`, `as_str`, `label`, `Display`, `FromStr` (with an error listing the
+/// accepted names) and serde in one place, so the spelling can never drift between them.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident = $text:literal / $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored and typed name, e.g. `initial-access`.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The name for people, e.g. `initial access`.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                let wanted = s.trim().to_ascii_lowercase().replace([' ', '_'], "-");
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == wanted)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                        format!("unknown {} {:?} (one of: {})", $what, s, names.join(", "))
+                    })
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+/// A new random, time-ordered id (UUID v7) for anything that may leave the database.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Trims a required text field, refusing one that is empty.
+pub fn required(field: &str, value: &str) -> Result<String, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        Err(format!("{field} must not be empty"))
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+/// Trims an optional text field; blank means absent.
+pub fn optional(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}

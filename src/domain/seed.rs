@@ -1,0 +1,29 @@
+//! A whole incident to create in one go (the demo incident; later, imported bundles).
+
+use super::{ActorKind, Attribution, IncidentPatch, NewEvent, NewIncident};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentSeed {
+    pub incident: NewIncident,
+    /// Fields beyond what a new incident has (summary, flags, status).
+    pub details: IncidentPatch,
+    pub actors: Vec<SeedActor>,
+    /// In any order; `caused_by` of each names another event's `reference`.
+    pub events: Vec<SeedEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedActor {
+    pub name: String,
+    pub kind: ActorKind,
+    pub attribution: Attribution,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedEvent {
+    pub event: NewEvent,
+    /// A name other events of the seed use to say this one caused them.
+    pub reference: Option<String>,
+    pub caused_by: Option<String>,
+}

@@ -1,0 +1,181 @@
+//! The demo incident shipped in assets/demo/incident.json.
+
+use crate::domain::seed::{IncidentSeed, SeedActor, SeedEvent};
+use crate::domain::{
+    ActorKind, Attribution, IncidentPatch, KeyEventKind, NewEvent, NewIncident, Phase, Precision,
+    Severity, Status, TimeContext, parse_time, parse_zone,
+};
+use serde::Deserialize;
+
+const DEMO_JSON: &str = include_str!("../../assets/demo/incident.json");
+const DEMO_FILE: &str = "assets/demo/incident.json";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    incident: IncidentJson,
+    actors: Vec<ActorJson>,
+    events: Vec<EventJson>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IncidentJson {
+    key: String,
+    title: String,
+    severity: Severity,
+    status: Status,
+    customer_impact: bool,
+    data_breach: bool,
+    tz: String,
+    detected: String,
+    summary: String,
+    response: String,
+    takeaways: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActorJson {
+    name: String,
+    kind: ActorKind,
+    attribution: Attribution,
+    note: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventJson {
+    #[serde(rename = "ref")]
+    reference: String,
+    at: String,
+    precision: Precision,
+    text: String,
+    actor: Option<String>,
+    source: Option<String>,
+    phase: Phase,
+    #[serde(default)]
+    tags: Vec<String>,
+    technique: Option<String>,
+    key: Option<KeyEventKind>,
+    caused_by: Option<String>,
+}
+
+/// The demo incident's key.
+pub fn demo_key() -> &'static str {
+    // Kept in step with the asset by the tests.
+    "IR-2026-014"
+}
+
+/// Reads the shipped demo incident. Errors name the asset and the event.
+pub fn demo_seed() -> Result<IncidentSeed, String> {
+    parse(DEMO_JSON).map_err(|e| format!("{DEMO_FILE}: {e}"))
+}
+
+fn parse(json: &str) -> Result<IncidentSeed, String> {
+    let file: File = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let i = file.incident;
+    let ctx = TimeContext::utc();
+    let mut incident = NewIncident::new(&i.key, &i.title)?;
+    incident.severity = i.severity;
+    incident.zone = parse_zone(&i.tz)?;
+    incident.detected = Some(parse_time(&i.detected, &ctx).map_err(|e| e.to_string())?);
+    let details = IncidentPatch {
+        status: Some(i.status),
+        customer_impact: Some(i.customer_impact),
+        data_breach: Some(i.data_breach),
+        summary: Some(i.summary),
+        response: Some(i.response),
+        takeaways: Some(i.takeaways),
+        ..Default::default()
+    };
+    let actors = file
+        .actors
+        .into_iter()
+        .map(|a| SeedActor {
+            name: a.name,
+            kind: a.kind,
+            attribution: a.attribution,
+            note: a.note,
+        })
+        .collect();
+    let events = file
+        .events
+        .into_iter()
+        .map(|e| seed_event(e, &ctx))
+        .collect::<Result<_, _>>()?;
+    Ok(IncidentSeed {
+        incident,
+        details,
+        actors,
+        events,
+    })
+}
+
+fn seed_event(e: EventJson, ctx: &TimeContext) -> Result<SeedEvent, String> {
+    let context = |msg: String| format!("event {}: {msg}", e.reference);
+    let mut at = parse_time(&e.at, ctx).map_err(|err| context(err.to_string()))?;
+    at.precision = e.precision;
+    let mut event = NewEvent::new(at, &e.text)
+        .and_then(|n| n.with_tags(&e.tags))
+        .and_then(|n| n.with_technique(e.technique.as_deref()))
+        .map_err(context)?;
+    event.actor = e.actor;
+    event.source = e.source;
+    event.phase = Some(e.phase);
+    event.key_kind = e.key;
+    Ok(SeedEvent {
+        event,
+        reference: Some(e.reference),
+        caused_by: e.caused_by,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::attack;
+
+    #[test]
+    fn the_demo_asset_is_valid_and_complete() {
+        let seed = demo_seed().unwrap();
+        assert_eq!(seed.incident.key, demo_key());
+        assert!(
+            (30..=60).contains(&seed.events.len()),
+            "{}",
+            seed.events.len()
+        );
+        for phase in Phase::ALL {
+            assert!(
+                seed.events.iter().any(|e| e.event.phase == Some(*phase)),
+                "no {phase} event"
+            );
+        }
+        for kind in KeyEventKind::ALL {
+            let n = seed
+                .events
+                .iter()
+                .filter(|e| e.event.key_kind == Some(*kind))
+                .count();
+            assert_eq!(n, 1, "{kind} key events");
+        }
+        let actors: std::collections::HashSet<_> = seed
+            .events
+            .iter()
+            .filter_map(|e| e.event.actor.as_deref())
+            .collect();
+        assert!(actors.len() >= 3);
+        for e in &seed.events {
+            if let Some(t) = &e.event.technique {
+                attack::require_known(t).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn a_broken_asset_names_the_event() {
+        let json = DEMO_JSON.replacen("\"precision\": \"exact\"", "\"precision\": \"roughly\"", 1);
+        let e = parse(&json).unwrap_err();
+        assert!(e.contains("roughly"), "{e}");
+    }
+}

@@ -1,0 +1,87 @@
+//! Actors of an incident.
+
+use super::{Result, Store, Writer};
+use crate::domain::{Actor, ActorKind, Attribution};
+use rusqlite::{OptionalExtension, Row, params};
+use serde_json::json;
+
+const ACTOR_COLUMNS: &str = "id, incident_id, name, kind, attribution, note";
+
+fn actor(r: &Row<'_>) -> rusqlite::Result<Actor> {
+    let parse = |idx: usize, text: String| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, text.into())
+    };
+    let kind: String = r.get(3)?;
+    let attribution: String = r.get(4)?;
+    Ok(Actor {
+        id: r.get(0)?,
+        incident_id: r.get(1)?,
+        name: r.get(2)?,
+        kind: kind.parse().map_err(|e| parse(3, e))?,
+        attribution: attribution.parse().map_err(|e| parse(4, e))?,
+        note: r.get(5)?,
+    })
+}
+
+impl Store {
+    /// The incident's actors, by name.
+    pub fn list_actors(&self, incident_id: &str) -> Result<Vec<Actor>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ACTOR_COLUMNS} FROM actors WHERE incident_id = ?1 ORDER BY name COLLATE NOCASE"
+        ))?;
+        let rows = stmt.query_map([incident_id], actor)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Writer<'_> {
+    pub(crate) fn actor_by_name(&self, incident_id: &str, name: &str) -> Result<Option<Actor>> {
+        Ok(self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT {ACTOR_COLUMNS} FROM actors WHERE incident_id = ?1 AND name = ?2 COLLATE NOCASE"
+            ))?
+            .query_row(params![incident_id, name], actor)
+            .optional()?)
+    }
+
+    /// The actor with this name (any case), created when the incident has none yet.
+    pub(crate) fn ensure_actor(
+        &self,
+        incident_id: &str,
+        name: &str,
+        kind: ActorKind,
+        attribution: Attribution,
+        note: &str,
+    ) -> Result<Actor> {
+        if let Some(existing) = self.actor_by_name(incident_id, name)? {
+            return Ok(existing);
+        }
+        let id = self.new_id();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO actors (id, incident_id, name, kind, attribution, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                id,
+                incident_id,
+                name,
+                kind.as_str(),
+                attribution.as_str(),
+                note
+            ])?;
+        let snapshot = json!({
+            "name": name, "kind": kind.as_str(), "attribution": attribution.as_str(), "note": note,
+        });
+        self.record_insert("actor", &id, Some(incident_id), &snapshot)?;
+        Ok(Actor {
+            id,
+            incident_id: incident_id.to_string(),
+            name: name.to_string(),
+            kind,
+            attribution,
+            note: note.to_string(),
+        })
+    }
+}

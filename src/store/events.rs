@@ -1,0 +1,220 @@
+//! Timeline events: add, find, and read in time order by keyset pages.
+
+use super::rows::{EVENT_COLUMNS, EVENT_FROM, event, event_position};
+use super::{Result, Store, StoreError, Writer};
+use crate::domain::{ActorKind, Attribution, Event, NewEvent, Phase};
+use crate::io::json;
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params, params_from_iter};
+
+/// Which events of an incident to read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventFilter {
+    pub incident_id: String,
+    /// Words to find in the text, source or tags (full-text, prefix match, all words).
+    pub search: Option<String>,
+    pub actor: Option<String>,
+    pub tag: Option<String>,
+    pub phase: Option<Phase>,
+}
+
+impl EventFilter {
+    pub fn incident(incident_id: &str) -> Self {
+        EventFilter {
+            incident_id: incident_id.to_string(),
+            ..Default::default()
+        }
+    }
+}
+
+/// A position in the timeline: the (time, seq) of the last event of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageCursor {
+    pub at_us: i64,
+    pub seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventPage {
+    pub events: Vec<Event>,
+    /// Where the next page starts, when there may be one.
+    pub next: Option<PageCursor>,
+}
+
+/// Turns what a person typed into an FTS5 query that cannot be a syntax error:
+/// each word becomes a quoted prefix term, and all must match.
+pub fn fts_query(input: &str) -> Option<String> {
+    let terms: Vec<String> = input
+        .split_whitespace()
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+impl Store {
+    /// Adds an event to the incident, creating its actor when new.
+    pub fn add_event(&mut self, incident_id: &str, new: &NewEvent) -> Result<Event> {
+        self.write(|w| w.insert_event(incident_id, new))
+    }
+
+    pub fn event(&self, id: &str) -> Result<Option<Event>> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = ?1");
+        Ok(self.conn.query_row(&sql, [id], event).optional()?)
+    }
+
+    pub fn count_events(&self, incident_id: &str) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM events WHERE incident_id = ?1",
+            [incident_id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Up to `limit` events after `after` (from the start when `None`), in time order.
+    pub fn events_page(
+        &self,
+        filter: &EventFilter,
+        after: Option<PageCursor>,
+        limit: usize,
+    ) -> Result<EventPage> {
+        let mut sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.incident_id = ?");
+        let mut args: Vec<Value> = vec![filter.incident_id.clone().into()];
+        if let Some(q) = filter.search.as_deref().and_then(fts_query) {
+            sql.push_str(" AND e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)");
+            args.push(q.into());
+        }
+        if let Some(actor) = &filter.actor {
+            sql.push_str(" AND a.name = ? COLLATE NOCASE");
+            args.push(actor.clone().into());
+        }
+        if let Some(tag) = &filter.tag {
+            sql.push_str(" AND e.seq IN (SELECT event_seq FROM event_tags WHERE tag = ?)");
+            args.push(tag.trim_start_matches('#').to_lowercase().into());
+        }
+        if let Some(phase) = filter.phase {
+            sql.push_str(" AND e.phase = ?");
+            args.push(phase.as_str().to_string().into());
+        }
+        if let Some(c) = after {
+            sql.push_str(" AND (e.at_us, e.seq) > (?, ?)");
+            args.push(c.at_us.into());
+            args.push(c.seq.into());
+        }
+        sql.push_str(" ORDER BY e.at_us, e.seq LIMIT ?");
+        args.push((limit as i64).into());
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(args))?;
+        let mut events = Vec::with_capacity(limit);
+        let mut last = None;
+        while let Some(r) = rows.next()? {
+            events.push(event(r)?);
+            last = Some(event_position(r)?);
+        }
+        let next = last
+            .filter(|_| events.len() == limit)
+            .map(|(at_us, seq)| PageCursor { at_us, seq });
+        Ok(EventPage { events, next })
+    }
+
+    /// All matching events in time order, read page by page (for exports and the CLI).
+    pub fn for_each_event(
+        &self,
+        filter: &EventFilter,
+        mut f: impl FnMut(&Event) -> Result<()>,
+    ) -> Result<()> {
+        let mut after = None;
+        loop {
+            let page = self.events_page(filter, after, 1000)?;
+            for e in &page.events {
+                f(e)?;
+            }
+            match page.next {
+                Some(c) => after = Some(c),
+                None => return Ok(()),
+            }
+        }
+    }
+}
+
+impl Writer<'_> {
+    pub(crate) fn insert_event(&self, incident_id: &str, new: &NewEvent) -> Result<Event> {
+        let actor_id = match &new.actor {
+            Some(name) => Some(
+                self.ensure_actor(
+                    incident_id,
+                    name,
+                    ActorKind::Unclassified,
+                    Attribution::Known,
+                    "",
+                )?
+                .id,
+            ),
+            None => None,
+        };
+        if let Some(cause) = &new.caused_by {
+            self.check_cause(incident_id, cause)?;
+        }
+        let id = self.new_id();
+        let now = self.now_us();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO events (id, incident_id, at_us, at_offset, at_precision, text, actor_id,
+                     source, phase, tags, technique, key_kind, caused_by, created_us, updated_us)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+            )?
+            .execute(params![
+                id,
+                incident_id,
+                new.at.micros(),
+                new.at.offset_secs,
+                new.at.precision.as_str(),
+                new.text,
+                actor_id,
+                new.source,
+                new.phase.map(|p| p.as_str()),
+                new.tags.join(" "),
+                new.technique,
+                new.key_kind.map(|k| k.as_str()),
+                new.caused_by,
+                now
+            ])
+            .map_err(|e| match e {
+                e if super::error::is_unique_violation(&e) => StoreError::Conflict(format!(
+                    "the incident already has a '{}' key event",
+                    new.key_kind.map(|k| k.label()).unwrap_or_default()
+                )),
+                e => e.into(),
+            })?;
+        let seq = self.tx.last_insert_rowid();
+        let mut tag_insert = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO event_tags (tag, event_seq) VALUES (?1, ?2)")?;
+        for tag in &new.tags {
+            tag_insert.execute(params![tag, seq])?;
+        }
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.seq = ?1");
+        let created = self.tx.query_row(&sql, [seq], event)?;
+        self.record_insert("event", &id, Some(incident_id), &json::event(&created))?;
+        Ok(created)
+    }
+
+    fn check_cause(&self, incident_id: &str, cause: &str) -> Result<()> {
+        let owner: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT incident_id FROM events WHERE id = ?1",
+                [cause],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match owner {
+            Some(owner) if owner == incident_id => Ok(()),
+            Some(_) => Err(StoreError::Invalid(format!(
+                "event {cause} belongs to another incident and cannot be the cause"
+            ))),
+            None => Err(StoreError::NotFound(format!(
+                "no event {cause} to be the cause"
+            ))),
+        }
+    }
+}

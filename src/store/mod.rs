@@ -1,0 +1,146 @@
+//! The store: one SQLite file holding everything about every incident.
+//!
+//! Repository functions take and return domain types. Every user action is one
+//! `BEGIN IMMEDIATE` transaction that also writes its history rows, so a change is
+//! either wholly there (with its record) or not at all.
+
+mod actors;
+mod error;
+mod events;
+mod history;
+mod incidents;
+mod open;
+mod owners;
+mod rows;
+mod seed;
+
+pub use error::{Result, StoreError};
+pub use events::{EventFilter, EventPage, PageCursor};
+pub use incidents::IncidentSummary;
+pub use open::{APPLICATION_ID, latest_version, migrations};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::cell::Cell;
+use std::path::Path;
+
+/// Where "now" comes from: the wall clock, or a fixed instant in tests.
+pub type Clock = Box<dyn Fn() -> DateTime<Utc> + Send>;
+
+/// How new record ids are made: UUID v7, or a predictable sequence in tests.
+enum Ids {
+    Random,
+    Sequential(Cell<u64>),
+}
+
+impl Ids {
+    fn next(&self) -> String {
+        match self {
+            Ids::Random => crate::domain::new_id(),
+            Ids::Sequential(n) => {
+                n.set(n.get() + 1);
+                format!("00000000-0000-7000-8000-{:012}", n.get())
+            }
+        }
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    /// Who the history says made the changes.
+    analyst: String,
+    clock: Clock,
+    ids: Ids,
+}
+
+impl Store {
+    /// Opens the database file at `path`, creating it (0600) and its folder when missing.
+    /// Refuses, without writing to it, a file that is empty, not SQLite, not debrief's, or
+    /// from a newer debrief.
+    pub fn open(path: &Path, analyst: &str) -> Result<Store> {
+        Ok(Store::with_connection(open::open_file(path)?, analyst))
+    }
+
+    pub fn open_in_memory(analyst: &str) -> Result<Store> {
+        Ok(Store::with_connection(open::open_memory()?, analyst))
+    }
+
+    fn with_connection(conn: Connection, analyst: &str) -> Store {
+        Store {
+            conn,
+            analyst: analyst.to_string(),
+            clock: Box::new(Utc::now),
+            ids: Ids::Random,
+        }
+    }
+
+    /// Fixes the clock (tests, reproducible reports).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// Makes ids predictable (`00000000-0000-7000-8000-000000000001`, ...) for tests.
+    pub fn use_sequential_ids(&mut self) {
+        self.ids = Ids::Sequential(Cell::new(0));
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    pub fn analyst(&self) -> &str {
+        &self.analyst
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction with a history recorder for one change set.
+    /// IMMEDIATE takes the write lock up front: a deferred read-then-write transaction
+    /// would fail at once with "database is locked" when another process writes.
+    fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        let now = self.now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let change_set: i64 = tx.query_row(
+            "SELECT coalesce(max(change_set), 0) + 1 FROM history",
+            [],
+            |r| r.get(0),
+        )?;
+        let writer = Writer {
+            tx,
+            now,
+            by: &self.analyst,
+            change_set,
+            ids: &self.ids,
+        };
+        let value = f(&writer)?;
+        writer.tx.commit()?;
+        Ok(value)
+    }
+
+    /// The raw connection, for checks in tests and maintenance commands.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// The context of one write transaction: when, by whom, and which change set it records.
+pub(crate) struct Writer<'a> {
+    tx: Transaction<'a>,
+    now: DateTime<Utc>,
+    by: &'a str,
+    change_set: i64,
+    ids: &'a Ids,
+}
+
+impl Writer<'_> {
+    fn new_id(&self) -> String {
+        self.ids.next()
+    }
+
+    fn now_us(&self) -> i64 {
+        self.now.timestamp_micros()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,187 @@
+//! Opening a database file safely: refuse what is not ours without writing a byte,
+//! create new files private to the user, keep a copy before migrating an old schema.
+
+use super::{Result, StoreError};
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{M, Migrations};
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Marks a SQLite file as a debrief database ('DBRF'); set by the first migration.
+pub const APPLICATION_ID: i32 = 0x4442_5246;
+
+const MIGRATIONS_SLICE: &[M<'static>] = &[M::up(include_str!("migrations/0001_foundation.sql"))];
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(MIGRATIONS_SLICE)
+}
+
+/// The schema version this build writes.
+pub fn latest_version() -> i32 {
+    MIGRATIONS_SLICE.len() as i32
+}
+
+/// Opens (creating if missing) the database at `path`, checked and migrated.
+pub fn open_file(path: &Path) -> Result<Connection> {
+    let refuse = |reason: String| StoreError::Refused {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let created = if path.exists() {
+        check_header(path).map_err(refuse)?;
+        false
+    } else {
+        create_private(path).map_err(|e| refuse(format!("cannot create the database: {e}")))?;
+        true
+    };
+    let result = open_checked(path, created, &refuse);
+    if result.is_err() && created {
+        // Leave no empty file behind: the next start would (rightly) refuse it.
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = fs::remove_file(with_suffix(path, suffix));
+        }
+    }
+    result
+}
+
+fn open_checked(
+    path: &Path,
+    created: bool,
+    refuse: &dyn Fn(String) -> StoreError,
+) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags)
+        .map_err(|e| refuse(format!("cannot open: {e}")))?;
+    if !created {
+        let version = check_ours(&conn).map_err(refuse)?;
+        if version > 0 && version < latest_version() {
+            keep_copy_before_migration(&conn, path, version)?;
+        }
+    }
+    configure(&conn)?;
+    migrations().to_latest(&mut conn)?;
+    Ok(conn)
+}
+
+/// Creates the file (and its folders) readable by its owner only, before SQLite does:
+/// SQLite gives its -wal and -shm files the database file's mode.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)?;
+    }
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop)
+}
+
+/// Refuses, by reading only, a file SQLite would misread: empty, or not SQLite at all.
+fn check_header(path: &Path) -> std::result::Result<(), String> {
+    let mut file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut header = [0u8; 100];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) => return Err(format!("cannot read: {e}")),
+        }
+    }
+    if read == 0 {
+        return Err("the file is empty (0 bytes), not a debrief database; \
+                    delete it or choose another path with --db"
+            .into());
+    }
+    if read < header.len() || &header[..16] != b"SQLite format 3\0" {
+        return Err(
+            "not a SQLite database (is this the right file? choose another with --db)".into(),
+        );
+    }
+    Ok(())
+}
+
+/// Reads the file's marks through SQLite (which also sees a not yet checkpointed WAL)
+/// and returns its schema version, or says why it is not a database we may open.
+fn check_ours(conn: &Connection) -> std::result::Result<i32, String> {
+    let read = |sql: &str| -> std::result::Result<i32, String> {
+        conn.query_row(sql, [], |r| r.get(0))
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => {
+                    "the file is corrupt or not a SQLite database".to_string()
+                }
+                _ => format!("cannot read the database: {e}"),
+            })
+    };
+    let app_id = read("PRAGMA application_id")?;
+    let version = read("PRAGMA user_version")?;
+    let objects = read("SELECT count(*) FROM sqlite_master")?;
+    if app_id != APPLICATION_ID && !(app_id == 0 && version == 0 && objects == 0) {
+        return Err("a SQLite database, but not a debrief database; \
+                    debrief will not change it (choose another file with --db)"
+            .into());
+    }
+    if version > latest_version() {
+        return Err(format!(
+            "written by a newer debrief (schema {version}; this one knows up to {}); \
+             upgrade debrief to open it",
+            latest_version()
+        ));
+    }
+    Ok(version)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if mode != "wal" && mode != "memory" {
+        return Err(StoreError::Invalid(format!(
+            "the database could not switch to WAL mode (it is in {mode} mode)"
+        )));
+    }
+    // In WAL mode, NORMAL may lose the last commits on a power cut; postmortem records are evidence.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
+/// Before migrating an older schema, a consistent copy is kept beside the file.
+fn keep_copy_before_migration(conn: &Connection, path: &Path, version: i32) -> Result<()> {
+    let copy = with_suffix(path, &format!(".schema-{version}.bak"));
+    if !copy.exists() {
+        // VACUUM INTO accepts an empty file: create it private first.
+        create_private(&copy)?;
+        conn.execute("VACUUM INTO ?1", [copy.to_string_lossy()])?;
+        restrict(&copy)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn restrict(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
+    }
+    let _ = path;
+    Ok(())
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// A fresh in-memory database with the full schema (tests and previews).
+pub fn open_memory() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrations().to_latest(&mut conn)?;
+    Ok(conn)
+}

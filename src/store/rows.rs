@@ -1,0 +1,119 @@
+//! Row mapping, in one place: the column lists the queries select and the functions
+//! that turn those rows into domain types.
+
+use crate::domain::{Event, Incident, Precision, Timestamp};
+use chrono::{DateTime, Utc};
+use rusqlite::Row;
+use rusqlite::types::{FromSql, FromSqlError, ValueRef};
+
+pub(crate) const INCIDENT_COLUMNS: &str = "i.id, i.key, i.title, i.severity, i.status, \
+    i.customer_impact, i.data_breach, i.zone, i.detected_us, i.detected_offset, \
+    i.detected_precision, i.summary, i.response, i.takeaways, i.created_us, i.updated_us, i.version";
+
+pub(crate) fn incident(r: &Row<'_>) -> rusqlite::Result<Incident> {
+    Ok(Incident {
+        id: r.get(0)?,
+        key: r.get(1)?,
+        title: r.get(2)?,
+        severity: parsed(r, 3)?,
+        status: parsed(r, 4)?,
+        customer_impact: r.get(5)?,
+        data_breach: r.get(6)?,
+        zone: parsed(r, 7)?,
+        detected: timestamp(r, 8, 9, 10)?,
+        summary: r.get(11)?,
+        response: r.get(12)?,
+        takeaways: r.get(13)?,
+        created: instant(r, 14)?,
+        updated: instant(r, 15)?,
+        version: r.get(16)?,
+    })
+}
+
+pub(crate) const EVENT_COLUMNS: &str = "e.id, e.incident_id, e.at_us, e.at_offset, e.at_precision, \
+    e.text, a.name, e.source, e.phase, e.tags, e.technique, e.key_kind, e.caused_by, \
+    e.created_us, e.updated_us, e.version, e.seq";
+
+/// Events are always selected with their actor: `FROM events e LEFT JOIN actors a ON a.id = e.actor_id`.
+pub(crate) const EVENT_FROM: &str = "events e LEFT JOIN actors a ON a.id = e.actor_id";
+
+pub(crate) fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
+    let tags: String = r.get(9)?;
+    Ok(Event {
+        id: r.get(0)?,
+        incident_id: r.get(1)?,
+        at: timestamp(r, 2, 3, 4)?.ok_or(rusqlite::Error::InvalidColumnType(
+            2,
+            "at_us".into(),
+            rusqlite::types::Type::Null,
+        ))?,
+        text: r.get(5)?,
+        actor: r.get(6)?,
+        source: r.get(7)?,
+        phase: optional_parsed(r, 8)?,
+        tags: tags.split_whitespace().map(str::to_string).collect(),
+        technique: r.get(10)?,
+        key_kind: optional_parsed(r, 11)?,
+        caused_by: r.get(12)?,
+        created: instant(r, 13)?,
+        updated: instant(r, 14)?,
+        version: r.get(15)?,
+    })
+}
+
+/// The (time, seq) keyset position of an event row selected with [`EVENT_COLUMNS`].
+pub(crate) fn event_position(r: &Row<'_>) -> rusqlite::Result<(i64, i64)> {
+    Ok((r.get(2)?, r.get(16)?))
+}
+
+fn timestamp(
+    r: &Row<'_>,
+    micros: usize,
+    offset: usize,
+    precision: usize,
+) -> rusqlite::Result<Option<Timestamp>> {
+    let Some(us) = r.get::<_, Option<i64>>(micros)? else {
+        return Ok(None);
+    };
+    let offset: Option<i32> = r.get(offset)?;
+    let precision: Option<Precision> = optional_parsed(r, precision)?;
+    Ok(Timestamp::from_micros(
+        us,
+        offset.unwrap_or(0),
+        precision.unwrap_or_default(),
+    ))
+}
+
+fn instant(r: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let us: i64 = r.get(idx)?;
+    Ok(DateTime::from_timestamp_micros(us).unwrap_or_default())
+}
+
+/// A text column holding a name parsed by `FromStr` (an enum, a zone).
+struct Parsed<T>(T);
+
+impl<T: std::str::FromStr> FromSql for Parsed<T>
+where
+    T::Err: std::fmt::Display,
+{
+    fn column_result(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
+        let text = value.as_str()?;
+        text.parse()
+            .map(Parsed)
+            .map_err(|e: T::Err| FromSqlError::Other(e.to_string().into()))
+    }
+}
+
+fn parsed<T: std::str::FromStr>(r: &Row<'_>, idx: usize) -> rusqlite::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    Ok(r.get::<_, Parsed<T>>(idx)?.0)
+}
+
+fn optional_parsed<T: std::str::FromStr>(r: &Row<'_>, idx: usize) -> rusqlite::Result<Option<T>>
+where
+    T::Err: std::fmt::Display,
+{
+    Ok(r.get::<_, Option<Parsed<T>>>(idx)?.map(|p| p.0))
+}
