@@ -1,1 +1,369 @@
+//! Store round trips, migrations and history, over an in-memory database.
 
+use super::*;
+use crate::domain::{
+    IncidentPatch, KeyEventKind, NewEvent, NewIncident, Phase, Severity, Status, TimeContext,
+    parse_time,
+};
+use chrono::TimeZone;
+
+fn store() -> Store {
+    let mut s = Store::open_in_memory("tester").unwrap();
+    s.set_clock(Box::new(|| Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()));
+    s.use_sequential_ids();
+    s
+}
+
+fn at(text: &str) -> crate::domain::Timestamp {
+    parse_time(text, &TimeContext::utc()).unwrap()
+}
+
+fn incident(s: &mut Store, key: &str) -> crate::domain::Incident {
+    s.create_incident(&NewIncident::new(key, "Mailbox compromise").unwrap())
+        .unwrap()
+}
+
+#[test]
+fn migrations_are_valid() {
+    migrations().validate().unwrap();
+}
+
+#[test]
+fn incident_round_trip() {
+    let mut s = store();
+    let mut new = NewIncident::new("IR-1", "Mailbox compromise").unwrap();
+    new.severity = Severity::High;
+    new.zone = "Europe/Madrid".parse().unwrap();
+    new.detected = Some(at("2026-03-11T10:19:44+01:00"));
+    let created = s.create_incident(&new).unwrap();
+    assert_eq!(created.id, "00000000-0000-7000-8000-000000000001");
+    let read = s.require_incident("ir-1").unwrap();
+    assert_eq!(read, created);
+    assert_eq!(read.severity, Severity::High);
+    assert_eq!(read.status, Status::Draft);
+    assert_eq!(read.zone.name(), "Europe/Madrid");
+    assert_eq!(read.detected.unwrap().rfc3339_original(), "2026-03-11T10:19:44+01:00");
+    assert_eq!(read.created, Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap());
+}
+
+#[test]
+fn incident_keys_are_unique_ignoring_case() {
+    let mut s = store();
+    incident(&mut s, "IR-1");
+    let e = s
+        .create_incident(&NewIncident::new("ir-1", "Other").unwrap())
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    assert!(e.to_string().contains("ir-1"), "{e}");
+    assert_eq!(s.list_incidents().unwrap().len(), 1);
+}
+
+#[test]
+fn unknown_incident_is_named() {
+    let s = store();
+    let e = s.require_incident("NOPE").unwrap_err();
+    assert!(e.to_string().contains("NOPE"), "{e}");
+}
+
+#[test]
+fn event_round_trip_with_actor_tags_and_cause() {
+    let mut s = store();
+    let i = incident(&mut s, "IR-1");
+    let mut first = NewEvent::new(at("2026-03-11 10:00Z"), "Phishing delivered")
+        .unwrap()
+        .with_tags(&["phishing"])
+        .unwrap();
+    first.key_kind = Some(KeyEventKind::FirstMalicious);
+    let first = s.add_event(&i.id, &first).unwrap();
+    let mut second = NewEvent::new(at("2026-03-11T10:05:30+01:00"), "Sign-in from 203.0.113.45")
+        .unwrap()
+        .with_tags(&["#Token-Replay", "token-replay"])
+        .unwrap()
+        .with_technique(Some("t1078.004"))
+        .unwrap();
+    second.actor = Some("mallory".into());
+    second.source = Some("Entra ID sign-in logs".into());
+    second.phase = Some(Phase::InitialAccess);
+    second.caused_by = Some(first.id.clone());
+    let added = s.add_event(&i.id, &second).unwrap();
+    let read = s.event(&added.id).unwrap().unwrap();
+    assert_eq!(read, added);
+    assert_eq!(read.actor.as_deref(), Some("mallory"));
+    assert_eq!(read.tags, ["token-replay"]);
+    assert_eq!(read.technique.as_deref(), Some("T1078.004"));
+    assert_eq!(read.caused_by.as_deref(), Some(first.id.as_str()));
+    assert_eq!(read.at.rfc3339_original(), "2026-03-11T10:05:30+01:00");
+    // The actor was created once and is reused whatever the case.
+    second.actor = Some("Mallory".into());
+    second.caused_by = None;
+    s.add_event(&i.id, &second).unwrap();
+    assert_eq!(s.list_actors(&i.id).unwrap().len(), 1);
+}
+
+#[test]
+fn a_key_event_kind_is_taken_once() {
+    let mut s = store();
+    let i = incident(&mut s, "IR-1");
+    let mut e = NewEvent::new(at("2026-03-11 10:00Z"), "Alert").unwrap();
+    e.key_kind = Some(KeyEventKind::Detected);
+    s.add_event(&i.id, &e).unwrap();
+    let err = s.add_event(&i.id, &e).unwrap_err();
+    assert!(err.to_string().contains("detected"), "{err}");
+    assert_eq!(s.count_events(&i.id).unwrap(), 1);
+}
+
+#[test]
+fn a_cause_must_be_in_the_same_incident() {
+    let mut s = store();
+    let a = incident(&mut s, "IR-1");
+    let b = incident(&mut s, "IR-2");
+    let cause = s
+        .add_event(&a.id, &NewEvent::new(at("2026-03-11 10:00Z"), "x").unwrap())
+        .unwrap();
+    let mut e = NewEvent::new(at("2026-03-11 10:01Z"), "y").unwrap();
+    e.caused_by = Some(cause.id);
+    assert!(s.add_event(&b.id, &e).is_err());
+    assert_eq!(s.count_events(&b.id).unwrap(), 0);
+}
+
+#[test]
+fn pages_follow_time_then_insertion_order() {
+    let mut s = store();
+    let i = incident(&mut s, "IR-1");
+    // Added out of order, with ties on the same minute.
+    for (t, text) in [
+        ("2026-03-11 10:05Z", "c"),
+        ("2026-03-11 10:00Z", "a"),
+        ("2026-03-11 10:05Z", "d"),
+        ("2026-03-11 10:01Z", "b"),
+        ("2026-03-11 11:00Z", "e"),
+    ] {
+        s.add_event(&i.id, &NewEvent::new(at(t), text).unwrap()).unwrap();
+    }
+    let filter = EventFilter::incident(&i.id);
+    let first = s.events_page(&filter, None, 2).unwrap();
+    let texts = |p: &EventPage| p.events.iter().map(|e| e.text.clone()).collect::<Vec<_>>();
+    assert_eq!(texts(&first), ["a", "b"]);
+    let second = s.events_page(&filter, first.next, 2).unwrap();
+    assert_eq!(texts(&second), ["c", "d"]);
+    let third = s.events_page(&filter, second.next, 2).unwrap();
+    assert_eq!(texts(&third), ["e"]);
+    assert_eq!(third.next, None);
+}
+
+#[test]
+fn filters_by_words_actor_tag_and_phase() {
+    let mut s = store();
+    let i = incident(&mut s, "IR-1");
+    let mut e1 = NewEvent::new(at("2026-03-11 10:00Z"), "Inbox rule created by attacker")
+        .unwrap()
+        .with_tags(&["bec"])
+        .unwrap();
+    e1.actor = Some("mallory".into());
+    e1.phase = Some(Phase::Impact);
+    s.add_event(&i.id, &e1).unwrap();
+    let mut e2 = NewEvent::new(at("2026-03-11 11:00Z"), "Sessions revoked").unwrap();
+    e2.source = Some("Entra ID audit".into());
+    e2.phase = Some(Phase::Containment);
+    s.add_event(&i.id, &e2).unwrap();
+    let texts = |f: EventFilter| {
+        s.events_page(&f, None, 10)
+            .unwrap()
+            .events
+            .into_iter()
+            .map(|e| e.text)
+            .collect::<Vec<_>>()
+    };
+    let base = EventFilter::incident(&i.id);
+    let search = |q: &str| EventFilter {
+        search: Some(q.into()),
+        ..base.clone()
+    };
+    assert_eq!(texts(search("inb rul")), ["Inbox rule created by attacker"]);
+    assert_eq!(texts(search("entra")), ["Sessions revoked"]);
+    assert_eq!(texts(search("bec")), ["Inbox rule created by attacker"]);
+    // FTS syntax typed by a person is searched for, never a syntax error.
+    assert!(texts(search("\"unbalanced AND (")).is_empty());
+    assert!(texts(search("*")).is_empty());
+    let by_actor = EventFilter {
+        actor: Some("MALLORY".into()),
+        ..base.clone()
+    };
+    assert_eq!(texts(by_actor).len(), 1);
+    let by_tag = EventFilter {
+        tag: Some("#BEC".into()),
+        ..base.clone()
+    };
+    assert_eq!(texts(by_tag).len(), 1);
+    let by_phase = EventFilter {
+        phase: Some(Phase::Containment),
+        ..base
+    };
+    assert_eq!(texts(by_phase), ["Sessions revoked"]);
+}
+
+#[test]
+fn history_records_inserts_and_field_changes() {
+    let mut s = store();
+    let i = incident(&mut s, "IR-1");
+    let patch = IncidentPatch {
+        severity: Some(Severity::Critical),
+        title: Some("Mailbox compromise".into()), // unchanged: not recorded
+        ..Default::default()
+    };
+    let after = s.update_incident(&i.id, &patch, Some(i.version)).unwrap();
+    assert_eq!(after.version, i.version + 1);
+    let h = s.history(Some(&i.id), 10).unwrap();
+    assert_eq!(h.len(), 2);
+    assert_eq!(h[0].op, "update");
+    assert_eq!(h[0].field.as_deref(), Some("severity"));
+    assert_eq!(h[0].old.as_deref(), Some("medium"));
+    assert_eq!(h[0].new.as_deref(), Some("critical"));
+    assert_eq!(h[0].by, "tester");
+    assert_eq!(h[1].op, "insert");
+    assert_ne!(h[0].change_set, h[1].change_set);
+    let snapshot: serde_json::Value = serde_json::from_str(h[1].new.as_deref().unwrap()).unwrap();
+    assert_eq!(snapshot["key"], "IR-1");
+}
+
+#[test]
+fn a_stale_version_is_refused_and_changes_nothing() {
+    let mut s = store();
+    let i = incident(&mut s, "IR-1");
+    let patch = IncidentPatch {
+        severity: Some(Severity::Low),
+        ..Default::default()
+    };
+    s.update_incident(&i.id, &patch, Some(i.version)).unwrap();
+    let other = IncidentPatch {
+        severity: Some(Severity::High),
+        ..Default::default()
+    };
+    let e = s.update_incident(&i.id, &other, Some(i.version)).unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    assert_eq!(s.require_incident("IR-1").unwrap().severity, Severity::Low);
+}
+
+#[test]
+fn a_failed_write_leaves_no_history() {
+    let mut s = store();
+    incident(&mut s, "IR-1");
+    let before = s.history(None, 100).unwrap().len();
+    assert!(s.create_incident(&NewIncident::new("IR-1", "again").unwrap()).is_err());
+    assert_eq!(s.history(None, 100).unwrap().len(), before);
+}
+
+#[test]
+fn time_context_uses_detection_day_in_the_incident_zone() {
+    let mut s = store();
+    let mut new = NewIncident::new("IR-1", "x").unwrap();
+    new.zone = "America/New_York".parse().unwrap();
+    // 02:30 UTC on the 12th is still the 11th in New York.
+    new.detected = Some(at("2026-03-12T02:30:00Z"));
+    let i = s.create_incident(&new).unwrap();
+    let ctx = s.time_context(&i).unwrap();
+    assert_eq!(ctx.date.unwrap().to_string(), "2026-03-11");
+    // Without a detection time, the first event's day is used; with neither, none.
+    let j = incident(&mut s, "IR-2");
+    assert_eq!(s.time_context(&j).unwrap().date, None);
+    s.add_event(&j.id, &NewEvent::new(at("2026-02-01 23:00Z"), "x").unwrap())
+        .unwrap();
+    assert_eq!(s.time_context(&j).unwrap().date.unwrap().to_string(), "2026-02-01");
+}
+
+#[test]
+fn the_demo_loads_whole_in_time_order() {
+    let mut s = store();
+    let seed = crate::io::demo::demo_seed().unwrap();
+    let i = s.create_seeded_incident(&seed).unwrap();
+    assert_eq!(i.status, Status::InReview);
+    assert!(i.data_breach && i.customer_impact);
+    let mut all = Vec::new();
+    s.for_each_event(&EventFilter::incident(&i.id), |e| {
+        all.push(e.clone());
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(all.len(), seed.events.len());
+    assert!(all.windows(2).all(|w| w[0].at.utc <= w[1].at.utc));
+    assert!(all.iter().filter(|e| e.caused_by.is_some()).count() >= 5);
+    assert!(s.list_actors(&i.id).unwrap().len() >= 3);
+}
+
+mod files {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn a_new_file_is_private_and_marked_as_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/folder/t.db");
+        let s = Store::open(&path, "tester").unwrap();
+        let app_id: i32 = s
+            .connection()
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(app_id, APPLICATION_ID);
+        let mode: String = s
+            .connection()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+
+    fn refused(path: &std::path::Path, fragment: &str) {
+        let before = fs::read(path).unwrap();
+        let e = Store::open(path, "tester").err().expect("refused");
+        assert!(e.to_string().contains(fragment), "{e}");
+        assert_eq!(fs::read(path).unwrap(), before, "the file must be unchanged");
+    }
+
+    #[test]
+    fn foreign_files_are_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("notes.txt");
+        fs::write(&text, "not a database\n".repeat(20)).unwrap();
+        refused(&text, "not a SQLite database");
+        let empty = dir.path().join("empty.db");
+        fs::write(&empty, "").unwrap();
+        refused(&empty, "empty");
+        let other = dir.path().join("other.db");
+        {
+            let c = rusqlite::Connection::open(&other).unwrap();
+            c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+        }
+        refused(&other, "not a debrief database");
+        let truncated = dir.path().join("truncated.db");
+        fs::write(&truncated, b"SQLite format 3\0").unwrap();
+        refused(&truncated, "not a SQLite database");
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        drop(Store::open(&path, "tester").unwrap());
+        {
+            let c = rusqlite::Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", 99).unwrap();
+        }
+        refused(&path, "newer debrief");
+    }
+
+    #[test]
+    fn reopening_keeps_the_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        {
+            let mut s = Store::open(&path, "tester").unwrap();
+            incident(&mut s, "IR-9");
+        }
+        let s = Store::open(&path, "tester").unwrap();
+        assert_eq!(s.require_incident("IR-9").unwrap().key, "IR-9");
+    }
+}
