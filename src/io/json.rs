@@ -38,6 +38,8 @@ pub fn incident(i: &Incident, events: Option<i64>) -> Value {
         "data_breach": i.data_breach,
         "zone": i.zone.name(),
         "detected": i.detected.as_ref().map(time),
+        "detected_original": i.detected.as_ref().map(|t| t.rfc3339_original()),
+        "detected_precision": i.detected.as_ref().map(|t| t.precision.as_str()),
         "summary": i.summary,
         "response": i.response,
         "takeaways": i.takeaways,

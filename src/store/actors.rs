@@ -2,7 +2,7 @@
 
 use super::{Result, Store, Writer};
 use crate::domain::{Actor, ActorKind, Attribution};
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::json;
 
 const ACTOR_COLUMNS: &str = "id, incident_id, name, kind, attribution, note";
@@ -26,12 +26,16 @@ fn actor(r: &Row<'_>) -> rusqlite::Result<Actor> {
 impl Store {
     /// The incident's actors, by name.
     pub fn list_actors(&self, incident_id: &str) -> Result<Vec<Actor>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {ACTOR_COLUMNS} FROM actors WHERE incident_id = ?1 ORDER BY name COLLATE NOCASE"
-        ))?;
-        let rows = stmt.query_map([incident_id], actor)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        list(&self.conn, incident_id)
     }
+}
+
+pub(crate) fn list(conn: &Connection, incident_id: &str) -> Result<Vec<Actor>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ACTOR_COLUMNS} FROM actors WHERE incident_id = ?1 ORDER BY name COLLATE NOCASE"
+    ))?;
+    let rows = stmt.query_map([incident_id], actor)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 impl Writer<'_> {
@@ -58,6 +62,19 @@ impl Writer<'_> {
             return Ok(existing);
         }
         let id = self.new_id();
+        self.insert_actor_with_id(&id, incident_id, name, kind, attribution, note)
+    }
+
+    /// Inserts an actor under a known id (undo and redo bring actors back as they were).
+    pub(crate) fn insert_actor_with_id(
+        &self,
+        id: &str,
+        incident_id: &str,
+        name: &str,
+        kind: ActorKind,
+        attribution: Attribution,
+        note: &str,
+    ) -> Result<Actor> {
         self.tx
             .prepare_cached(
                 "INSERT INTO actors (id, incident_id, name, kind, attribution, note)
@@ -74,9 +91,9 @@ impl Writer<'_> {
         let snapshot = json!({
             "name": name, "kind": kind.as_str(), "attribution": attribution.as_str(), "note": note,
         });
-        self.record_insert("actor", &id, Some(incident_id), &snapshot)?;
+        self.record_insert("actor", id, Some(incident_id), &snapshot)?;
         Ok(Actor {
-            id,
+            id: id.to_string(),
             incident_id: incident_id.to_string(),
             name: name.to_string(),
             kind,

@@ -1,5 +1,6 @@
 //! Timeline events: add, find, and read in time order by keyset pages.
 
+use super::fields::{EVENT_FIELDS, event_values, new_event_values};
 use super::rows::{EVENT_COLUMNS, EVENT_FROM, event, event_position};
 use super::{Result, Store, StoreError, Writer};
 use crate::domain::{ActorKind, Attribution, Event, NewEvent, Phase};
@@ -54,7 +55,23 @@ pub fn fts_query(input: &str) -> Option<String> {
 impl Store {
     /// Adds an event to the incident, creating its actor when new.
     pub fn add_event(&mut self, incident_id: &str, new: &NewEvent) -> Result<Event> {
-        self.write(|w| w.insert_event(incident_id, new))
+        self.write("add event", |w| w.insert_event(incident_id, new))
+    }
+
+    /// Replaces an event's fields with `new`. With `expected_version`, refuses when
+    /// someone else changed the event since it was read.
+    pub fn update_event(
+        &mut self,
+        id: &str,
+        new: &NewEvent,
+        expected_version: Option<i64>,
+    ) -> Result<Event> {
+        self.write("edit event", |w| w.update_event(id, new, expected_version))
+    }
+
+    /// Deletes an event; events it caused keep existing, without the link.
+    pub fn delete_event(&mut self, id: &str) -> Result<Event> {
+        self.write("delete event", |w| w.delete_event(id))
     }
 
     pub fn event(&self, id: &str) -> Result<Option<Event>> {
@@ -138,6 +155,17 @@ impl Store {
 
 impl Writer<'_> {
     pub(crate) fn insert_event(&self, incident_id: &str, new: &NewEvent) -> Result<Event> {
+        let id = self.new_id();
+        self.insert_event_with_id(&id, incident_id, new)
+    }
+
+    /// Inserts an event under a known id (undo and redo bring events back as they were).
+    pub(crate) fn insert_event_with_id(
+        &self,
+        id: &str,
+        incident_id: &str,
+        new: &NewEvent,
+    ) -> Result<Event> {
         let actor_id = match &new.actor {
             Some(name) => Some(
                 self.ensure_actor(
@@ -154,7 +182,6 @@ impl Writer<'_> {
         if let Some(cause) = &new.caused_by {
             self.check_cause(incident_id, cause)?;
         }
-        let id = self.new_id();
         let now = self.now_us();
         self.tx
             .prepare_cached(
@@ -194,11 +221,62 @@ impl Writer<'_> {
         }
         let sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.seq = ?1");
         let created = self.tx.query_row(&sql, [seq], event)?;
-        self.record_insert("event", &id, Some(incident_id), &json::event(&created))?;
+        self.record_insert("event", id, Some(incident_id), &json::event(&created))?;
         Ok(created)
     }
 
-    fn check_cause(&self, incident_id: &str, cause: &str) -> Result<()> {
+    pub(crate) fn event(&self, id: &str) -> Result<Event> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = ?1");
+        self.tx
+            .query_row(&sql, [id], event)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("event {id} no longer exists")))
+    }
+
+    pub(crate) fn update_event(
+        &self,
+        id: &str,
+        new: &NewEvent,
+        expected_version: Option<i64>,
+    ) -> Result<Event> {
+        let before = self.event(id)?;
+        if let Some(v) = expected_version.filter(|v| *v != before.version) {
+            return Err(StoreError::Conflict(format!(
+                "the event was changed elsewhere (version {v} is now {}); reload it first",
+                before.version
+            )));
+        }
+        let old = event_values(&before);
+        let new = new_event_values(new);
+        for ((field, old), new) in EVENT_FIELDS.iter().zip(&old).zip(&new) {
+            if old != new {
+                self.set_event_field(id, &before.incident_id, field, new.as_deref())?;
+                let inc = Some(before.incident_id.as_str());
+                self.record_update("event", id, inc, field, old.as_deref(), new.as_deref())?;
+            }
+        }
+        self.event(id)
+    }
+
+    pub(crate) fn delete_event(&self, id: &str) -> Result<Event> {
+        let gone = self.event(id)?;
+        let inc = Some(gone.incident_id.as_str());
+        // Unlink its effects through the history, so undo restores the links too.
+        let effects: Vec<String> = self
+            .tx
+            .prepare_cached("SELECT id FROM events WHERE caused_by = ?1")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for effect in effects {
+            self.set_event_field(&effect, &gone.incident_id, "caused_by", None)?;
+            self.record_update("event", &effect, inc, "caused_by", Some(id), None)?;
+        }
+        self.record_delete("event", id, inc, &json::event(&gone))?;
+        self.tx.execute("DELETE FROM events WHERE id = ?1", [id])?;
+        Ok(gone)
+    }
+
+    pub(crate) fn check_cause(&self, incident_id: &str, cause: &str) -> Result<()> {
         let owner: Option<String> = self
             .tx
             .query_row(

@@ -47,6 +47,18 @@ impl Writer<'_> {
         self.record(entity, id, incident_id, "insert", None, (None, Some(&json)))
     }
 
+    /// Records a removed record, as a JSON snapshot of what it held.
+    pub(crate) fn record_delete(
+        &self,
+        entity: &str,
+        id: &str,
+        incident_id: Option<&str>,
+        snapshot: &serde_json::Value,
+    ) -> Result<()> {
+        let json = snapshot.to_string();
+        self.record(entity, id, incident_id, "delete", None, (Some(&json), None))
+    }
+
     /// Records one changed field with its old and new values as text.
     pub(crate) fn record_update(
         &self,

@@ -1,9 +1,10 @@
 //! Incidents: create, find, list, change.
 
 use super::error::is_unique_violation;
+use super::fields::{INCIDENT_FIELDS, incident_values, time_text};
 use super::rows::{INCIDENT_COLUMNS, incident};
 use super::{Result, Store, StoreError, Writer};
-use crate::domain::{Incident, IncidentPatch, NewIncident, TimeContext, Timestamp};
+use crate::domain::{Incident, IncidentPatch, NewIncident, TimeContext};
 use crate::io::json;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -19,7 +20,7 @@ pub struct IncidentSummary {
 
 impl Store {
     pub fn create_incident(&mut self, new: &NewIncident) -> Result<Incident> {
-        self.write(|w| w.insert_incident(new))
+        self.write("create incident", |w| w.insert_incident(new))
     }
 
     pub fn incident_by_key(&self, key: &str) -> Result<Option<Incident>> {
@@ -72,7 +73,9 @@ impl Store {
         patch: &IncidentPatch,
         expected_version: Option<i64>,
     ) -> Result<Incident> {
-        self.write(|w| w.update_incident(id, patch, expected_version))
+        self.write("edit incident", |w| {
+            w.update_incident(id, patch, expected_version)
+        })
     }
 
     /// How bare and naive times are read for this incident: in its zone, and on the day
@@ -151,18 +154,11 @@ impl Writer<'_> {
                 before.key, v, before.version
             )));
         }
-        let mut changed = 0;
-        let mut set = |field: &str,
-                       old: Option<String>,
-                       new: Option<String>,
-                       sql: &str,
-                       value: rusqlite::types::Value|
-         -> Result<()> {
+        let old = incident_values(&before);
+        let new = patched_values(&before, patch)?;
+        for ((field, old), new) in INCIDENT_FIELDS.iter().zip(&old).zip(&new) {
             if old != new {
-                self.tx.execute(
-                    &format!("UPDATE incidents SET {sql} = ?1 WHERE id = ?2"),
-                    params![value, id],
-                )?;
+                self.set_incident_field(id, field, new.as_deref())?;
                 self.record_update(
                     "incident",
                     id,
@@ -171,109 +167,33 @@ impl Writer<'_> {
                     old.as_deref(),
                     new.as_deref(),
                 )?;
-                changed += 1;
             }
-            Ok(())
-        };
-        use rusqlite::types::Value as V;
-        let text = |s: &str| V::Text(s.to_string());
-        if let Some(t) = &patch.title {
-            let t = crate::domain::required("title", t).map_err(StoreError::Invalid)?;
-            set(
-                "title",
-                Some(before.title.clone()),
-                Some(t.clone()),
-                "title",
-                text(&t),
-            )?;
-        }
-        if let Some(s) = patch.severity {
-            set(
-                "severity",
-                Some(before.severity.to_string()),
-                Some(s.to_string()),
-                "severity",
-                text(s.as_str()),
-            )?;
-        }
-        if let Some(s) = patch.status {
-            set(
-                "status",
-                Some(before.status.to_string()),
-                Some(s.to_string()),
-                "status",
-                text(s.as_str()),
-            )?;
-        }
-        if let Some(b) = patch.customer_impact {
-            set(
-                "customer_impact",
-                Some(before.customer_impact.to_string()),
-                Some(b.to_string()),
-                "customer_impact",
-                V::Integer(b.into()),
-            )?;
-        }
-        if let Some(b) = patch.data_breach {
-            set(
-                "data_breach",
-                Some(before.data_breach.to_string()),
-                Some(b.to_string()),
-                "data_breach",
-                V::Integer(b.into()),
-            )?;
-        }
-        if let Some(z) = patch.zone {
-            set(
-                "zone",
-                Some(before.zone.name().into()),
-                Some(z.name().into()),
-                "zone",
-                text(z.name()),
-            )?;
-        }
-        if let Some(d) = patch.detected {
-            let show = |t: Option<Timestamp>| {
-                t.map(|t| format!("{} ({})", t.rfc3339_original(), t.precision.as_str()))
-            };
-            let micros = d.map(|t| t.micros()).map_or(V::Null, V::Integer);
-            set(
-                "detected",
-                show(before.detected),
-                show(d),
-                "detected_us",
-                micros,
-            )?;
-            self.tx.execute(
-                "UPDATE incidents SET detected_offset = ?1, detected_precision = ?2 WHERE id = ?3",
-                params![
-                    d.map(|t| t.offset_secs),
-                    d.map(|t| t.precision.as_str()),
-                    id
-                ],
-            )?;
-        }
-        for (field, old, new) in [
-            ("summary", &before.summary, &patch.summary),
-            ("response", &before.response, &patch.response),
-            ("takeaways", &before.takeaways, &patch.takeaways),
-        ] {
-            if let Some(new) = new {
-                set(
-                    field,
-                    Some(old.clone()),
-                    Some(new.clone()),
-                    field,
-                    text(new),
-                )?;
-            }
-        }
-        if changed > 0 {
-            self.tx.execute(
-                "UPDATE incidents SET updated_us = ?1, version = version + 1 WHERE id = ?2",
-                params![self.now_us(), id],
-            )?;
         }
         self.incident(id)
     }
+}
+
+/// The incident's field values after the patch, in the history's text form.
+fn patched_values(before: &Incident, p: &IncidentPatch) -> Result<[Option<String>; 10]> {
+    let mut v = incident_values(before);
+    if let Some(t) = &p.title {
+        v[0] = Some(crate::domain::required("title", t).map_err(StoreError::Invalid)?);
+    }
+    let mut put = |i: usize, value: Option<String>| {
+        if value.is_some() {
+            v[i] = value;
+        }
+    };
+    put(1, p.severity.map(|s| s.to_string()));
+    put(2, p.status.map(|s| s.to_string()));
+    put(3, p.customer_impact.map(|b| b.to_string()));
+    put(4, p.data_breach.map(|b| b.to_string()));
+    put(5, p.zone.map(|z| z.name().to_string()));
+    put(7, p.summary.clone());
+    put(8, p.response.clone());
+    put(9, p.takeaways.clone());
+    if let Some(d) = p.detected {
+        v[6] = d.as_ref().map(time_text);
+    }
+    Ok(v)
 }

@@ -7,17 +7,20 @@
 mod actors;
 mod error;
 mod events;
+mod fields;
 mod history;
 mod incidents;
 mod open;
 mod owners;
 mod rows;
 mod seed;
+mod undo;
 
 pub use error::{Result, StoreError};
 pub use events::{EventFilter, EventPage, PageCursor};
 pub use incidents::IncidentSummary;
 pub use open::{APPLICATION_ID, latest_version, migrations};
+pub use undo::Replayed;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -92,19 +95,20 @@ impl Store {
         &self.analyst
     }
 
-    /// Runs `f` in one IMMEDIATE transaction with a history recorder for one change set.
-    /// IMMEDIATE takes the write lock up front: a deferred read-then-write transaction
-    /// would fail at once with "database is locked" when another process writes.
-    fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+    /// Runs `f` in one IMMEDIATE transaction recording one change set named `label`
+    /// ("add event"), the unit that undo reverses. IMMEDIATE takes the write lock up
+    /// front: a deferred read-then-write transaction would fail at once with "database
+    /// is locked" when another process writes.
+    fn write<T>(&mut self, label: &str, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
         let now = self.now();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let change_set: i64 = tx.query_row(
-            "SELECT coalesce(max(change_set), 0) + 1 FROM history",
-            [],
-            |r| r.get(0),
+        tx.execute(
+            "INSERT INTO change_sets (at_us, by, label) VALUES (?1, ?2, ?3)",
+            rusqlite::params![now.timestamp_micros(), self.analyst, label],
         )?;
+        let change_set = tx.last_insert_rowid();
         let writer = Writer {
             tx,
             now,
@@ -113,6 +117,7 @@ impl Store {
             ids: &self.ids,
         };
         let value = f(&writer)?;
+        writer.finish()?;
         writer.tx.commit()?;
         Ok(value)
     }
@@ -139,6 +144,28 @@ impl Writer<'_> {
 
     fn now_us(&self) -> i64 {
         self.now.timestamp_micros()
+    }
+
+    /// Files the change set under the incident it touched; drops it when nothing changed,
+    /// so undo never steps over an empty action.
+    fn finish(&self) -> Result<()> {
+        let recorded: i64 = self.tx.query_row(
+            "SELECT count(*) FROM history WHERE change_set = ?1",
+            [self.change_set],
+            |r| r.get(0),
+        )?;
+        if recorded == 0 {
+            self.tx
+                .execute("DELETE FROM change_sets WHERE id = ?1", [self.change_set])?;
+        } else {
+            self.tx.execute(
+                "UPDATE change_sets SET incident_id =
+                     (SELECT incident_id FROM history WHERE change_set = ?1 AND incident_id IS NOT NULL LIMIT 1)
+                 WHERE id = ?1",
+                [self.change_set],
+            )?;
+        }
+        Ok(())
     }
 }
 

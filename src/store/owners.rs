@@ -9,7 +9,7 @@ use serde_json::json;
 impl Store {
     pub fn create_owner(&mut self, name: &str, kind: OwnerKind, contact: &str) -> Result<Owner> {
         let name = crate::domain::required("owner name", name).map_err(StoreError::Invalid)?;
-        self.write(|w| {
+        self.write("create owner", |w| {
             let id = w.new_id();
             let inserted = w.tx.execute(
                 "INSERT INTO owners (id, name, kind, contact) VALUES (?1, ?2, ?3, ?4)",

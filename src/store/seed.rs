@@ -8,7 +8,7 @@ use std::collections::HashMap;
 impl Store {
     /// Creates the seeded incident, all or nothing.
     pub fn create_seeded_incident(&mut self, seed: &IncidentSeed) -> Result<Incident> {
-        self.write(|w| {
+        self.write("load incident", |w| {
             let incident = w.insert_incident(&seed.incident)?;
             w.update_incident(&incident.id, &seed.details, None)?;
             for a in &seed.actors {

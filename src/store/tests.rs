@@ -9,7 +9,9 @@ use chrono::TimeZone;
 
 fn store() -> Store {
     let mut s = Store::open_in_memory("tester").unwrap();
-    s.set_clock(Box::new(|| Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()));
+    s.set_clock(Box::new(|| {
+        Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()
+    }));
     s.use_sequential_ids();
     s
 }
@@ -42,8 +44,14 @@ fn incident_round_trip() {
     assert_eq!(read.severity, Severity::High);
     assert_eq!(read.status, Status::Draft);
     assert_eq!(read.zone.name(), "Europe/Madrid");
-    assert_eq!(read.detected.unwrap().rfc3339_original(), "2026-03-11T10:19:44+01:00");
-    assert_eq!(read.created, Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap());
+    assert_eq!(
+        read.detected.unwrap().rfc3339_original(),
+        "2026-03-11T10:19:44+01:00"
+    );
+    assert_eq!(
+        read.created,
+        Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()
+    );
 }
 
 #[test]
@@ -138,7 +146,8 @@ fn pages_follow_time_then_insertion_order() {
         ("2026-03-11 10:01Z", "b"),
         ("2026-03-11 11:00Z", "e"),
     ] {
-        s.add_event(&i.id, &NewEvent::new(at(t), text).unwrap()).unwrap();
+        s.add_event(&i.id, &NewEvent::new(at(t), text).unwrap())
+            .unwrap();
     }
     let filter = EventFilter::incident(&i.id);
     let first = s.events_page(&filter, None, 2).unwrap();
@@ -239,7 +248,9 @@ fn a_stale_version_is_refused_and_changes_nothing() {
         severity: Some(Severity::High),
         ..Default::default()
     };
-    let e = s.update_incident(&i.id, &other, Some(i.version)).unwrap_err();
+    let e = s
+        .update_incident(&i.id, &other, Some(i.version))
+        .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e}");
     assert_eq!(s.require_incident("IR-1").unwrap().severity, Severity::Low);
 }
@@ -249,7 +260,10 @@ fn a_failed_write_leaves_no_history() {
     let mut s = store();
     incident(&mut s, "IR-1");
     let before = s.history(None, 100).unwrap().len();
-    assert!(s.create_incident(&NewIncident::new("IR-1", "again").unwrap()).is_err());
+    assert!(
+        s.create_incident(&NewIncident::new("IR-1", "again").unwrap())
+            .is_err()
+    );
     assert_eq!(s.history(None, 100).unwrap().len(), before);
 }
 
@@ -268,7 +282,10 @@ fn time_context_uses_detection_day_in_the_incident_zone() {
     assert_eq!(s.time_context(&j).unwrap().date, None);
     s.add_event(&j.id, &NewEvent::new(at("2026-02-01 23:00Z"), "x").unwrap())
         .unwrap();
-    assert_eq!(s.time_context(&j).unwrap().date.unwrap().to_string(), "2026-02-01");
+    assert_eq!(
+        s.time_context(&j).unwrap().date.unwrap().to_string(),
+        "2026-02-01"
+    );
 }
 
 #[test]
@@ -312,7 +329,10 @@ mod files {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
     }
 
@@ -320,7 +340,11 @@ mod files {
         let before = fs::read(path).unwrap();
         let e = Store::open(path, "tester").err().expect("refused");
         assert!(e.to_string().contains(fragment), "{e}");
-        assert_eq!(fs::read(path).unwrap(), before, "the file must be unchanged");
+        assert_eq!(
+            fs::read(path).unwrap(),
+            before,
+            "the file must be unchanged"
+        );
     }
 
     #[test]
@@ -335,7 +359,8 @@ mod files {
         let other = dir.path().join("other.db");
         {
             let c = rusqlite::Connection::open(&other).unwrap();
-            c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+            c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+                .unwrap();
         }
         refused(&other, "not a debrief database");
         let truncated = dir.path().join("truncated.db");
@@ -365,5 +390,131 @@ mod files {
         }
         let s = Store::open(&path, "tester").unwrap();
         assert_eq!(s.require_incident("IR-9").unwrap().key, "IR-9");
+    }
+}
+
+mod undo {
+    use super::*;
+
+    fn all_events(s: &Store, incident_id: &str) -> Vec<crate::domain::Event> {
+        s.events_page(&EventFilter::incident(incident_id), None, 1000)
+            .unwrap()
+            .events
+    }
+
+    /// Compares what a person sees of events: everything but bookkeeping.
+    fn visible(events: &[crate::domain::Event]) -> Vec<serde_json::Value> {
+        events.iter().map(crate::io::json::event).collect()
+    }
+
+    #[test]
+    fn add_edit_delete_are_undone_and_redone_in_order() {
+        let mut s = store();
+        let i = incident(&mut s, "IR-1");
+        let mut new = NewEvent::new(at("2026-03-11 10:00Z"), "Phishing delivered").unwrap();
+        let added = s.add_event(&i.id, &new).unwrap();
+        new.text = "Phishing email delivered".into();
+        new.actor = Some("mallory".into());
+        new.tags = vec!["phishing".into()];
+        s.update_event(&added.id, &new, Some(added.version))
+            .unwrap();
+        let edited = visible(&all_events(&s, &i.id));
+        s.delete_event(&added.id).unwrap();
+        assert!(all_events(&s, &i.id).is_empty());
+
+        let r = s.undo(Some(&i.id)).unwrap().unwrap();
+        assert_eq!(r.label, "delete event");
+        assert_eq!(visible(&all_events(&s, &i.id)), edited);
+        let r = s.undo(Some(&i.id)).unwrap().unwrap();
+        assert_eq!(r.label, "edit event");
+        assert_eq!(all_events(&s, &i.id)[0].text, "Phishing delivered");
+        assert_eq!(all_events(&s, &i.id)[0].tags, Vec::<String>::new());
+        let r = s.undo(Some(&i.id)).unwrap().unwrap();
+        assert_eq!(r.label, "add event");
+        assert!(all_events(&s, &i.id).is_empty());
+
+        assert_eq!(s.redo(Some(&i.id)).unwrap().unwrap().label, "add event");
+        assert_eq!(s.redo(Some(&i.id)).unwrap().unwrap().label, "edit event");
+        assert_eq!(visible(&all_events(&s, &i.id)), edited);
+        // The tag index follows the replayed tags.
+        let by_tag = EventFilter {
+            tag: Some("phishing".into()),
+            ..EventFilter::incident(&i.id)
+        };
+        assert_eq!(s.events_page(&by_tag, None, 10).unwrap().events.len(), 1);
+    }
+
+    #[test]
+    fn a_new_action_clears_redo() {
+        let mut s = store();
+        let i = incident(&mut s, "IR-1");
+        s.add_event(&i.id, &NewEvent::new(at("2026-03-11 10:00Z"), "a").unwrap())
+            .unwrap();
+        s.undo(Some(&i.id)).unwrap().unwrap();
+        s.add_event(&i.id, &NewEvent::new(at("2026-03-11 11:00Z"), "b").unwrap())
+            .unwrap();
+        assert_eq!(s.redo(Some(&i.id)).unwrap(), None);
+    }
+
+    #[test]
+    fn deleting_a_cause_unlinks_and_undo_relinks() {
+        let mut s = store();
+        let i = incident(&mut s, "IR-1");
+        let cause = s
+            .add_event(
+                &i.id,
+                &NewEvent::new(at("2026-03-11 10:00Z"), "cause").unwrap(),
+            )
+            .unwrap();
+        let mut e = NewEvent::new(at("2026-03-11 10:01Z"), "effect").unwrap();
+        e.caused_by = Some(cause.id.clone());
+        let effect = s.add_event(&i.id, &e).unwrap();
+        s.delete_event(&cause.id).unwrap();
+        assert_eq!(s.event(&effect.id).unwrap().unwrap().caused_by, None);
+        s.undo(Some(&i.id)).unwrap();
+        assert_eq!(
+            s.event(&effect.id).unwrap().unwrap().caused_by.as_deref(),
+            Some(cause.id.as_str())
+        );
+    }
+
+    #[test]
+    fn a_deleted_incident_comes_back_whole() {
+        let mut s = store();
+        let seed = crate::io::demo::demo_seed().unwrap();
+        let i = s.create_seeded_incident(&seed).unwrap();
+        let before = visible(&all_events(&s, &i.id));
+        let actors = s.list_actors(&i.id).unwrap();
+        s.delete_incident(&i.id).unwrap();
+        assert!(s.incident_by_key(&i.key).unwrap().is_none());
+        assert_eq!(s.undo(None).unwrap().unwrap().label, "delete incident");
+        let back = s.require_incident(&i.key).unwrap();
+        assert_eq!(back.id, i.id);
+        assert_eq!(back.detected, i.detected);
+        assert_eq!(back.summary, i.summary);
+        assert_eq!(visible(&all_events(&s, &i.id)), before);
+        assert_eq!(s.list_actors(&i.id).unwrap(), actors);
+    }
+
+    #[test]
+    fn undo_survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let incident_id = {
+            let mut s = Store::open(&path, "tester").unwrap();
+            let i = incident(&mut s, "IR-1");
+            s.add_event(&i.id, &NewEvent::new(at("2026-03-11 10:00Z"), "a").unwrap())
+                .unwrap();
+            i.id
+        };
+        let mut s = Store::open(&path, "tester").unwrap();
+        assert_eq!(
+            s.undo(Some(&incident_id)).unwrap().unwrap().label,
+            "add event"
+        );
+        assert_eq!(s.count_events(&incident_id).unwrap(), 0);
+        // The undo is itself in the history.
+        let h = s.history(Some(&incident_id), 1).unwrap();
+        assert_eq!(h[0].op, "delete");
     }
 }

@@ -51,7 +51,8 @@ CREATE TABLE events (
     tags          TEXT NOT NULL DEFAULT '',
     technique     TEXT,
     key_kind      TEXT,
-    caused_by     TEXT REFERENCES events(id) ON DELETE SET NULL,
+    -- Deferred, so undo can bring back a cause and its effects in any order.
+    caused_by     TEXT REFERENCES events(id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
     created_us    INTEGER NOT NULL,
     updated_us    INTEGER NOT NULL,
     version       INTEGER NOT NULL DEFAULT 1
@@ -95,11 +96,25 @@ CREATE TABLE owners (
     version  INTEGER NOT NULL DEFAULT 1
 );
 
+-- One user action: the unit of undo and redo. An undo or a redo is itself a change set
+-- (`undoes` / `redoes` name the one it reversed or re-applied), so the history stays complete.
+CREATE TABLE change_sets (
+    id           INTEGER PRIMARY KEY,
+    at_us        INTEGER NOT NULL,
+    by           TEXT NOT NULL,
+    incident_id  TEXT,
+    label        TEXT NOT NULL,
+    undoes       INTEGER REFERENCES change_sets(id),
+    redoes       INTEGER REFERENCES change_sets(id),
+    undone       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX change_sets_by_incident ON change_sets (incident_id, id);
+
 -- Every change: one row per changed field, or per record inserted or deleted (as JSON).
 -- Not tied by foreign keys, so it outlives what it describes and can bring it back.
 CREATE TABLE history (
     seq          INTEGER PRIMARY KEY,
-    change_set   INTEGER NOT NULL,
+    change_set   INTEGER NOT NULL REFERENCES change_sets(id),
     at_us        INTEGER NOT NULL,
     by           TEXT NOT NULL,
     entity       TEXT NOT NULL,

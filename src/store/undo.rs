@@ -1,0 +1,338 @@
+//! Undo and redo, across restarts: both replay the history of a change set backwards or
+//! forwards, and are themselves recorded as change sets, so the history stays complete.
+
+use super::{Result, Store, StoreError, Writer};
+use crate::domain::{
+    ActorKind, Attribution, KeyEventKind, NewEvent, Phase, Precision, TimeContext, parse_time,
+};
+use crate::io::json;
+use rusqlite::{OptionalExtension, params};
+use serde_json::{Value, json};
+
+/// What undo or redo did, for the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replayed {
+    pub label: String,
+    pub change_set: i64,
+}
+
+/// One history row, as replay needs it.
+struct Step {
+    entity: String,
+    entity_id: String,
+    incident_id: Option<String>,
+    op: String,
+    field: Option<String>,
+    old: Option<String>,
+    new: Option<String>,
+}
+
+/// Change sets that are users' own actions (not undos or redos of them), in a scope.
+const OWN_ACTIONS: &str = "undoes IS NULL AND redoes IS NULL AND (?1 IS NULL OR incident_id = ?1)";
+
+impl Store {
+    /// Undoes the latest action not yet undone (of one incident, or of any). `None` when
+    /// there is nothing to undo.
+    pub fn undo(&mut self, incident_id: Option<&str>) -> Result<Option<Replayed>> {
+        let target: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                &format!("SELECT id, label FROM change_sets WHERE {OWN_ACTIONS} AND undone = 0 ORDER BY id DESC LIMIT 1"),
+                [incident_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((target, label)) = target else {
+            return Ok(None);
+        };
+        self.write(&format!("undo {label}"), |w| {
+            for step in w.steps(target)?.iter().rev() {
+                w.reverse(step)?;
+            }
+            w.tx.execute("UPDATE change_sets SET undone = 1 WHERE id = ?1", [target])?;
+            w.tx.execute(
+                "UPDATE change_sets SET undoes = ?1 WHERE id = ?2",
+                [target, w.change_set],
+            )?;
+            Ok(())
+        })?;
+        Ok(Some(Replayed {
+            label,
+            change_set: target,
+        }))
+    }
+
+    /// Redoes the most recently undone action, unless a new action came after the undo.
+    pub fn redo(&mut self, incident_id: Option<&str>) -> Result<Option<Replayed>> {
+        let target: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT c.id, c.label FROM change_sets c JOIN change_sets u ON u.undoes = c.id
+                     WHERE c.undone = 1 AND (?1 IS NULL OR c.incident_id = ?1)
+                       AND u.id > (SELECT coalesce(max(id), 0) FROM change_sets WHERE {OWN_ACTIONS})
+                     ORDER BY u.id DESC LIMIT 1"
+                ),
+                [incident_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((target, label)) = target else {
+            return Ok(None);
+        };
+        self.write(&format!("redo {label}"), |w| {
+            for step in &w.steps(target)? {
+                w.replay(step)?;
+            }
+            w.tx.execute("UPDATE change_sets SET undone = 0 WHERE id = ?1", [target])?;
+            w.tx.execute(
+                "UPDATE change_sets SET redoes = ?1 WHERE id = ?2",
+                [target, w.change_set],
+            )?;
+            Ok(())
+        })?;
+        Ok(Some(Replayed {
+            label,
+            change_set: target,
+        }))
+    }
+
+    /// Deletes an incident with its events and actors (recorded, so it can be undone).
+    pub fn delete_incident(&mut self, id: &str) -> Result<()> {
+        self.write("delete incident", |w| w.delete_incident(id))
+    }
+}
+
+impl Writer<'_> {
+    fn steps(&self, change_set: i64) -> Result<Vec<Step>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT entity, entity_id, incident_id, op, field, old, new FROM history
+             WHERE change_set = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([change_set], |r| {
+            Ok(Step {
+                entity: r.get(0)?,
+                entity_id: r.get(1)?,
+                incident_id: r.get(2)?,
+                op: r.get(3)?,
+                field: r.get(4)?,
+                old: r.get(5)?,
+                new: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Applies the opposite of a step: an insert is removed, a delete restored, a field
+    /// set back to its old value.
+    fn reverse(&self, s: &Step) -> Result<()> {
+        match s.op.as_str() {
+            "insert" => self.remove(s),
+            "delete" => self.restore(s, s.old.as_deref()),
+            _ => self.set_field(s, s.new.as_deref(), s.old.as_deref()),
+        }
+    }
+
+    /// Applies a step again.
+    fn replay(&self, s: &Step) -> Result<()> {
+        match s.op.as_str() {
+            "insert" => self.restore(s, s.new.as_deref()),
+            "delete" => self.remove(s),
+            _ => self.set_field(s, s.old.as_deref(), s.new.as_deref()),
+        }
+    }
+
+    fn set_field(&self, s: &Step, from: Option<&str>, to: Option<&str>) -> Result<()> {
+        let field = s.field.as_deref().unwrap_or_default();
+        let inc = s.incident_id.as_deref();
+        match s.entity.as_str() {
+            "incident" => self.set_incident_field(&s.entity_id, field, to)?,
+            "event" => self.set_event_field(&s.entity_id, inc.unwrap_or_default(), field, to)?,
+            other => {
+                return Err(StoreError::Invalid(format!(
+                    "cannot replay a change of a {other}"
+                )));
+            }
+        }
+        self.record_update(&s.entity, &s.entity_id, inc, field, from, to)
+    }
+
+    fn remove(&self, s: &Step) -> Result<()> {
+        match s.entity.as_str() {
+            "event" => self.delete_event(&s.entity_id).map(drop),
+            "incident" => self.delete_incident(&s.entity_id),
+            "actor" => self.delete_row("actors", "actor", s),
+            "owner" => self.delete_row("owners", "owner", s),
+            other => Err(StoreError::Invalid(format!("cannot remove a {other}"))),
+        }
+    }
+
+    /// Deletes a record that has no dependants of its own to record (actor, owner).
+    fn delete_row(&self, table: &str, entity: &str, s: &Step) -> Result<()> {
+        let snapshot: Option<Value> = s
+            .new
+            .as_deref()
+            .or(s.old.as_deref())
+            .and_then(|j| serde_json::from_str(j).ok());
+        self.tx.execute(
+            &format!("DELETE FROM {table} WHERE id = ?1"),
+            [&s.entity_id],
+        )?;
+        self.record_delete(
+            entity,
+            &s.entity_id,
+            s.incident_id.as_deref(),
+            &snapshot.unwrap_or(Value::Null),
+        )
+    }
+
+    fn restore(&self, s: &Step, snapshot: Option<&str>) -> Result<()> {
+        let v: Value = serde_json::from_str(snapshot.unwrap_or("null"))
+            .map_err(|e| StoreError::Invalid(format!("unreadable snapshot in history: {e}")))?;
+        let inc = s.incident_id.as_deref().unwrap_or_default();
+        let text = |k: &str| v[k].as_str().map(str::to_string);
+        match s.entity.as_str() {
+            "event" => self.restore_event(&s.entity_id, inc, &v).map(drop),
+            "actor" => {
+                let kind = text("kind")
+                    .and_then(|k| k.parse().ok())
+                    .unwrap_or(ActorKind::Unclassified);
+                let attribution = text("attribution")
+                    .and_then(|k| k.parse().ok())
+                    .unwrap_or(Attribution::Known);
+                let name = text("name").unwrap_or_default();
+                let note = text("note").unwrap_or_default();
+                self.insert_actor_with_id(&s.entity_id, inc, &name, kind, attribution, &note)
+                    .map(drop)
+            }
+            "incident" => self.restore_incident(&s.entity_id, &v),
+            "owner" => {
+                self.tx.execute(
+                    "INSERT INTO owners (id, name, kind, contact) VALUES (?1, ?2, ?3, ?4)",
+                    params![
+                        s.entity_id,
+                        text("name"),
+                        text("kind"),
+                        text("contact").unwrap_or_default()
+                    ],
+                )?;
+                self.record_insert("owner", &s.entity_id, None, &v)
+            }
+            other => Err(StoreError::Invalid(format!("cannot restore a {other}"))),
+        }
+    }
+
+    fn restore_event(
+        &self,
+        id: &str,
+        incident_id: &str,
+        v: &Value,
+    ) -> Result<crate::domain::Event> {
+        let bad = |what: &str| StoreError::Invalid(format!("unreadable event snapshot: {what}"));
+        let text = |k: &str| v[k].as_str().map(str::to_string);
+        let mut at = parse_time(
+            &text("at_original").ok_or_else(|| bad("at"))?,
+            &TimeContext::utc(),
+        )
+        .map_err(|_| bad("at"))?;
+        at.precision = text("precision")
+            .and_then(|p| p.parse::<Precision>().ok())
+            .unwrap_or_default();
+        let tags: Vec<String> = v["tags"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let new = NewEvent {
+            at,
+            text: text("text").unwrap_or_default(),
+            actor: text("actor"),
+            source: text("source"),
+            phase: text("phase").and_then(|p| p.parse::<Phase>().ok()),
+            tags,
+            technique: text("technique"),
+            key_kind: text("key_event").and_then(|k| k.parse::<KeyEventKind>().ok()),
+            caused_by: text("caused_by"),
+        };
+        self.insert_event_with_id(id, incident_id, &new)
+    }
+
+    fn restore_incident(&self, id: &str, v: &Value) -> Result<()> {
+        let text = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+        let created = chrono::DateTime::parse_from_rfc3339(&text("created"))
+            .map(|t| t.timestamp_micros())
+            .unwrap_or_else(|_| self.now_us());
+        self.tx.execute(
+            "INSERT INTO incidents (id, key, title, severity, status, zone, created_us, updated_us)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                id,
+                text("key"),
+                text("title"),
+                text("severity"),
+                text("status"),
+                text("zone"),
+                created,
+                self.now_us()
+            ],
+        )?;
+        // The rest through the field setters, so they are checked the same way as edits.
+        for field in [
+            "customer_impact",
+            "data_breach",
+            "summary",
+            "response",
+            "takeaways",
+        ] {
+            let value = match &v[field] {
+                Value::Bool(b) => b.to_string(),
+                other => other.as_str().unwrap_or_default().to_string(),
+            };
+            self.set_incident_field(id, field, Some(&value))?;
+        }
+        if let (Some(at), Some(precision)) = (
+            v["detected_original"].as_str(),
+            v["detected_precision"].as_str(),
+        ) {
+            self.set_incident_field(id, "detected", Some(&format!("{at} {precision}")))?;
+        }
+        let restored = self.incident(id)?;
+        self.record_insert("incident", id, Some(id), &json::incident(&restored, None))
+    }
+
+    pub(crate) fn delete_incident(&self, id: &str) -> Result<()> {
+        let gone = self.incident(id)?;
+        // Latest first, so undo brings events back in time order (causes before effects).
+        let ids: Vec<String> = self
+            .tx
+            .prepare("SELECT id FROM events WHERE incident_id = ?1 ORDER BY at_us DESC, seq DESC")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for event_id in ids {
+            let e = self.event(&event_id)?;
+            self.record_delete("event", &event_id, Some(id), &json::event(&e))?;
+            self.tx
+                .execute("DELETE FROM events WHERE id = ?1", [&event_id])?;
+        }
+        for actor in self.actors(id)? {
+            let snapshot = json!({
+                "name": actor.name, "kind": actor.kind.as_str(),
+                "attribution": actor.attribution.as_str(), "note": actor.note,
+            });
+            self.record_delete("actor", &actor.id, Some(id), &snapshot)?;
+            self.tx
+                .execute("DELETE FROM actors WHERE id = ?1", [&actor.id])?;
+        }
+        self.record_delete("incident", id, Some(id), &json::incident(&gone, None))?;
+        self.tx
+            .execute("DELETE FROM incidents WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    fn actors(&self, incident_id: &str) -> Result<Vec<crate::domain::Actor>> {
+        super::actors::list(&self.tx, incident_id)
+    }
+}
