@@ -4,8 +4,10 @@
 //! platform data dir (`~/.local/share/debrief/debrief.db` on Linux). The user config is
 //! `config.toml` in the platform config dir, or the file `DEBRIEF_CONFIG` names.
 
+use crate::keymap::{KeySpec, Keymap};
 use anyhow::{Context, Result};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -34,6 +36,9 @@ pub fn config_path() -> Option<PathBuf> {
 pub struct Config {
     /// The name the history records changes under.
     pub analyst: Option<String>,
+    /// Key overrides per screen: `[keys.timeline] capture = "C"`.
+    #[serde(default)]
+    pub keys: BTreeMap<String, BTreeMap<String, KeySpec>>,
 }
 
 impl Config {
@@ -62,6 +67,18 @@ impl Config {
                 None => anyhow::anyhow!("{message}"),
             }
         })
+    }
+
+    /// The default keys with the user's overrides applied.
+    pub fn keymap(&self) -> Result<Keymap> {
+        let mut map = Keymap::default();
+        map.apply_overrides(&self.keys).map_err(|e| {
+            let file = config_path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "config.toml".into());
+            anyhow::anyhow!("{file}: {e}")
+        })?;
+        Ok(map)
     }
 
     /// Who the history says made a change: the configured analyst, else the OS user.

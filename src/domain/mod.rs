@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod attack;
+pub mod capture;
 pub mod event;
 pub mod history;
 pub mod incident;

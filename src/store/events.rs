@@ -42,6 +42,27 @@ pub struct EventPage {
     pub next: Option<PageCursor>,
 }
 
+/// Appends the filter's conditions (all but the incident) to a query over `events e`
+/// joined with `actors a`.
+fn filter_sql(filter: &EventFilter, sql: &mut String, args: &mut Vec<Value>) {
+    if let Some(q) = filter.search.as_deref().and_then(fts_query) {
+        sql.push_str(" AND e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)");
+        args.push(q.into());
+    }
+    if let Some(actor) = &filter.actor {
+        sql.push_str(" AND a.name = ? COLLATE NOCASE");
+        args.push(actor.clone().into());
+    }
+    if let Some(tag) = &filter.tag {
+        sql.push_str(" AND e.seq IN (SELECT event_seq FROM event_tags WHERE tag = ?)");
+        args.push(tag.trim_start_matches('#').to_lowercase().into());
+    }
+    if let Some(phase) = filter.phase {
+        sql.push_str(" AND e.phase = ?");
+        args.push(phase.as_str().to_string().into());
+    }
+}
+
 /// Turns what a person typed into an FTS5 query that cannot be a syntax error:
 /// each word becomes a quoted prefix term, and all must match.
 pub fn fts_query(input: &str) -> Option<String> {
@@ -94,30 +115,43 @@ impl Store {
         after: Option<PageCursor>,
         limit: usize,
     ) -> Result<EventPage> {
+        self.page(filter, after, limit, true)
+    }
+
+    /// Up to `limit` events before `before` (from the end when `None`), latest first.
+    pub fn events_before(
+        &self,
+        filter: &EventFilter,
+        before: Option<PageCursor>,
+        limit: usize,
+    ) -> Result<EventPage> {
+        self.page(filter, before, limit, false)
+    }
+
+    fn page(
+        &self,
+        filter: &EventFilter,
+        from: Option<PageCursor>,
+        limit: usize,
+        forward: bool,
+    ) -> Result<EventPage> {
         let mut sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.incident_id = ?");
         let mut args: Vec<Value> = vec![filter.incident_id.clone().into()];
-        if let Some(q) = filter.search.as_deref().and_then(fts_query) {
-            sql.push_str(" AND e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)");
-            args.push(q.into());
-        }
-        if let Some(actor) = &filter.actor {
-            sql.push_str(" AND a.name = ? COLLATE NOCASE");
-            args.push(actor.clone().into());
-        }
-        if let Some(tag) = &filter.tag {
-            sql.push_str(" AND e.seq IN (SELECT event_seq FROM event_tags WHERE tag = ?)");
-            args.push(tag.trim_start_matches('#').to_lowercase().into());
-        }
-        if let Some(phase) = filter.phase {
-            sql.push_str(" AND e.phase = ?");
-            args.push(phase.as_str().to_string().into());
-        }
-        if let Some(c) = after {
-            sql.push_str(" AND (e.at_us, e.seq) > (?, ?)");
+        filter_sql(filter, &mut sql, &mut args);
+        if let Some(c) = from {
+            sql.push_str(if forward {
+                " AND (e.at_us, e.seq) > (?, ?)"
+            } else {
+                " AND (e.at_us, e.seq) < (?, ?)"
+            });
             args.push(c.at_us.into());
             args.push(c.seq.into());
         }
-        sql.push_str(" ORDER BY e.at_us, e.seq LIMIT ?");
+        sql.push_str(if forward {
+            " ORDER BY e.at_us, e.seq LIMIT ?"
+        } else {
+            " ORDER BY e.at_us DESC, e.seq DESC LIMIT ?"
+        });
         args.push((limit as i64).into());
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params_from_iter(args))?;
@@ -131,6 +165,42 @@ impl Store {
             .filter(|_| events.len() == limit)
             .map(|(at_us, seq)| PageCursor { at_us, seq });
         Ok(EventPage { events, next })
+    }
+
+    /// How many events match the filter.
+    pub fn count_matching(&self, filter: &EventFilter) -> Result<i64> {
+        let mut sql = String::from(
+            "SELECT count(*) FROM events e LEFT JOIN actors a ON a.id = e.actor_id WHERE e.incident_id = ?",
+        );
+        let mut args: Vec<Value> = vec![filter.incident_id.clone().into()];
+        filter_sql(filter, &mut sql, &mut args);
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(args), |r| r.get(0))?)
+    }
+
+    /// The keyset position of an event, to page around it.
+    pub fn event_cursor(&self, id: &str) -> Result<Option<PageCursor>> {
+        Ok(self
+            .conn
+            .query_row("SELECT at_us, seq FROM events WHERE id = ?1", [id], |r| {
+                Ok(PageCursor {
+                    at_us: r.get(0)?,
+                    seq: r.get(1)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// The tags used in an incident, most used first.
+    pub fn list_tags(&self, incident_id: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.tag FROM event_tags t JOIN events e ON e.seq = t.event_seq
+             WHERE e.incident_id = ?1 GROUP BY t.tag ORDER BY count(*) DESC, t.tag",
+        )?;
+        let rows = stmt.query_map([incident_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// All matching events in time order, read page by page (for exports and the CLI).

@@ -1,0 +1,83 @@
+//! One-line prompts at the bottom of the screen: quick capture, filter, jump to a time,
+//! and the command palette. Each shows what Enter will do before it is pressed.
+
+use crate::domain::capture::{Capture, parse_capture};
+use crate::domain::{TimeContext, Timestamp, parse_time};
+use crate::keymap::{Command, Keymap, Scope};
+use ratatui_textarea::TextArea;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Capture,
+    Filter,
+    JumpTime,
+    Palette,
+}
+
+impl PromptKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            PromptKind::Capture => "capture",
+            PromptKind::Filter => "filter",
+            PromptKind::JumpTime => "jump to",
+            PromptKind::Palette => "command",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: TextArea<'static>,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, initial: &str) -> Prompt {
+        let mut input = TextArea::new(vec![initial.to_string()]);
+        input.move_cursor(ratatui_textarea::CursorMove::End);
+        input.set_placeholder_text(match kind {
+            PromptKind::Capture => {
+                "14:02 @mallory signed in with the forged token #initial-access T1078"
+            }
+            PromptKind::Filter => "words @actor #tag !phase (empty shows everything)",
+            PromptKind::JumpTime => "2026-03-11 10:00, 14:02 or ~09:00",
+            PromptKind::Palette => "type to find a command",
+        });
+        Prompt { kind, input }
+    }
+
+    pub fn text(&self) -> String {
+        self.input.lines().join(" ")
+    }
+}
+
+/// What the capture line will become, for the live preview.
+pub fn capture_preview(
+    text: &str,
+    ctx: &TimeContext,
+    previous: Option<&Timestamp>,
+) -> Result<Capture, String> {
+    parse_capture(text, ctx, previous)
+}
+
+pub fn jump_preview(text: &str, ctx: &TimeContext) -> Result<Timestamp, String> {
+    parse_time(text, ctx).map_err(|e| e.reason)
+}
+
+/// Commands whose name or description holds what was typed, in a screen.
+pub fn palette_matches(keymap: &Keymap, scope: Scope, typed: &str) -> Vec<(Command, String)> {
+    let typed = typed.trim().to_lowercase();
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for b in keymap.help(scope) {
+        if seen.contains(&b.command) || matches!(b.command, Command::Palette | Command::Back) {
+            continue;
+        }
+        seen.push(b.command);
+        let text = format!("{} — {} ({})", b.command.name(), b.description, b.key);
+        if typed.is_empty() || text.to_lowercase().contains(&typed) {
+            out.push((b.command, text));
+        }
+    }
+    out
+}

@@ -1,0 +1,105 @@
+//! The full-screen workbench: terminal setup and teardown, and the one loop
+//! (event → Msg → update → draw when something changed).
+
+use crate::app::{App, Msg, update};
+use crate::events::Source;
+use crate::keymap::Keymap;
+use crate::store::Store;
+use crate::ui;
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use std::time::{Duration, Instant};
+
+/// Restores the terminal however the workbench ends: normally, by error, or by panic.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn restore() {
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
+        ratatui::restore();
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        TerminalGuard::restore();
+    }
+}
+
+/// Opens the workbench on the terminal.
+pub fn run(mut store: Store, keymap: Keymap) -> Result<()> {
+    // ratatui::init installs a panic hook that leaves the alternate screen and raw mode;
+    // ours, around it, also turns mouse capture and bracketed paste off.
+    let mut terminal = ratatui::init();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
+        previous(info);
+    }));
+    let _guard = TerminalGuard;
+    crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let mut app = App::new(keymap, Utc::now(), no_color);
+    let size = terminal.size()?;
+    app.width = size.width;
+    app.height = size.height;
+    app.start(&store);
+    event_loop(
+        &mut terminal,
+        &mut app,
+        &mut store,
+        &mut crate::events::Crossterm,
+        &Utc::now,
+    )
+}
+
+/// The loop, over any backend and event source (tests use TestBackend and a script).
+/// Draws only after something changed; returns when the app quits or the source ends.
+pub fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    store: &mut Store,
+    source: &mut dyn Source,
+    clock: &dyn Fn() -> DateTime<Utc>,
+) -> Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let mut dirty = true;
+    let mut last_tick = Instant::now();
+    while !app.quit {
+        if dirty {
+            terminal.draw(|f| ui::render(app, f))?;
+            dirty = false;
+        }
+        match source.next(Duration::from_millis(1000))? {
+            Some(event) => {
+                if let Some(msg) = Msg::from_terminal(event) {
+                    update(app, msg, store);
+                    dirty = true;
+                }
+            }
+            None if source.finished() => break,
+            None => {}
+        }
+        if last_tick.elapsed() >= Duration::from_secs(30) {
+            last_tick = Instant::now();
+            update(app, Msg::Tick(clock()), store);
+            dirty = true;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! Where things are on screen. Shared by render and by update (mouse clicks), so a click
+//! lands on what was drawn there.
+
+use crate::app::{App, View};
+use ratatui::layout::Rect;
+
+/// The smallest screen the workbench draws on; below it, it says how big it needs to be.
+pub const MIN_WIDTH: u16 = 50;
+pub const MIN_HEIGHT: u16 = 12;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    pub tabs: Rect,
+    pub body: Rect,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+pub fn areas(width: u16, height: u16) -> Areas {
+    let row = |y: u16| Rect::new(0, y.min(height.saturating_sub(1)), width, 1.min(height));
+    Areas {
+        header: row(0),
+        tabs: row(1),
+        body: Rect::new(0, 2.min(height), width, height.saturating_sub(4)),
+        status: row(height.saturating_sub(2)),
+        footer: row(height.saturating_sub(1)),
+    }
+}
+
+pub fn too_small(width: u16, height: u16) -> bool {
+    width < MIN_WIDTH || height < MIN_HEIGHT
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimelineAreas {
+    /// The list, with a border line on top and a header row.
+    pub list: Rect,
+    pub detail: Rect,
+    /// Rows of events the list shows.
+    pub list_rows: u16,
+}
+
+/// The list beside the detail pane on wide screens, above it on narrow ones.
+pub fn timeline_areas(body: Rect) -> TimelineAreas {
+    let (list, detail) = if body.width >= 120 {
+        let list_w = body.width * 62 / 100;
+        (
+            Rect::new(body.x, body.y, list_w, body.height),
+            Rect::new(body.x + list_w, body.y, body.width - list_w, body.height),
+        )
+    } else {
+        let list_h = (body.height * 3 / 5).max(3.min(body.height));
+        (
+            Rect::new(body.x, body.y, body.width, list_h),
+            Rect::new(body.x, body.y + list_h, body.width, body.height - list_h),
+        )
+    };
+    TimelineAreas {
+        list,
+        detail,
+        list_rows: list.height.saturating_sub(2),
+    }
+}
+
+/// The tabs and their titles, in order.
+pub fn tabs(app: &App) -> Vec<(View, String)> {
+    let mut tabs = vec![(View::Incidents, "1 Incidents".to_string())];
+    if app.timeline.is_some() || !app.incidents.rows.is_empty() {
+        tabs.push((View::Timeline, "2 Timeline".to_string()));
+    }
+    tabs
+}
+
+/// Which tab is at a column of the tab row (titles separated by " │ ", one space margin).
+pub fn tab_at(app: &App, column: u16) -> Option<View> {
+    let mut x = 1u16;
+    for (view, title) in tabs(app) {
+        let w = title.chars().count() as u16;
+        if column >= x && column < x + w {
+            return Some(view);
+        }
+        x += w + 3;
+    }
+    None
+}

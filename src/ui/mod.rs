@@ -1,0 +1,120 @@
+//! Drawing. `render` is pure: it reads `App` (what `update` cached) and draws it; no
+//! queries, no clock, no I/O. Untrusted text goes through `text::inert` before a widget.
+
+pub mod layout;
+mod overlays;
+mod theme;
+mod views;
+
+use crate::app::{App, View};
+use crate::text::inert;
+use layout::{MIN_HEIGHT, MIN_WIDTH};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+pub use theme::Theme;
+
+pub fn render(app: &App, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    let theme = Theme::new(app.no_color);
+    if layout::too_small(area.width, area.height) {
+        let msg = format!(
+            "Terminal too small: {}x{}. debrief needs {MIN_WIDTH}x{MIN_HEIGHT}.",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let a = layout::areas(area.width, area.height);
+    header(app, frame, a.header, &theme);
+    tabs(app, frame, a.tabs, &theme);
+    match app.view {
+        View::Welcome => views::welcome(app, frame, a.body, &theme),
+        View::Incidents => views::incidents(app, frame, a.body, &theme),
+        View::Timeline => views::timeline(app, frame, a.body, &theme),
+    }
+    let status = Line::from(Span::styled(
+        inert(&app.status.text).into_owned(),
+        theme.tone(app.status.tone),
+    ));
+    frame.render_widget(Paragraph::new(status), a.status);
+    footer(app, frame, a.footer, &theme);
+    overlays::render(app, frame, area, &theme);
+}
+
+fn header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    let mut spans = vec![Span::styled(" debrief ", theme.title())];
+    let incident = match app.view {
+        View::Timeline => app.timeline.as_ref().map(|t| &t.incident),
+        _ => app.incidents.selected_row().map(|r| &r.incident),
+    };
+    if let Some(i) = incident {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            inert(&i.key).into_owned(),
+            Style::new().add_modifier(ratatui::style::Modifier::BOLD),
+        ));
+        spans.push(Span::raw(format!("  {}  ", inert(&i.title))));
+        spans.push(Span::styled(
+            format!("[{}]", i.severity),
+            theme.severity(i.severity),
+        ));
+        spans.push(Span::raw(format!(" [{}]", i.status.label())));
+    }
+    if app.view == View::Timeline {
+        let zone = match (&app.timeline, app.local_times) {
+            (Some(t), true) => t.incident.zone.name().to_string(),
+            _ => "UTC".to_string(),
+        };
+        spans.push(Span::styled(format!("  times: {zone}"), theme.key()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn tabs(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (view, title)) in layout::tabs(app).into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" │ ", theme.dim()));
+        }
+        let active = view == app.view || (view == View::Incidents && app.view == View::Welcome);
+        let style = if active {
+            theme.active_tab()
+        } else {
+            theme.dim()
+        };
+        spans.push(Span::styled(title, style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The footer: the keys that matter on this screen, from the keymap (or the overlay's).
+fn footer(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    let pairs: Vec<(String, String)> = match overlays::footer_keys(app) {
+        Some(keys) => keys,
+        None => app
+            .keymap
+            .footer(app.scope())
+            .into_iter()
+            .map(|b| {
+                (
+                    b.key.to_string(),
+                    b.footer.unwrap_or(b.description).to_string(),
+                )
+            })
+            .collect(),
+    };
+    frame.render_widget(Paragraph::new(key_line(&pairs, theme)), area);
+}
+
+/// `key description` pairs as one line.
+pub(crate) fn key_line(pairs: &[(String, String)], theme: &Theme) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    for (key, what) in pairs {
+        spans.push(Span::styled(key.clone(), theme.key()));
+        spans.push(Span::raw(format!(" {what}  ")));
+    }
+    Line::from(spans)
+}

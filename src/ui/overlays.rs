@@ -1,0 +1,400 @@
+//! What is drawn over a view: help, confirmations, forms and the one-line prompts.
+
+use super::theme::Theme;
+use crate::app::form::{EventForm, Field, IncidentForm};
+use crate::app::prompt::{self, Prompt, PromptKind};
+use crate::app::{App, Overlay};
+use crate::text::inert;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    for overlay in &app.overlays {
+        match overlay {
+            Overlay::Help { scroll } => help(app, frame, area, theme, *scroll),
+            Overlay::Confirm { question, .. } => confirm(frame, area, theme, question),
+            Overlay::EventForm(form) => event_form(app, frame, area, theme, form),
+            Overlay::IncidentForm(form) => incident_form(frame, area, theme, form),
+            Overlay::Prompt { prompt, selected } => {
+                prompt_box(app, frame, area, theme, prompt, *selected)
+            }
+        }
+    }
+}
+
+/// The footer while an overlay has the keys.
+pub fn footer_keys(app: &App) -> Option<Vec<(String, String)>> {
+    let pairs: &[(&str, &str)] = match app.overlays.last()? {
+        Overlay::Help { .. } => &[("↑↓", "scroll"), ("any key", "close")],
+        Overlay::Confirm { .. } => &[("y", "yes"), ("n", "no")],
+        Overlay::EventForm(_) | Overlay::IncidentForm(_) => &[
+            ("ctrl-s", "save"),
+            ("tab", "complete / next field"),
+            ("shift-tab", "previous field"),
+            ("esc", "cancel"),
+        ],
+        Overlay::Prompt { prompt, .. } => match prompt.kind {
+            PromptKind::Palette => &[("enter", "run"), ("↑↓", "choose"), ("esc", "close")],
+            PromptKind::Capture => &[
+                ("enter", "save the event"),
+                ("esc", "close (keeps what you typed)"),
+            ],
+            _ => &[("enter", "apply"), ("esc", "close")],
+        },
+    };
+    Some(
+        pairs
+            .iter()
+            .map(|(k, d)| (k.to_string(), d.to_string()))
+            .collect(),
+    )
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn boxed<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+    Block::bordered().title(Span::styled(title, theme.title()))
+}
+
+fn help(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, scroll: u16) {
+    let scope = app.scope();
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "Keys on the {} screen (change them in config.toml, [keys.{}])",
+            scope.name(),
+            scope.name()
+        ),
+        theme.dim(),
+    ))];
+    // One line per command, with all its keys.
+    let mut rows: Vec<(crate::keymap::Command, Vec<String>, &str)> = Vec::new();
+    for b in app.keymap.help(scope) {
+        match rows.iter_mut().find(|(c, _, _)| *c == b.command) {
+            Some((_, keys, _)) => keys.push(b.key.to_string()),
+            None => rows.push((b.command, vec![b.key.to_string()], b.description)),
+        }
+    }
+    for (_, keys, description) in rows {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<16}", keys.join(" ")), theme.key()),
+            Span::raw(description.to_string()),
+        ]));
+    }
+    if scope == crate::keymap::Scope::Timeline {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(Span::styled("Quick capture", theme.title())));
+        lines.push(Line::raw(
+            "  14:02 @actor what happened #tag T1078   time first: 14:02, 14:02:05Z,",
+        ));
+        lines.push(Line::raw(
+            "  2026-03-11 14:02 +01:00, ~15:00 (approximate), +5m (after the selected event)",
+        ));
+        lines.push(Line::raw(
+            "  a #tag that names a phase (#containment) also sets the phase",
+        ));
+        lines.push(Line::from(Span::styled("Filter", theme.title())));
+        lines.push(Line::raw("  words (prefixes match)  @actor  #tag  !phase"));
+    }
+    let r = centered(area, 86, lines.len() as u16 + 2);
+    frame.render_widget(Clear, r);
+    let p = Paragraph::new(lines)
+        .block(boxed(" Help ", theme))
+        .scroll((scroll, 0));
+    frame.render_widget(p, r);
+}
+
+fn confirm(frame: &mut Frame<'_>, area: Rect, theme: &Theme, question: &str) {
+    let r = centered(area, 64, 5);
+    frame.render_widget(Clear, r);
+    let lines = vec![
+        Line::raw(question.to_string()),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("y", theme.key()),
+            Span::raw(" yes   "),
+            Span::styled("n", theme.key()),
+            Span::raw(" no"),
+        ]),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(boxed(" Confirm ", theme)),
+        r,
+    );
+}
+
+/// Draws a form's fields: label, editor, and the field's problem or hint beside it.
+fn fields(
+    frame: &mut Frame<'_>,
+    inner: Rect,
+    theme: &Theme,
+    fields: &[Field],
+    focus: usize,
+    errors: &[Option<String>],
+    extra: &[Vec<String>],
+) {
+    let mut y = inner.y;
+    for (i, f) in fields.iter().enumerate() {
+        let height = if f.multiline { 5 } else { 1 };
+        if y + height > inner.bottom() {
+            break;
+        }
+        let label_style = if i == focus {
+            theme.key()
+        } else {
+            Style::new()
+        };
+        let mark = if f.readonly { " (fixed)" } else { "" };
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("{:<10}", format!("{}{mark}", f.label)),
+                label_style,
+            )),
+            Rect::new(inner.x, y, 11.min(inner.width), 1),
+        );
+        let field_area = Rect::new(inner.x + 11, y, inner.width.saturating_sub(11), height);
+        let mut area = f.area.clone();
+        let base = if i == focus {
+            Style::new().add_modifier(Modifier::UNDERLINED)
+        } else {
+            Style::new()
+        };
+        area.set_style(base);
+        area.set_cursor_line_style(Style::new());
+        if i != focus {
+            area.set_cursor_style(base);
+        }
+        frame.render_widget(&area, field_area);
+        y += height;
+        let note = match (&errors.get(i).cloned().flatten(), extra.get(i)) {
+            (Some(e), _) => Some(Span::styled(format!("⚠ {}", inert(e)), theme.error())),
+            (None, Some(s)) if !s.is_empty() && i == focus => {
+                Some(Span::styled(format!("tab → {}", s.join(", ")), theme.dim()))
+            }
+            _ => None,
+        };
+        if let Some(note) = note.filter(|_| y < inner.bottom()) {
+            frame.render_widget(
+                Paragraph::new(note),
+                Rect::new(inner.x + 11, y, inner.width.saturating_sub(11), 1),
+            );
+            y += 1;
+        }
+    }
+}
+
+fn event_form(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, form: &EventForm) {
+    let r = centered(area, 96, 22);
+    frame.render_widget(Clear, r);
+    let title = if form.editing.is_some() {
+        " Edit event "
+    } else {
+        " New event "
+    };
+    let block = boxed(title, theme);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let (actors, tags) = app
+        .timeline
+        .as_ref()
+        .map(|t| (t.actors.clone(), t.tags.clone()))
+        .unwrap_or_default();
+    let mut extra = vec![Vec::new(); form.fields.len()];
+    extra[form.focus] = form.suggestions(&actors, &tags);
+    let errors = form.errors();
+    fields(
+        frame,
+        inner,
+        theme,
+        &form.fields,
+        form.focus,
+        &errors,
+        &extra,
+    );
+    // What the time and technique will be saved as.
+    let mut preview = Vec::new();
+    if let Ok(new) = form.to_new_event() {
+        preview.push(Span::styled(
+            format!("→ {}", new.at.rfc3339_utc()),
+            theme.ok(),
+        ));
+        if let Some(t) = new
+            .technique
+            .as_deref()
+            .and_then(crate::domain::attack::technique)
+        {
+            preview.push(Span::styled(format!("  {} {}", t.id, t.name), theme.ok()));
+        }
+    }
+    let bottom = Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1);
+    frame.render_widget(Paragraph::new(Line::from(preview)), bottom);
+}
+
+fn incident_form(frame: &mut Frame<'_>, area: Rect, theme: &Theme, form: &IncidentForm) {
+    let r = centered(area, 80, 14);
+    frame.render_widget(Clear, r);
+    let title = if form.editing.is_some() {
+        " Edit incident "
+    } else {
+        " New incident "
+    };
+    let block = boxed(title, theme);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    fields(
+        frame,
+        inner,
+        theme,
+        &form.fields,
+        form.focus,
+        &form.errors(),
+        &[],
+    );
+}
+
+fn prompt_box(
+    app: &App,
+    frame: &mut Frame<'_>,
+    area: Rect,
+    theme: &Theme,
+    prompt: &Prompt,
+    selected: usize,
+) {
+    let (preview, list) = prompt_preview(app, prompt, selected, theme);
+    let height = 3 + preview.len() as u16 + list.len() as u16;
+    let r = Rect::new(
+        area.x,
+        area.bottom().saturating_sub(height + 2),
+        area.width,
+        height.min(area.height),
+    );
+    frame.render_widget(Clear, r);
+    let title = format!(" {} ", prompt.kind.label());
+    let block = boxed(&title, theme);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let mut input = prompt.input.clone();
+    input.set_cursor_line_style(Style::new());
+    frame.render_widget(&input, Rect::new(inner.x, inner.y, inner.width, 1));
+    let mut lines = preview;
+    lines.extend(list);
+    let rest = Rect::new(
+        inner.x,
+        inner.y + 1,
+        inner.width,
+        inner.height.saturating_sub(1),
+    );
+    frame.render_widget(Paragraph::new(Text::from(lines)), rest);
+}
+
+/// The live preview under a prompt: what Enter will do.
+fn prompt_preview(
+    app: &App,
+    prompt: &Prompt,
+    selected: usize,
+    theme: &Theme,
+) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+    let text = prompt.text();
+    let t = app.timeline.as_ref();
+    match prompt.kind {
+        PromptKind::Capture => {
+            let Some(t) = t else { return (vec![], vec![]) };
+            let previous = t.selected_event().map(|e| e.at);
+            let line = match prompt::capture_preview(&text, &t.ctx, previous.as_ref()) {
+                Ok(c) => {
+                    let mut parts = vec![format!("at {}", c.at.rfc3339_utc())];
+                    if c.at.offset_secs != 0 {
+                        parts.push(format!("({})", c.at.rfc3339_original()));
+                    }
+                    if let Some(a) = &c.actor {
+                        let new = if t.actors.iter().any(|x| x.eq_ignore_ascii_case(a)) {
+                            ""
+                        } else {
+                            " (new)"
+                        };
+                        parts.push(format!("actor {}{new}", inert(a)));
+                    }
+                    if let Some(p) = c.phase {
+                        parts.push(format!("phase {p}"));
+                    }
+                    if !c.tags.is_empty() {
+                        parts.push(format!(
+                            "tags {}",
+                            c.tags
+                                .iter()
+                                .map(|t| format!("#{}", inert(t)))
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        ));
+                    }
+                    if let Some(id) = &c.technique {
+                        match crate::domain::attack::require_known(id) {
+                            Ok(tech) => parts.push(format!("technique {} {}", tech.id, tech.name)),
+                            Err(e) => {
+                                return (
+                                    vec![Line::from(Span::styled(format!("⚠ {e}"), theme.error()))],
+                                    vec![],
+                                );
+                            }
+                        }
+                    }
+                    parts.push(format!("text \"{}\"", inert(&c.text)));
+                    Line::from(Span::styled(format!("→ {}", parts.join(" · ")), theme.ok()))
+                }
+                Err(e) => Line::from(Span::styled(format!("⚠ {}", inert(&e)), theme.error())),
+            };
+            (vec![line], vec![])
+        }
+        PromptKind::JumpTime => {
+            let Some(t) = t else { return (vec![], vec![]) };
+            let line = match prompt::jump_preview(&text, &t.ctx) {
+                Ok(at) => Line::from(Span::styled(
+                    format!("→ the first event at or after {}", at.rfc3339_utc()),
+                    theme.ok(),
+                )),
+                Err(e) => Line::from(Span::styled(format!("⚠ {}", inert(&e)), theme.error())),
+            };
+            (vec![line], vec![])
+        }
+        PromptKind::Filter => {
+            let hint =
+                "words (prefixes match)  @actor  #tag  !phase — enter applies, empty shows all";
+            let line = match t.map(|t| crate::app::timeline::parse_filter(&t.incident.id, &text)) {
+                Some(Err(e)) => Line::from(Span::styled(format!("⚠ {}", inert(&e)), theme.error())),
+                _ => Line::from(Span::styled(hint, theme.dim())),
+            };
+            (vec![line], vec![])
+        }
+        PromptKind::Palette => {
+            let matches = prompt::palette_matches(&app.keymap, app.scope(), &text);
+            let chosen = selected.min(matches.len().saturating_sub(1));
+            let list = matches
+                .iter()
+                .enumerate()
+                .take(8)
+                .map(|(i, (_, label))| {
+                    let style = if i == chosen {
+                        theme.selected()
+                    } else {
+                        Style::new()
+                    };
+                    Line::from(Span::styled(label.clone(), style))
+                })
+                .collect();
+            (vec![], list)
+        }
+    }
+}
