@@ -414,6 +414,10 @@ fn form_key(
     let last = fields.len() - 1;
     match key.code {
         KeyCode::Char('s') if ctrl => return FormAction::Save,
+        // As in a shell: ctrl-u deletes back to the start of the line.
+        KeyCode::Char('u') if ctrl && !fields[*focus].readonly => {
+            fields[*focus].area.delete_line_by_head();
+        }
         KeyCode::Esc => return FormAction::Cancel,
         KeyCode::Tab => match suggestions.first() {
             Some(s) => fields[*focus].complete_word(s),

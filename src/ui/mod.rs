@@ -20,10 +20,14 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     let area = frame.area();
     let theme = Theme::new(app.no_color);
     if layout::too_small(area.width, area.height) {
-        let msg = format!(
-            "Terminal too small: {}x{}. debrief needs {MIN_WIDTH}x{MIN_HEIGHT}.",
-            area.width, area.height
-        );
+        let msg = if area.width >= 40 {
+            format!(
+                "Terminal too small ({}x{}): debrief needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
+                area.width, area.height
+            )
+        } else {
+            format!("too small: {MIN_WIDTH}x{MIN_HEIGHT} needed")
+        };
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
         return;
     }
@@ -50,25 +54,20 @@ fn header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         View::Timeline => app.timeline.as_ref().map(|t| &t.incident),
         _ => app.incidents.selected_row().map(|r| &r.incident),
     };
+    // Key, severity and status first: the title is the part that may be cut.
     if let Some(i) = incident {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(
             inert(&i.key).into_owned(),
             Style::new().add_modifier(ratatui::style::Modifier::BOLD),
         ));
-        spans.push(Span::raw(format!("  {}  ", inert(&i.title))));
+        spans.push(Span::raw(" "));
         spans.push(Span::styled(
             format!("[{}]", i.severity),
             theme.severity(i.severity),
         ));
-        spans.push(Span::raw(format!(" [{}]", i.status.label())));
-    }
-    if app.view == View::Timeline {
-        let zone = match (&app.timeline, app.local_times) {
-            (Some(t), true) => t.incident.zone.name().to_string(),
-            _ => "UTC".to_string(),
-        };
-        spans.push(Span::styled(format!("  times: {zone}"), theme.key()));
+        spans.push(Span::raw(format!(" [{}]  ", i.status.label())));
+        spans.push(Span::raw(inert(&i.title).into_owned()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

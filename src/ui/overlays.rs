@@ -274,7 +274,8 @@ fn prompt_box(
     selected: usize,
 ) {
     let (preview, list) = prompt_preview(app, prompt, selected, theme);
-    let height = 3 + preview.len() as u16 + list.len() as u16;
+    // Previews wrap: room for each to take three lines.
+    let height = 3 + 3 * preview.len() as u16 + list.len() as u16;
     let r = Rect::new(
         area.x,
         area.bottom().saturating_sub(height + 2),
@@ -297,7 +298,10 @@ fn prompt_box(
         inner.width,
         inner.height.saturating_sub(1),
     );
-    frame.render_widget(Paragraph::new(Text::from(lines)), rest);
+    frame.render_widget(
+        Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }),
+        rest,
+    );
 }
 
 /// The live preview under a prompt: what Enter will do.

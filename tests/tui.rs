@@ -1,0 +1,452 @@
+//! The workbench over TestBackend: snapshots of each screen, and scripted key flows
+//! through the real update loop against a real (in-memory or temporary) store.
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use debrief::app::{App, Msg, View, update};
+use debrief::events::Scripted;
+use debrief::keymap::Keymap;
+use debrief::store::{EventFilter, Store};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()
+}
+
+struct Harness {
+    app: App,
+    store: Store,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Harness {
+    fn new(width: u16, height: u16) -> Harness {
+        Harness::with_store(
+            Store::open_in_memory("tester").unwrap(),
+            width,
+            height,
+            true,
+        )
+    }
+
+    fn with_store(mut store: Store, width: u16, height: u16, no_color: bool) -> Harness {
+        store.set_clock(Box::new(now));
+        store.use_sequential_ids();
+        let mut app = App::new(Keymap::default(), now(), no_color);
+        app.width = width;
+        app.height = height;
+        app.start(&store);
+        let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        Harness {
+            app,
+            store,
+            terminal,
+        }
+    }
+
+    /// Types keys through the real loop (see `Scripted::keys` for the notation).
+    fn keys(&mut self, script: &str) -> &mut Self {
+        let mut source = Scripted::keys(script);
+        debrief::tui::event_loop(
+            &mut self.terminal,
+            &mut self.app,
+            &mut self.store,
+            &mut source,
+            &now,
+        )
+        .unwrap();
+        self
+    }
+
+    fn send(&mut self, msg: Msg) -> &mut Self {
+        update(&mut self.app, msg, &mut self.store);
+        self
+    }
+
+    fn screen(&mut self) -> String {
+        self.terminal
+            .draw(|f| debrief::ui::render(&self.app, f))
+            .unwrap();
+        let buf = self.terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let line: String = (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    fn demo(width: u16, height: u16) -> Harness {
+        let mut h = Harness::new(width, height);
+        h.keys("d");
+        h
+    }
+
+    fn event_texts(&self) -> Vec<String> {
+        let t = self.app.timeline.as_ref().expect("a timeline is open");
+        let filter = EventFilter::incident(&t.incident.id);
+        let mut texts = Vec::new();
+        self.store
+            .for_each_event(&filter, |e| {
+                texts.push(e.text.clone());
+                Ok(())
+            })
+            .unwrap();
+        texts
+    }
+}
+
+mod snapshots {
+    use super::*;
+
+    #[test]
+    fn welcome_screen() {
+        let mut h = Harness::new(80, 24);
+        assert_eq!(h.app.view, View::Welcome);
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn incidents_view() {
+        let mut h = Harness::demo(100, 20);
+        h.keys("1");
+        assert_eq!(h.app.view, View::Incidents);
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn timeline_with_the_demo_incident() {
+        let mut h = Harness::demo(110, 36);
+        h.keys("jjj");
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn timeline_wide_with_local_times() {
+        let mut h = Harness::demo(160, 30);
+        h.keys("Gz");
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn event_form() {
+        let mut h = Harness::demo(100, 30);
+        h.keys("jja<tab>Sessions revoked for m.ruiz<tab>L. Ort");
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn quick_capture_preview() {
+        let mut h = Harness::demo(100, 30);
+        h.keys("c14:02 @mallory signed in to OWA with the forged token #initial-access T1078");
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn help_overlay() {
+        let mut h = Harness::demo(100, 44);
+        h.keys("?");
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn filtered_timeline() {
+        let mut h = Harness::demo(100, 30);
+        h.keys("/inbox rule<enter>");
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn tiny_terminal() {
+        let mut h = Harness::demo(8, 3);
+        insta::assert_snapshot!(h.screen());
+    }
+}
+
+mod flows {
+    use super::*;
+
+    #[test]
+    fn build_a_timeline_from_scratch() {
+        let mut h = Harness::new(100, 30);
+        // Create the incident with the form.
+        h.keys("nIR-7<tab>Mailbox takeover<tab><c-u>high<tab><c-u>Europe/Madrid<tab>2026-03-11 10:00<c-s>");
+        assert_eq!(h.app.view, View::Incidents, "{}", h.app.status.text);
+        h.keys("<enter>");
+        assert_eq!(h.app.view, View::Timeline);
+        // Two events by quick capture, three with the form.
+        h.keys("c09:12 @mallory phishing email delivered #initial-access T1566.002<enter>");
+        h.keys("c+20m @mallory signed in from 203.0.113.45 #initial-access<enter>");
+        h.keys("a<c-u>2026-03-11 10:05<tab>SIEM alert for impossible travel<tab>SIEM<tab>alert 88213<tab>detection<c-s>");
+        h.keys("a<c-u>2026-03-11 11:30<tab>Sessions revoked<tab>IR team<tab><tab>containment<c-s>");
+        h.keys("a<c-u>2026-03-11 12:00<tab>Wrong entry<c-s>");
+        assert_eq!(h.event_texts().len(), 5, "{}", h.app.status.text);
+        // Edit one: the selection is on the last saved event (12:00).
+        h.keys("<enter><c-u>Password reset<c-s>");
+        assert!(
+            h.event_texts().contains(&"Password reset".to_string()),
+            "{}",
+            h.app.status.text
+        );
+        // Delete the first one, then undo the delete.
+        h.keys("gdy");
+        assert_eq!(h.event_texts().len(), 4);
+        h.keys("u");
+        assert_eq!(h.event_texts().len(), 5);
+        assert!(h.app.status.text.contains("undone: delete event"));
+        // Filter, then quit.
+        h.keys("/@mallory<enter>");
+        let screen = h.screen();
+        assert!(
+            screen.contains("2 events match") || screen.contains("1/2"),
+            "{screen}"
+        );
+        h.keys("q");
+        assert!(h.app.quit);
+
+        // The database holds exactly what the screen showed.
+        assert_eq!(
+            h.event_texts(),
+            [
+                "phishing email delivered",
+                "signed in from 203.0.113.45",
+                "SIEM alert for impossible travel",
+                "Sessions revoked",
+                "Password reset",
+            ]
+        );
+        let t = h.app.timeline.as_ref().unwrap();
+        let all = h
+            .store
+            .events_page(&EventFilter::incident(&t.incident.id), None, 10)
+            .unwrap()
+            .events;
+        assert_eq!(all[0].at.rfc3339_original(), "2026-03-11T09:12:00+01:00");
+        assert_eq!(all[0].technique.as_deref(), Some("T1566.002"));
+        assert_eq!(all[1].at.rfc3339_utc(), "2026-03-11T08:32:00Z");
+        assert_eq!(all[1].actor.as_deref(), Some("mallory"));
+        assert_eq!(all[2].source.as_deref(), Some("alert 88213"));
+        assert_eq!(all[2].actor.as_deref(), Some("SIEM"));
+        assert_eq!(all[3].phase.map(|p| p.as_str()), Some("containment"));
+        let incident = h.store.require_incident("IR-7").unwrap();
+        assert_eq!(incident.severity.as_str(), "high");
+        assert_eq!(incident.zone.name(), "Europe/Madrid");
+    }
+
+    #[test]
+    fn a_changed_form_asks_before_discarding() {
+        let mut h = Harness::demo(100, 30);
+        h.keys("aSomething typed<esc>");
+        assert!(h.screen().contains("Discard what you typed?"));
+        h.keys("n");
+        assert!(
+            h.screen().contains("Something typed"),
+            "the form and its text are still there"
+        );
+        h.keys("<esc>y");
+        assert!(h.app.overlays.is_empty());
+        assert_eq!(h.event_texts().len(), 47);
+    }
+
+    #[test]
+    fn a_closed_capture_keeps_its_text() {
+        let mut h = Harness::demo(100, 30);
+        h.keys("c14:02 half a sentence<esc>c");
+        assert!(h.screen().contains("14:02 half a sentence"));
+    }
+
+    #[test]
+    fn key_events_cycle_and_causes_link() {
+        let mut h = Harness::demo(100, 30);
+        h.keys("jK");
+        assert!(
+            h.app.status.text.contains("first malicious")
+                || h.app.status.text.contains("not saved")
+        );
+        // The demo already has a first-malicious event: the second is refused, nothing changes.
+        let first = h
+            .app
+            .timeline
+            .as_ref()
+            .unwrap()
+            .selected_event()
+            .unwrap()
+            .clone();
+        assert_eq!(first.key_kind, None);
+        assert!(
+            h.app.status.text.contains("already has"),
+            "{}",
+            h.app.status.text
+        );
+        // Link the second event to the first as its cause.
+        h.keys("lk<enter>");
+        let t = h.app.timeline.as_ref().unwrap();
+        let linked = h.store.event(&first.id).unwrap().unwrap();
+        assert_eq!(
+            linked.caused_by.as_deref(),
+            Some(t.rows[0].id.as_str()),
+            "{}",
+            h.app.status.text
+        );
+    }
+
+    #[test]
+    fn jump_to_a_time_and_page_through() {
+        let mut h = Harness::demo(100, 30);
+        h.keys("t2026-03-11 10:00<enter>");
+        let t = h.app.timeline.as_ref().unwrap();
+        let e = t.selected_event().unwrap();
+        assert!(
+            e.at.rfc3339_utc().as_str() >= "2026-03-11T09:00:00Z",
+            "{}",
+            e.at
+        );
+        h.keys("G");
+        let t = h.app.timeline.as_ref().unwrap();
+        assert_eq!(t.position_label(), "47/47");
+        h.keys("<pageup>g");
+        assert_eq!(h.app.timeline.as_ref().unwrap().position_label(), "1/47");
+    }
+
+    #[test]
+    fn mouse_clicks_rows_and_tabs() {
+        let mut h = Harness::demo(100, 30);
+        let click = |col, row| {
+            Msg::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: col,
+                row,
+                modifiers: KeyModifiers::NONE,
+            })
+        };
+        // Third event row: the list starts at row 2 with a title line and a header row.
+        h.send(click(10, 6));
+        assert_eq!(h.app.timeline.as_ref().unwrap().selected, 2);
+        h.send(Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::ScrollDown,
+            column: 10,
+            row: 6,
+            modifiers: KeyModifiers::NONE,
+        }));
+        assert_eq!(h.app.timeline.as_ref().unwrap().selected, 3);
+        h.send(click(3, 1));
+        assert_eq!(h.app.view, View::Incidents);
+    }
+
+    #[test]
+    fn hostile_text_is_shown_inert() {
+        let mut h = Harness::demo(100, 30);
+        h.send(Msg::Paste("\x1b]0;pwned\x07\x1b[2J evil".into()));
+        h.keys("c14:02 ");
+        h.send(Msg::Paste("\x1b]0;pwned\x07 \x1b[2J\u{202e}evil".into()));
+        h.keys("<enter>");
+        let screen = h.screen();
+        assert!(screen.contains("␛]0;pwned␇"), "{screen}");
+        let buf = h.terminal.backend().buffer().clone();
+        for cell in buf.content() {
+            assert!(
+                !cell.symbol().chars().any(|c| c.is_control()),
+                "control character on screen"
+            );
+        }
+    }
+
+    #[test]
+    fn every_size_renders_without_panic() {
+        let mut h = Harness::demo(100, 30);
+        h.keys("a");
+        for (w, height) in [
+            (1, 1),
+            (2, 1),
+            (8, 3),
+            (20, 5),
+            (49, 11),
+            (50, 12),
+            (60, 15),
+            (80, 24),
+            (300, 80),
+        ] {
+            h.terminal
+                .resize(ratatui::layout::Rect::new(0, 0, w, height))
+                .unwrap();
+            h.send(Msg::Resize(w, height));
+            h.screen();
+        }
+    }
+
+    #[test]
+    fn colour_carries_meaning_and_no_color_still_reads() {
+        let mut store = Store::open_in_memory("tester").unwrap();
+        let mut new = debrief::domain::NewIncident::new("IR-9", "Ransomware").unwrap();
+        new.severity = debrief::domain::Severity::Critical;
+        store.create_incident(&new).unwrap();
+        let mut h = Harness::with_store(store, 100, 20, false);
+        h.screen();
+        let buf = h.terminal.backend().buffer().clone();
+        let row = (0..buf.area.height)
+            .find(|&y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+                    .contains("critical")
+            })
+            .unwrap();
+        let x = (0..buf.area.width)
+            .find(|&x| buf[(x, row)].symbol() == "c" && buf[(x + 1, row)].symbol() == "r")
+            .unwrap();
+        assert_eq!(buf[(x, row)].fg, Color::Red);
+
+        let store = Store::open_in_memory("tester").unwrap();
+        let mut h = Harness::with_store(store, 100, 20, true);
+        h.keys("d1");
+        h.screen();
+        let buf = h.terminal.backend().buffer().clone();
+        let colored = buf
+            .content()
+            .iter()
+            .any(|c| c.fg != Color::Reset || c.bg != Color::Reset);
+        assert!(!colored, "NO_COLOR: no colours at all");
+        let selected_row = 4;
+        assert!(
+            buf[(2, selected_row)].modifier.contains(Modifier::REVERSED),
+            "the selection still shows"
+        );
+    }
+
+    #[test]
+    fn undo_works_across_restarts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        {
+            let store = Store::open(&path, "tester").unwrap();
+            let mut h = Harness::with_store(store, 100, 30, true);
+            h.keys("d");
+            h.keys("c14:02 a late note<enter>q");
+            assert_eq!(h.event_texts().len(), 48);
+        }
+        let store = Store::open(&path, "tester").unwrap();
+        let mut h = Harness::with_store(store, 100, 30, true);
+        h.keys("<enter>u");
+        assert_eq!(h.event_texts().len(), 47, "{}", h.app.status.text);
+        assert!(h.app.status.text.contains("undone: add event"));
+    }
+
+    #[test]
+    fn scripted_events_only_count_key_presses() {
+        let mut h = Harness::new(80, 24);
+        let mut release = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('q'),
+            KeyModifiers::NONE,
+        );
+        release.kind = crossterm::event::KeyEventKind::Release;
+        let mut source = Scripted::new([Event::Key(release)]);
+        debrief::tui::event_loop(&mut h.terminal, &mut h.app, &mut h.store, &mut source, &now)
+            .unwrap();
+        assert!(!h.app.quit);
+    }
+}
