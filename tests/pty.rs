@@ -1,0 +1,169 @@
+//! End to end: the real binary in a pseudo-terminal, driven by keys, read through a
+//! terminal emulator (vt100).
+
+#![cfg(unix)]
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_debrief");
+
+fn cli(db: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("DEBRIEF_CONFIG", db.with_extension("toml"))
+        .output()
+        .unwrap()
+}
+
+struct Session {
+    writer: Box<dyn Write + Send>,
+    output: Arc<Mutex<Vec<u8>>>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Session {
+    fn start(db: &Path) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.arg("--db");
+        cmd.arg(db);
+        cmd.env("DEBRIEF_CONFIG", db.with_extension("toml"));
+        cmd.env("TERM", "xterm-256color");
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        let writer = pty.master.take_writer().unwrap();
+        // The master must outlive the session; leak it for the test's lifetime.
+        std::mem::forget(pty.master);
+        Session {
+            writer,
+            output,
+            child,
+        }
+    }
+
+    fn screen(&self) -> vt100::Parser {
+        let size = |n| std::num::NonZeroU16::new(n).unwrap();
+        let mut parser = vt100::Parser::new(size(30), size(100), 0);
+        parser.process(&self.output.lock().unwrap());
+        parser
+    }
+
+    /// Waits until the screen shows `text` (the binary answers in milliseconds; the
+    /// generous limit only guards against a hang).
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if self.screen().screen().contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "never showed {text:?}; screen:\n{}",
+            self.screen().screen().contents()
+        );
+    }
+
+    fn type_keys(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+}
+
+#[test]
+fn capture_an_event_quit_and_find_it_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let made = cli(
+        &db,
+        &[
+            "incident",
+            "new",
+            "IR-1",
+            "--title",
+            "Mailbox takeover",
+            "--detected",
+            "2026-03-11 10:00Z",
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+
+    let mut s = Session::start(&db);
+    s.wait_for("IR-1");
+    s.type_keys("\r");
+    s.wait_for("No events yet");
+    s.type_keys("c");
+    s.wait_for("capture");
+    s.type_keys("14:02 @mallory signed in with the forged token #initial-access T1078");
+    s.wait_for("actor mallory (new)");
+    s.type_keys("\r");
+    s.wait_for("captured: signed in with the forged token");
+    s.type_keys("q");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "debrief did not exit on q"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success());
+
+    // The terminal came back: main screen, cursor shown, mouse and paste modes off.
+    std::thread::sleep(Duration::from_millis(200));
+    let parser = s.screen();
+    assert!(
+        !parser.screen().alternate_screen(),
+        "still on the alternate screen"
+    );
+    assert!(!parser.screen().hide_cursor(), "the cursor is still hidden");
+    assert_eq!(
+        parser.screen().mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None
+    );
+    assert!(
+        !parser.screen().bracketed_paste(),
+        "bracketed paste still on"
+    );
+
+    let listed = cli(&db, &["event", "list", "IR-1", "--json"]);
+    let events: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let e = &events[0];
+    assert_eq!(e["text"], "signed in with the forged token");
+    assert_eq!(e["at"], "2026-03-11T14:02:00Z");
+    assert_eq!(e["actor"], "mallory");
+    assert_eq!(e["technique"], "T1078");
+    assert_eq!(e["tags"], serde_json::json!(["initial-access"]));
+}
