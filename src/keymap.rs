@@ -159,8 +159,8 @@ impl Key {
             "right" => KeyCode::Right,
             "home" => KeyCode::Home,
             "end" => KeyCode::End,
-            "pageup" => KeyCode::PageUp,
-            "pagedown" => KeyCode::PageDown,
+            "pageup" | "pgup" => KeyCode::PageUp,
+            "pagedown" | "pgdn" => KeyCode::PageDown,
             "delete" | "del" => KeyCode::Delete,
             "backspace" => KeyCode::Backspace,
             _ if rest.chars().count() == 1 => KeyCode::Char(rest.chars().next().unwrap_or(' ')),
@@ -194,14 +194,14 @@ impl fmt::Display for Key {
             KeyCode::Esc => f.write_str("esc"),
             KeyCode::Tab => f.write_str("tab"),
             KeyCode::BackTab => f.write_str("shift-tab"),
-            KeyCode::Up => f.write_str("↑"),
-            KeyCode::Down => f.write_str("↓"),
-            KeyCode::Left => f.write_str("←"),
-            KeyCode::Right => f.write_str("→"),
+            KeyCode::Up => f.write_str("up"),
+            KeyCode::Down => f.write_str("down"),
+            KeyCode::Left => f.write_str("left"),
+            KeyCode::Right => f.write_str("right"),
             KeyCode::Home => f.write_str("home"),
             KeyCode::End => f.write_str("end"),
-            KeyCode::PageUp => f.write_str("pgup"),
-            KeyCode::PageDown => f.write_str("pgdn"),
+            KeyCode::PageUp => f.write_str("pageup"),
+            KeyCode::PageDown => f.write_str("pagedown"),
             KeyCode::Delete => f.write_str("del"),
             KeyCode::Backspace => f.write_str("backspace"),
             KeyCode::F(n) => write!(f, "f{n}"),
@@ -533,6 +533,36 @@ impl KeySpec {
     }
 }
 
+/// The default keys as a Markdown table, as the README shows them.
+pub fn markdown_table(map: &Keymap) -> String {
+    let mut out = String::from("| screen | keys | command | what it does |\n|---|---|---|---|\n");
+    let mut rows: Vec<(Scope, Command, Vec<String>, &str)> = Vec::new();
+    for b in map.bindings() {
+        match rows
+            .iter_mut()
+            .find(|(s, c, _, _)| *s == b.scope && *c == b.command)
+        {
+            Some((_, _, keys, _)) => keys.push(format!("`{}`", b.key)),
+            None => rows.push((
+                b.scope,
+                b.command,
+                vec![format!("`{}`", b.key)],
+                b.description,
+            )),
+        }
+    }
+    for (scope, command, keys, description) in rows {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            scope.name(),
+            keys.join(" ").replace('|', "\\|"),
+            command.name(),
+            description
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -586,6 +616,13 @@ mod tests {
             BTreeMap::from([("fly".to_string(), KeySpec::One("f".into()))]),
         );
         assert!(map.apply_overrides(&bad).unwrap_err().contains("fly"));
+    }
+
+    #[test]
+    fn every_default_key_reads_back_from_its_name() {
+        for b in Keymap::default().bindings() {
+            assert_eq!(Key::parse(&b.key.to_string()).unwrap(), b.key, "{}", b.key);
+        }
     }
 
     #[test]

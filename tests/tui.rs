@@ -450,3 +450,14 @@ mod flows {
         assert!(!h.app.quit);
     }
 }
+
+#[test]
+fn the_readme_documents_the_default_keys() {
+    let table = debrief::keymap::markdown_table(&Keymap::default());
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(&table),
+        "README.md must hold this table:\n{table}"
+    );
+}
