@@ -103,6 +103,25 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_rebound_from_the_config() {
+        let c =
+            Config::parse("[keys.timeline]\ncapture = \"C\"\nfilter = [\"/\", \"f\"]\n").unwrap();
+        let map = c.keymap().unwrap();
+        use crate::keymap::{Command, Key, Scope};
+        assert_eq!(
+            map.command(Scope::Timeline, Key::char('C')),
+            Some(Command::Capture)
+        );
+        assert_eq!(
+            map.command(Scope::Timeline, Key::char('f')),
+            Some(Command::Filter)
+        );
+        let bad = Config::parse("[keys.timeline]\ncapture = \"hyper-c\"\n").unwrap();
+        let e = bad.keymap().unwrap_err().to_string();
+        assert!(e.contains("capture") && e.contains("hyper-c"), "{e}");
+    }
+
+    #[test]
     fn a_bad_config_names_the_line_and_field() {
         let e = Config::parse("\n\nanalist = \"x\"\n")
             .unwrap_err()

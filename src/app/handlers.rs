@@ -414,10 +414,6 @@ fn form_key(
     let last = fields.len() - 1;
     match key.code {
         KeyCode::Char('s') if ctrl => return FormAction::Save,
-        // As in a shell: ctrl-u deletes back to the start of the line.
-        KeyCode::Char('u') if ctrl && !fields[*focus].readonly => {
-            fields[*focus].area.delete_line_by_head();
-        }
         KeyCode::Esc => return FormAction::Cancel,
         KeyCode::Tab => match suggestions.first() {
             Some(s) => fields[*focus].complete_word(s),
@@ -433,11 +429,19 @@ fn form_key(
             *focus += 1;
         }
         _ if fields[*focus].readonly => {}
-        _ => {
-            fields[*focus].area.input(key);
-        }
+        _ => type_into(&mut fields[*focus].area, key),
     }
     FormAction::Handled
+}
+
+/// A key typed into a text field. As in a shell, ctrl-u deletes back to the start of
+/// the line (the editor widget would otherwise take it as its own undo).
+fn type_into(area: &mut ratatui_textarea::TextArea<'static>, key: KeyEvent) {
+    if key.code == KeyCode::Char('u') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        area.delete_line_by_head();
+    } else {
+        area.input(key);
+    }
 }
 
 fn event_form_key(app: &mut App, mut form: Box<EventForm>, key: KeyEvent, store: &mut Store) {
@@ -586,7 +590,7 @@ fn prompt_key(
             selected: selected.saturating_sub(1),
         }),
         _ => {
-            prompt.input.input(key);
+            type_into(&mut prompt.input, key);
             app.overlays.push(Overlay::Prompt {
                 prompt,
                 selected: 0,

@@ -187,11 +187,15 @@ fn fields(
             _ => None,
         };
         if let Some(note) = note.filter(|_| y < inner.bottom()) {
+            // A long problem wraps onto a second line rather than being cut.
+            let width = inner.width.saturating_sub(11).max(1);
+            let lines = (note.width() as u16).div_ceil(width).clamp(1, 2);
+            let lines = lines.min(inner.bottom() - y);
             frame.render_widget(
-                Paragraph::new(note),
-                Rect::new(inner.x + 11, y, inner.width.saturating_sub(11), 1),
+                Paragraph::new(note).wrap(Wrap { trim: true }),
+                Rect::new(inner.x + 11, y, width, lines),
             );
-            y += 1;
+            y += lines;
         }
     }
 }

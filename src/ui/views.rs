@@ -123,9 +123,18 @@ pub fn timeline(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         .skip(t.offset)
         .take(areas.list_rows as usize);
     let linking = t.linking.as_ref().map(|e| e.id.as_str());
+    // On narrow screens the year goes (an incident rarely spans one) and columns shrink,
+    // leaving room for what happened.
+    let narrow = area.width < 110;
     let rows = visible.map(|(i, e)| {
+        let time = time_cell(&e.at, zone);
+        let time = if narrow {
+            format!("{}{}", &time[..1], &time[6..])
+        } else {
+            time
+        };
         let mut row = Row::new(vec![
-            Cell::from(time_cell(&e.at, zone)),
+            Cell::from(time),
             Cell::from(marks(e, linking)).style(theme.key_event()),
             Cell::from(e.phase.map(|p| p.as_str()).unwrap_or("")),
             Cell::from(inert(&clip(e.actor.as_deref().unwrap_or(""), 60)).into_owned()),
@@ -137,11 +146,12 @@ pub fn timeline(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         row
     });
     let header = Row::new(["Time", "", "Phase", "Actor", "What"]).style(theme.header_row());
+    let time_width = if zone.is_some() { 26 } else { 21 } - if narrow { 5 } else { 0 };
     let widths = [
-        Constraint::Length(if zone.is_some() { 26 } else { 21 }),
+        Constraint::Length(time_width),
         Constraint::Length(2),
         Constraint::Length(14),
-        Constraint::Length(16),
+        Constraint::Length(if narrow { 10 } else { 16 }),
         Constraint::Min(10),
     ];
     let filter = if t.filter_text.is_empty() {
