@@ -254,6 +254,20 @@ mod flows {
     }
 
     #[test]
+    fn tab_and_shift_tab_switch_views_and_esc_goes_back() {
+        let mut h = Harness::demo(100, 30);
+        assert_eq!(h.app.view, View::Timeline);
+        h.keys("<tab>");
+        assert_eq!(h.app.view, View::Incidents);
+        h.keys("<shift-tab>");
+        assert_eq!(h.app.view, View::Timeline);
+        h.keys("<esc>");
+        assert_eq!(h.app.view, View::Incidents);
+        h.keys("2");
+        assert_eq!(h.app.view, View::Timeline);
+    }
+
+    #[test]
     fn a_closed_capture_keeps_its_text() {
         let mut h = Harness::demo(100, 30);
         h.keys("c14:02 half a sentence<esc>c");

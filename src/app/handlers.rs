@@ -40,7 +40,7 @@ pub(super) fn run(app: &mut App, command: Command, store: &mut Store) {
             selected: 0,
         }),
         Back => back(app),
-        NextView | PrevView => switch_view(app, store, if command == NextView { 1 } else { -1 }),
+        NextView | PrevView => switch_view(app, store),
         ViewIncidents => show_incidents(app, store),
         ViewTimeline => show_timeline(app, store),
         Undo => undo(app, store, false),
@@ -62,12 +62,12 @@ fn back(app: &mut App) {
     }
 }
 
-fn switch_view(app: &mut App, store: &mut Store, step: i32) {
-    let timeline_first = app.view != View::Timeline;
-    if (step > 0) == timeline_first {
-        show_timeline(app, store);
-    } else {
+/// Tab and shift-tab go round the views; with two views both simply switch.
+fn switch_view(app: &mut App, store: &mut Store) {
+    if app.view == View::Timeline {
         show_incidents(app, store);
+    } else {
+        show_timeline(app, store);
     }
 }
 
