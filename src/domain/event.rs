@@ -44,6 +44,8 @@ pub struct Event {
     pub key_kind: Option<KeyEventKind>,
     /// The event that caused this one.
     pub caused_by: Option<String>,
+    /// The kinds of the findings this event supports (read with the event, not edited on it).
+    pub lapses: Vec<super::LapseKind>,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     pub version: i64,

@@ -5,6 +5,8 @@ pub mod actor;
 pub mod attack;
 pub mod capture;
 pub mod event;
+pub mod evidence;
+pub mod finding;
 pub mod history;
 pub mod incident;
 pub mod owner;
@@ -13,6 +15,8 @@ pub mod time;
 
 pub use actor::{Actor, ActorKind, Attribution};
 pub use event::{Event, KeyEventKind, NewEvent, Phase};
+pub use evidence::{Evidence, EvidenceKind, VerifyState};
+pub use finding::{Finding, LapseKind, NewFinding};
 pub use history::Change;
 pub use incident::{Incident, IncidentPatch, NewIncident, Severity, Status};
 pub use owner::{Owner, OwnerKind};

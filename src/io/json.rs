@@ -23,6 +23,7 @@ pub fn event(e: &Event) -> Value {
         "technique": e.technique,
         "key_event": e.key_kind.map(|k| k.as_str()),
         "caused_by": e.caused_by,
+        "lapses": e.lapses.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
     })
 }
 

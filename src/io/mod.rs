@@ -2,4 +2,5 @@
 //! reports as they arrive). Pure functions over domain types.
 
 pub mod demo;
+pub mod hash;
 pub mod json;

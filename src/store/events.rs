@@ -341,6 +341,7 @@ impl Writer<'_> {
             self.set_event_field(&effect, &gone.incident_id, "caused_by", None)?;
             self.record_update("event", &effect, inc, "caused_by", Some(id), None)?;
         }
+        self.unlink_event_everywhere(id)?;
         self.record_delete("event", id, inc, &json::event(&gone))?;
         self.tx.execute("DELETE FROM events WHERE id = ?1", [id])?;
         Ok(gone)

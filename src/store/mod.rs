@@ -7,7 +7,9 @@
 mod actors;
 mod error;
 mod events;
+mod evidence;
 mod fields;
+mod findings;
 mod history;
 mod incidents;
 mod open;
@@ -18,6 +20,8 @@ mod undo;
 
 pub use error::{Result, StoreError};
 pub use events::{EventFilter, EventPage, PageCursor};
+pub use evidence::{EvidenceSummary, Target, evidence_json};
+pub use findings::{FindingSummary, finding_json};
 pub use incidents::IncidentSummary;
 pub use open::{APPLICATION_ID, latest_version, migrations};
 pub use undo::Replayed;

@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 /// Marks a SQLite file as a debrief database ('DBRF'); set by the first migration.
 pub const APPLICATION_ID: i32 = 0x4442_5246;
 
-const MIGRATIONS_SLICE: &[M<'static>] = &[M::up(include_str!("migrations/0001_foundation.sql"))];
+const MIGRATIONS_SLICE: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_foundation.sql")),
+    M::up(include_str!("migrations/0002_findings_evidence.sql")),
+];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::from_slice(MIGRATIONS_SLICE)

@@ -1,7 +1,7 @@
 //! Row mapping, in one place: the column lists the queries select and the functions
 //! that turn those rows into domain types.
 
-use crate::domain::{Event, Incident, Precision, Timestamp};
+use crate::domain::{Event, Incident, LapseKind, Precision, Timestamp};
 use chrono::{DateTime, Utc};
 use rusqlite::Row;
 use rusqlite::types::{FromSql, FromSqlError, ValueRef};
@@ -32,7 +32,9 @@ pub(crate) fn incident(r: &Row<'_>) -> rusqlite::Result<Incident> {
 
 pub(crate) const EVENT_COLUMNS: &str = "e.id, e.incident_id, e.at_us, e.at_offset, e.at_precision, \
     e.text, a.name, e.source, e.phase, e.tags, e.technique, e.key_kind, e.caused_by, \
-    e.created_us, e.updated_us, e.version, e.seq";
+    e.created_us, e.updated_us, e.version, e.seq, \
+    (SELECT group_concat(DISTINCT f.kind) FROM finding_events fe JOIN findings f ON f.id = fe.finding_id \
+     WHERE fe.event_id = e.id)";
 
 /// Events are always selected with their actor: `FROM events e LEFT JOIN actors a ON a.id = e.actor_id`.
 pub(crate) const EVENT_FROM: &str = "events e LEFT JOIN actors a ON a.id = e.actor_id";
@@ -55,6 +57,16 @@ pub(crate) fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
         technique: r.get(10)?,
         key_kind: optional_parsed(r, 11)?,
         caused_by: r.get(12)?,
+        lapses: {
+            let kinds: Option<String> = r.get(17)?;
+            let mut kinds: Vec<LapseKind> = kinds
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|k| k.parse().ok())
+                .collect();
+            kinds.sort();
+            kinds
+        },
         created: instant(r, 13)?,
         updated: instant(r, 14)?,
         version: r.get(15)?,
@@ -84,7 +96,7 @@ fn timestamp(
     ))
 }
 
-fn instant(r: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
+pub(crate) fn instant(r: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
     let us: i64 = r.get(idx)?;
     Ok(DateTime::from_timestamp_micros(us).unwrap_or_default())
 }
@@ -104,14 +116,17 @@ where
     }
 }
 
-fn parsed<T: std::str::FromStr>(r: &Row<'_>, idx: usize) -> rusqlite::Result<T>
+pub(crate) fn parsed<T: std::str::FromStr>(r: &Row<'_>, idx: usize) -> rusqlite::Result<T>
 where
     T::Err: std::fmt::Display,
 {
     Ok(r.get::<_, Parsed<T>>(idx)?.0)
 }
 
-fn optional_parsed<T: std::str::FromStr>(r: &Row<'_>, idx: usize) -> rusqlite::Result<Option<T>>
+pub(crate) fn optional_parsed<T: std::str::FromStr>(
+    r: &Row<'_>,
+    idx: usize,
+) -> rusqlite::Result<Option<T>>
 where
     T::Err: std::fmt::Display,
 {

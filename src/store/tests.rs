@@ -518,3 +518,249 @@ mod undo {
         assert_eq!(h[0].op, "delete");
     }
 }
+
+mod findings_and_evidence {
+    use super::*;
+    use crate::domain::{EvidenceKind, LapseKind, NewFinding, VerifyState};
+    use crate::io::hash::Fingerprint;
+
+    fn two_events(s: &mut Store) -> (crate::domain::Incident, Vec<crate::domain::Event>) {
+        let i = incident(s, "IR-1");
+        let a = s
+            .add_event(
+                &i.id,
+                &NewEvent::new(at("2026-03-11 10:00Z"), "alert ignored").unwrap(),
+            )
+            .unwrap();
+        let b = s
+            .add_event(
+                &i.id,
+                &NewEvent::new(at("2026-03-11 09:00Z"), "rule missing").unwrap(),
+            )
+            .unwrap();
+        (i, vec![a, b])
+    }
+
+    #[test]
+    fn a_finding_lists_its_events_in_time_order_and_tags_them() {
+        let mut s = store();
+        let (i, ev) = two_events(&mut s);
+        let new = NewFinding::new(
+            LapseKind::ProcessFlaw,
+            "Medium risk alerts never reach the SOC",
+        )
+        .unwrap();
+        let f = s
+            .create_finding(&i.id, &new, &[ev[0].id.clone(), ev[1].id.clone()])
+            .unwrap();
+        let texts: Vec<_> = s
+            .finding_events(&f.id)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.text)
+            .collect();
+        assert_eq!(texts, ["rule missing", "alert ignored"]);
+        assert_eq!(
+            s.event(&ev[0].id).unwrap().unwrap().lapses,
+            [LapseKind::ProcessFlaw]
+        );
+        let list = s.list_findings(&i.id).unwrap();
+        assert_eq!((list[0].events, list[0].evidence), (2, 0));
+        // Linking twice changes nothing and records nothing.
+        let before = s.history(None, 1000).unwrap().len();
+        s.link_event(&f.id, &ev[0].id).unwrap();
+        assert_eq!(s.history(None, 1000).unwrap().len(), before);
+    }
+
+    #[test]
+    fn evidence_supports_events_and_findings_and_is_verified() {
+        let mut s = store();
+        let (i, ev) = two_events(&mut s);
+        let f = s
+            .create_finding(
+                &i.id,
+                &NewFinding::new(LapseKind::TechnicalLapse, "x").unwrap(),
+                &[ev[0].id.clone()],
+            )
+            .unwrap();
+        let print = Fingerprint {
+            sha256: "aa".into(),
+            size: 2,
+            modified: None,
+        };
+        let file = s
+            .add_evidence(
+                &i.id,
+                EvidenceKind::File,
+                "/cases/ual.csv",
+                "UAL export",
+                Some(&print),
+                &[Target::Event(&ev[0].id)],
+            )
+            .unwrap();
+        s.add_evidence(
+            &i.id,
+            EvidenceKind::Url,
+            "SEC-4521",
+            "",
+            None,
+            &[Target::Finding(&f.id)],
+        )
+        .unwrap();
+        assert_eq!(
+            s.evidence_for(Target::Event(&ev[0].id)).unwrap()[0].id,
+            file.id
+        );
+        assert_eq!(s.list_findings(&i.id).unwrap()[0].evidence, 2);
+        let dup = s
+            .add_evidence(&i.id, EvidenceKind::Url, "SEC-4521", "", None, &[])
+            .unwrap_err();
+        assert!(dup.to_string().contains("already evidence"), "{dup}");
+
+        let changed = s
+            .verify_evidence(&i.id, |_| {
+                Some(Fingerprint {
+                    sha256: "bb".into(),
+                    size: 2,
+                    modified: None,
+                })
+            })
+            .unwrap();
+        assert_eq!(changed[0].1, VerifyState::Changed);
+        let missing = s.verify_evidence(&i.id, |_| None).unwrap();
+        assert_eq!(missing[0].1, VerifyState::Missing);
+        assert_eq!(
+            s.list_evidence(&i.id).unwrap()[0].evidence.state,
+            Some(VerifyState::Missing)
+        );
+    }
+
+    #[test]
+    fn deleting_an_event_and_undoing_keeps_its_finding_and_evidence_links() {
+        let mut s = store();
+        let (i, ev) = two_events(&mut s);
+        let f = s
+            .create_finding(
+                &i.id,
+                &NewFinding::new(LapseKind::ManualError, "x").unwrap(),
+                &[ev[0].id.clone()],
+            )
+            .unwrap();
+        s.add_evidence(
+            &i.id,
+            EvidenceKind::Url,
+            "SEC-1",
+            "",
+            None,
+            &[Target::Event(&ev[0].id)],
+        )
+        .unwrap();
+        s.delete_event(&ev[0].id).unwrap();
+        assert!(s.finding_events(&f.id).unwrap().is_empty());
+        s.undo(Some(&i.id)).unwrap();
+        assert_eq!(s.finding_events(&f.id).unwrap().len(), 1);
+        assert_eq!(s.evidence_for(Target::Event(&ev[0].id)).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn findings_and_evidence_come_back_with_an_undone_incident_delete() {
+        let mut s = store();
+        let (i, ev) = two_events(&mut s);
+        let f = s
+            .create_finding(
+                &i.id,
+                &NewFinding::new(LapseKind::UnknownVector, "new AiTM kit").unwrap(),
+                &[ev[1].id.clone()],
+            )
+            .unwrap();
+        s.add_evidence(
+            &i.id,
+            EvidenceKind::Url,
+            "SEC-2",
+            "",
+            None,
+            &[Target::Finding(&f.id), Target::Event(&ev[1].id)],
+        )
+        .unwrap();
+        s.delete_incident(&i.id).unwrap();
+        s.undo(None).unwrap();
+        let list = s.list_findings(&i.id).unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!((list[0].events, list[0].evidence), (1, 1));
+        assert_eq!(s.evidence_for(Target::Finding(&f.id)).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_finding_edit_is_undone() {
+        let mut s = store();
+        let (i, _) = two_events(&mut s);
+        let f = s
+            .create_finding(
+                &i.id,
+                &NewFinding::new(LapseKind::ManualError, "typo").unwrap(),
+                &[],
+            )
+            .unwrap();
+        let mut new =
+            NewFinding::new(LapseKind::ProcessFlaw, "No four-eyes check on bank changes").unwrap();
+        new.cross_org = true;
+        new.group = "Finance".into();
+        let after = s.update_finding(&f.id, &new, Some(f.version)).unwrap();
+        assert_eq!(
+            (after.kind, after.cross_org, after.group.as_str()),
+            (LapseKind::ProcessFlaw, true, "Finance")
+        );
+        s.undo(Some(&i.id)).unwrap();
+        let back = s.finding(&f.id).unwrap().unwrap();
+        assert_eq!(
+            (back.kind, back.title.as_str(), back.cross_org),
+            (LapseKind::ManualError, "typo", false)
+        );
+    }
+}
+
+mod upgrade {
+    use super::*;
+
+    /// A database written with schema 1 (the first release) opens, is upgraded, keeps its
+    /// data, and leaves a copy of itself from before the upgrade.
+    #[test]
+    fn a_schema_1_database_upgrades_with_nothing_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut c = rusqlite::Connection::open(&path).unwrap();
+            migrations().to_version(&mut c, 1).unwrap();
+            let v: i32 = c
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(v, 1);
+            c.execute_batch(
+                "INSERT INTO incidents (id, key, title, severity, status, created_us, updated_us)
+                   VALUES ('i1', 'IR-OLD', 'Old incident', 'high', 'draft', 0, 0);
+                 INSERT INTO events (id, incident_id, at_us, text, tags, created_us, updated_us)
+                   VALUES ('e1', 'i1', 1773220800000000, 'written by release 1', 'legacy', 0, 0);
+                 INSERT INTO event_tags (tag, event_seq) VALUES ('legacy', 1);",
+            )
+            .unwrap();
+        }
+        let s = Store::open(&path, "tester").unwrap();
+        let v: i32 = s
+            .connection()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, latest_version());
+        let i = s.require_incident("IR-OLD").unwrap();
+        let events = s
+            .events_page(&EventFilter::incident(&i.id), None, 10)
+            .unwrap()
+            .events;
+        assert_eq!(events[0].text, "written by release 1");
+        assert_eq!(events[0].tags, ["legacy"]);
+        assert!(s.list_findings(&i.id).unwrap().is_empty());
+        assert!(
+            dir.path().join("old.db.schema-1.bak").exists(),
+            "a copy from before the upgrade"
+        );
+    }
+}

@@ -148,6 +148,13 @@ impl Writer<'_> {
         match s.entity.as_str() {
             "incident" => self.set_incident_field(&s.entity_id, field, to)?,
             "event" => self.set_event_field(&s.entity_id, inc.unwrap_or_default(), field, to)?,
+            "finding" => self.set_finding_field(&s.entity_id, field, to)?,
+            "evidence" if field == "verify_state" => {
+                self.tx.execute(
+                    "UPDATE evidence SET verify_state = ?1 WHERE id = ?2",
+                    params![to, s.entity_id],
+                )?;
+            }
             other => {
                 return Err(StoreError::Invalid(format!(
                     "cannot replay a change of a {other}"
@@ -162,6 +169,17 @@ impl Writer<'_> {
             "event" => self.delete_event(&s.entity_id).map(drop),
             "incident" => self.delete_incident(&s.entity_id),
             "actor" => self.delete_row("actors", "actor", s),
+            "finding" => self.delete_finding(&s.entity_id).map(drop),
+            "evidence" => self.delete_evidence(&s.entity_id).map(drop),
+            "finding_event" | "evidence_link" => {
+                let (a, b) = s.entity_id.split_once('/').unwrap_or_default();
+                if s.entity == "finding_event" {
+                    self.unlink_finding_event(a, b)
+                } else {
+                    let kind = link_kind(s);
+                    self.unlink_evidence(a, &kind, b)
+                }
+            }
             "owner" => self.delete_row("owners", "owner", s),
             other => Err(StoreError::Invalid(format!("cannot remove a {other}"))),
         }
@@ -206,6 +224,34 @@ impl Writer<'_> {
                     .map(drop)
             }
             "incident" => self.restore_incident(&s.entity_id, &v),
+            "finding" => {
+                let kind = text("kind")
+                    .and_then(|k| k.parse().ok())
+                    .ok_or_else(|| StoreError::Invalid("unreadable finding snapshot".into()))?;
+                let new = crate::domain::NewFinding {
+                    kind,
+                    title: text("title").unwrap_or_default(),
+                    description: text("description").unwrap_or_default(),
+                    impact: text("impact").unwrap_or_default(),
+                    cross_org: v["cross_org"].as_bool().unwrap_or(false),
+                    group: text("group").unwrap_or_default(),
+                };
+                self.insert_finding(inc, Some(&s.entity_id), &new).map(drop)
+            }
+            "evidence" => self.restore_evidence(&s.entity_id, inc, &v),
+            "finding_event" => {
+                let (f, e) = s.entity_id.split_once('/').unwrap_or_default();
+                self.link_finding_event(f, e)
+            }
+            "evidence_link" => {
+                let (ev, target) = s.entity_id.split_once('/').unwrap_or_default();
+                let target = if link_kind(s) == "event" {
+                    super::Target::Event(target)
+                } else {
+                    super::Target::Finding(target)
+                };
+                self.link_evidence(ev, target)
+            }
             "owner" => {
                 self.tx.execute(
                     "INSERT INTO owners (id, name, kind, contact) VALUES (?1, ?2, ?3, ?4)",
@@ -305,6 +351,23 @@ impl Writer<'_> {
 
     pub(crate) fn delete_incident(&self, id: &str) -> Result<()> {
         let gone = self.incident(id)?;
+        // Findings and evidence first, each with its links, so undo rebuilds them all.
+        let findings: Vec<String> = self
+            .tx
+            .prepare("SELECT id FROM findings WHERE incident_id = ?1 ORDER BY created_us DESC")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for f in findings {
+            self.delete_finding(&f)?;
+        }
+        let evidence: Vec<String> = self
+            .tx
+            .prepare("SELECT id FROM evidence WHERE incident_id = ?1 ORDER BY added_us DESC")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for ev in evidence {
+            self.delete_evidence(&ev)?;
+        }
         // Latest first, so undo brings events back in time order (causes before effects).
         let ids: Vec<String> = self
             .tx
@@ -335,4 +398,13 @@ impl Writer<'_> {
     fn actors(&self, incident_id: &str) -> Result<Vec<crate::domain::Actor>> {
         super::actors::list(&self.tx, incident_id)
     }
+}
+
+/// Whether an evidence-link step was about an event or a finding.
+fn link_kind(s: &Step) -> String {
+    let snapshot = s.new.as_deref().or(s.old.as_deref()).unwrap_or("null");
+    serde_json::from_str::<Value>(snapshot)
+        .ok()
+        .and_then(|v| v["target_kind"].as_str().map(str::to_string))
+        .unwrap_or_else(|| "event".into())
 }
