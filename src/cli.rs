@@ -1,6 +1,6 @@
 //! The command line: the workbench by default, subcommands for scripts and shells.
 
-use crate::domain::{Phase, Severity, Status};
+use crate::domain::{ActorKind, LapseKind, Phase, Severity, Status};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -30,6 +30,15 @@ pub enum Command {
     /// Add and list timeline events
     #[command(subcommand)]
     Event(EventCommand),
+    /// Record what went wrong (findings of six kinds) and list them
+    #[command(subcommand)]
+    Finding(FindingCommand),
+    /// Classify the actors of an incident
+    #[command(subcommand)]
+    Actor(ActorCommand),
+    /// Attach evidence (hashed files, URLs, tickets) and re-verify it
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
     /// Load the demo incident (does nothing when it is already loaded)
     Demo,
     /// Show the latest recorded changes (what, old, new, when, by whom)
@@ -142,6 +151,100 @@ pub struct EventAdd {
     /// A MITRE ATT&CK technique id, e.g. T1078.004
     #[arg(long, value_name = "ATTACK_ID")]
     pub technique: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FindingCommand {
+    /// Record a finding; prints its id
+    Add {
+        /// The incident's key
+        key: String,
+        /// technical-lapse, procedural-failure, manual-error, process-flaw, communication-glitch, unknown-vector
+        #[arg(long, value_parser = parse::<LapseKind>)]
+        kind: LapseKind,
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[arg(long, default_value = "")]
+        impact: String,
+        /// The group outside the team that must act on it (marks it cross-organizational)
+        #[arg(long, value_name = "GROUP")]
+        cross_org: Option<String>,
+        /// A supporting event: any unique start or end of its id (repeat for more)
+        #[arg(long = "event", value_name = "ID")]
+        events: Vec<String>,
+        /// Evidence it rests on: any unique start or end of its id (repeat for more)
+        #[arg(long = "evidence", value_name = "ID")]
+        evidence: Vec<String>,
+    },
+    /// List an incident's findings by kind
+    List {
+        key: String,
+        /// Print one JSON array
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActorCommand {
+    /// Add an actor, or reclassify the one with that name
+    Add {
+        key: String,
+        name: String,
+        /// threat-actor, person, team, external-org, system
+        #[arg(long, value_parser = parse::<ActorKind>)]
+        kind: ActorKind,
+        /// Attribution is suspected, not known
+        #[arg(long)]
+        suspected: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// List an incident's actors
+    List {
+        key: String,
+        /// Print one JSON array
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Add a local file (hashed with SHA-256) or a URL / ticket reference; prints its id
+    Add {
+        key: String,
+        /// A local file: its SHA-256, size and modification time are recorded
+        #[arg(
+            long,
+            value_name = "FILE",
+            conflicts_with = "url",
+            required_unless_present = "url"
+        )]
+        path: Option<std::path::PathBuf>,
+        /// A URL or a ticket reference such as SEC-4521
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        #[arg(long, default_value = "")]
+        title: String,
+        /// An event it supports: any unique start or end of its id (repeat for more)
+        #[arg(long = "event", value_name = "ID")]
+        events: Vec<String>,
+        /// A finding it supports: any unique start or end of its id (repeat for more)
+        #[arg(long = "finding", value_name = "ID")]
+        findings: Vec<String>,
+    },
+    /// List an incident's evidence
+    List {
+        key: String,
+        /// Print one JSON array
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-hash every evidence file; exits 1 when any changed or is missing
+    Verify { key: String },
 }
 
 /// Parses a value with the domain's own `FromStr`, so the CLI and the store accept the

@@ -1,6 +1,8 @@
 //! A whole incident to create in one go (the demo incident; later, imported bundles).
 
-use super::{ActorKind, Attribution, IncidentPatch, NewEvent, NewIncident};
+use super::{
+    ActorKind, Attribution, EvidenceKind, IncidentPatch, NewEvent, NewFinding, NewIncident,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncidentSeed {
@@ -10,6 +12,26 @@ pub struct IncidentSeed {
     pub actors: Vec<SeedActor>,
     /// In any order; `caused_by` of each names another event's `reference`.
     pub events: Vec<SeedEvent>,
+    pub findings: Vec<SeedFinding>,
+    pub evidence: Vec<SeedEvidence>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedFinding {
+    pub reference: String,
+    pub finding: NewFinding,
+    /// References of the supporting events.
+    pub events: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedEvidence {
+    pub kind: EvidenceKind,
+    pub locator: String,
+    pub title: String,
+    /// References of the events and findings it supports.
+    pub events: Vec<String>,
+    pub findings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,9 +1,10 @@
 //! The demo incident shipped in assets/demo/incident.json.
 
-use crate::domain::seed::{IncidentSeed, SeedActor, SeedEvent};
+use crate::domain::seed::{IncidentSeed, SeedActor, SeedEvent, SeedEvidence, SeedFinding};
 use crate::domain::{
-    ActorKind, Attribution, IncidentPatch, KeyEventKind, NewEvent, NewIncident, Phase, Precision,
-    Severity, Status, TimeContext, parse_time, parse_zone,
+    ActorKind, Attribution, EvidenceKind, IncidentPatch, KeyEventKind, LapseKind, NewEvent,
+    NewFinding, NewIncident, Phase, Precision, Severity, Status, TimeContext, parse_time,
+    parse_zone,
 };
 use serde::Deserialize;
 
@@ -16,6 +17,35 @@ struct File {
     incident: IncidentJson,
     actors: Vec<ActorJson>,
     events: Vec<EventJson>,
+    #[serde(default)]
+    findings: Vec<FindingJson>,
+    #[serde(default)]
+    evidence: Vec<EvidenceJson>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FindingJson {
+    #[serde(rename = "ref")]
+    reference: String,
+    kind: LapseKind,
+    title: String,
+    description: String,
+    impact: String,
+    /// The group outside the team, when it is cross-organizational.
+    cross_org: Option<String>,
+    events: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvidenceJson {
+    locator: String,
+    title: String,
+    #[serde(default)]
+    events: Vec<String>,
+    #[serde(default)]
+    findings: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -104,11 +134,43 @@ fn parse(json: &str) -> Result<IncidentSeed, String> {
         .into_iter()
         .map(|e| seed_event(e, &ctx))
         .collect::<Result<_, _>>()?;
+    let findings = file
+        .findings
+        .into_iter()
+        .map(|f| {
+            let mut finding = NewFinding::new(f.kind, &f.title)
+                .map_err(|e| format!("finding {}: {e}", f.reference))?;
+            finding.description = f.description;
+            finding.impact = f.impact;
+            if let Some(group) = f.cross_org {
+                finding.cross_org = true;
+                finding.group = group;
+            }
+            Ok(SeedFinding {
+                reference: f.reference,
+                finding,
+                events: f.events,
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    let evidence = file
+        .evidence
+        .into_iter()
+        .map(|e| SeedEvidence {
+            kind: EvidenceKind::Url,
+            locator: e.locator,
+            title: e.title,
+            events: e.events,
+            findings: e.findings,
+        })
+        .collect();
     Ok(IncidentSeed {
         incident,
         details,
         actors,
         events,
+        findings,
+        evidence,
     })
 }
 
@@ -159,6 +221,10 @@ mod tests {
                 .count();
             assert_eq!(n, 1, "{kind} key events");
         }
+        let kinds: std::collections::HashSet<_> =
+            seed.findings.iter().map(|f| f.finding.kind).collect();
+        assert!(kinds.len() >= 4, "findings of at least four kinds");
+        assert!(!seed.evidence.is_empty());
         let actors: std::collections::HashSet<_> = seed
             .events
             .iter()

@@ -24,6 +24,52 @@ fn actor(r: &Row<'_>) -> rusqlite::Result<Actor> {
 }
 
 impl Store {
+    /// Adds an actor to the incident, or reclassifies the one with that name (an actor
+    /// created on the fly from an event starts unclassified). Says whether it was new.
+    pub fn save_actor(
+        &mut self,
+        incident_id: &str,
+        name: &str,
+        kind: ActorKind,
+        attribution: Attribution,
+        note: &str,
+    ) -> Result<(Actor, bool)> {
+        let name =
+            crate::domain::required("actor name", name).map_err(super::StoreError::Invalid)?;
+        self.write("save actor", |w| {
+            let Some(existing) = w.actor_by_name(incident_id, &name)? else {
+                let a = w.ensure_actor(incident_id, &name, kind, attribution, note)?;
+                return Ok((a, true));
+            };
+            let changes = [
+                ("kind", existing.kind.as_str(), kind.as_str()),
+                (
+                    "attribution",
+                    existing.attribution.as_str(),
+                    attribution.as_str(),
+                ),
+                ("note", existing.note.as_str(), note),
+            ];
+            for (field, old, new) in changes {
+                if old != new {
+                    w.set_actor_field(&existing.id, field, new)?;
+                    w.record_update(
+                        "actor",
+                        &existing.id,
+                        Some(incident_id),
+                        field,
+                        Some(old),
+                        Some(new),
+                    )?;
+                }
+            }
+            Ok((
+                w.actor_by_name(incident_id, &name)?.unwrap_or(existing),
+                false,
+            ))
+        })
+    }
+
     /// The incident's actors, by name.
     pub fn list_actors(&self, incident_id: &str) -> Result<Vec<Actor>> {
         list(&self.conn, incident_id)
@@ -47,6 +93,33 @@ impl Writer<'_> {
             ))?
             .query_row(params![incident_id, name], actor)
             .optional()?)
+    }
+
+    /// Writes one actor field from its text form (edits, undo and redo).
+    pub(crate) fn set_actor_field(&self, id: &str, field: &str, value: &str) -> Result<()> {
+        match field {
+            "kind" => drop(
+                value
+                    .parse::<ActorKind>()
+                    .map_err(super::StoreError::Invalid)?,
+            ),
+            "attribution" => drop(
+                value
+                    .parse::<Attribution>()
+                    .map_err(super::StoreError::Invalid)?,
+            ),
+            "note" | "name" => {}
+            other => {
+                return Err(super::StoreError::Invalid(format!(
+                    "actors have no field {other:?}"
+                )));
+            }
+        }
+        self.tx.execute(
+            &format!("UPDATE actors SET {field} = ?1, version = version + 1 WHERE id = ?2"),
+            params![value, id],
+        )?;
+        Ok(())
     }
 
     /// The actor with this name (any case), created when the incident has none yet.

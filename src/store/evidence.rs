@@ -245,8 +245,13 @@ impl Writer<'_> {
         Ok(ev)
     }
 
-    /// Brings back evidence from its history snapshot, under its id.
-    pub(crate) fn restore_evidence(&self, id: &str, incident_id: &str, v: &Value) -> Result<()> {
+    /// Inserts evidence from its JSON snapshot under a known id (undo, redo, seeds).
+    pub(crate) fn insert_evidence_snapshot(
+        &self,
+        id: &str,
+        incident_id: &str,
+        v: &Value,
+    ) -> Result<()> {
         let text = |k: &str| v[k].as_str().map(str::to_string);
         let modified = text("modified")
             .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())

@@ -34,6 +34,35 @@ impl Store {
                     ids.insert(r, created.id);
                 }
             }
+            let event_id = |r: &str| {
+                ids.get(r).cloned().ok_or_else(|| {
+                    StoreError::Invalid(format!("no event {r:?} in the incident to link"))
+                })
+            };
+            let mut findings: HashMap<&str, String> = HashMap::new();
+            for f in &seed.findings {
+                let created = w.insert_finding(&incident.id, None, &f.finding)?;
+                for e in &f.events {
+                    w.link_finding_event(&created.id, &event_id(e)?)?;
+                }
+                findings.insert(&f.reference, created.id);
+            }
+            for ev in &seed.evidence {
+                let id = w.new_id();
+                let snapshot = serde_json::json!({
+                    "kind": ev.kind.as_str(), "locator": ev.locator, "title": ev.title,
+                });
+                w.insert_evidence_snapshot(&id, &incident.id, &snapshot)?;
+                for e in &ev.events {
+                    w.link_evidence(&id, super::Target::Event(&event_id(e)?))?;
+                }
+                for f in &ev.findings {
+                    let fid = findings.get(f.as_str()).ok_or_else(|| {
+                        StoreError::Invalid(format!("no finding {f:?} in the incident to link"))
+                    })?;
+                    w.link_evidence(&id, super::Target::Finding(fid))?;
+                }
+            }
             w.incident(&incident.id)
         })
     }

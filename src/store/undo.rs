@@ -149,6 +149,7 @@ impl Writer<'_> {
             "incident" => self.set_incident_field(&s.entity_id, field, to)?,
             "event" => self.set_event_field(&s.entity_id, inc.unwrap_or_default(), field, to)?,
             "finding" => self.set_finding_field(&s.entity_id, field, to)?,
+            "actor" => self.set_actor_field(&s.entity_id, field, to.unwrap_or_default())?,
             "evidence" if field == "verify_state" => {
                 self.tx.execute(
                     "UPDATE evidence SET verify_state = ?1 WHERE id = ?2",
@@ -238,7 +239,7 @@ impl Writer<'_> {
                 };
                 self.insert_finding(inc, Some(&s.entity_id), &new).map(drop)
             }
-            "evidence" => self.restore_evidence(&s.entity_id, inc, &v),
+            "evidence" => self.insert_evidence_snapshot(&s.entity_id, inc, &v),
             "finding_event" => {
                 let (f, e) = s.entity_id.split_once('/').unwrap_or_default();
                 self.link_finding_event(f, e)

@@ -1,6 +1,8 @@
 //! Carrying out the subcommands: each reads its arguments, does one store operation and
 //! prints the result (text for people, `--json` for scripts).
 
+mod findings;
+
 use crate::cli::{Command, EventAdd, EventCommand, IncidentCommand, IncidentEdit};
 use crate::domain::{
     IncidentPatch, NewEvent, NewIncident, TimeContext, attack, parse_time, parse_zone,
@@ -33,6 +35,9 @@ pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Resu
             };
             event_list(store, &filter, json, out)
         }
+        Command::Finding(c) => findings::finding(store, c, out),
+        Command::Actor(c) => findings::actor(store, c, out),
+        Command::Evidence(c) => findings::evidence(store, c, out),
         Command::Demo => load_demo(store, out),
         Command::History { key, limit, json } => history(store, key.as_deref(), limit, json, out),
     }
