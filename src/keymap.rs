@@ -12,16 +12,32 @@ pub enum Scope {
     Global,
     Welcome,
     Incidents,
+    Overview,
     Timeline,
+    Findings,
+    Evidence,
 }
 
 impl Scope {
+    pub const ALL: [Scope; 7] = [
+        Scope::Global,
+        Scope::Welcome,
+        Scope::Incidents,
+        Scope::Overview,
+        Scope::Timeline,
+        Scope::Findings,
+        Scope::Evidence,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Scope::Global => "global",
             Scope::Welcome => "welcome",
             Scope::Incidents => "incidents",
+            Scope::Overview => "overview",
             Scope::Timeline => "timeline",
+            Scope::Findings => "findings",
+            Scope::Evidence => "evidence",
         }
     }
 }
@@ -42,7 +58,10 @@ pub enum Command {
     NextView,
     PrevView,
     ViewIncidents,
+    ViewOverview,
     ViewTimeline,
+    ViewFindings,
+    ViewEvidence,
     Open,
     Add,
     Edit,
@@ -57,6 +76,11 @@ pub enum Command {
     MarkKey,
     LinkCause,
     LoadDemo,
+    TagLapse,
+    AttachEvidence,
+    GoToFinding,
+    Verify,
+    SwitchPane,
 }
 
 impl Command {
@@ -77,7 +101,10 @@ impl Command {
             NextView => "next-view",
             PrevView => "prev-view",
             ViewIncidents => "view-incidents",
+            ViewOverview => "view-overview",
             ViewTimeline => "view-timeline",
+            ViewFindings => "view-findings",
+            ViewEvidence => "view-evidence",
             Open => "open",
             Add => "add",
             Edit => "edit",
@@ -92,6 +119,11 @@ impl Command {
             MarkKey => "mark-key",
             LinkCause => "link-cause",
             LoadDemo => "load-demo",
+            TagLapse => "tag-lapse",
+            AttachEvidence => "attach-evidence",
+            GoToFinding => "go-to-finding",
+            Verify => "verify",
+            SwitchPane => "switch-pane",
         }
     }
 }
@@ -264,7 +296,16 @@ impl Default for Keymap {
                 "Incidents view",
                 None,
             ),
-            (Global, Key::char('2'), ViewTimeline, "Timeline view", None),
+            (Global, Key::char('2'), ViewOverview, "Overview view", None),
+            (Global, Key::char('3'), ViewTimeline, "Timeline view", None),
+            (Global, Key::char('4'), ViewFindings, "Findings view", None),
+            (
+                Global,
+                Key::char('5'),
+                ViewEvidence,
+                "Evidence & actors view",
+                None,
+            ),
             (Global, Key::plain(K::Up), Up, "previous row", None),
             (Global, Key::char('k'), Up, "previous row", None),
             (Global, Key::plain(K::Down), Down, "next row", None),
@@ -401,6 +442,112 @@ impl Default for Keymap {
                 "undo the last change",
                 Some("undo"),
             ),
+            (
+                Timeline,
+                Key::char('f'),
+                TagLapse,
+                "tag what went wrong: link to a finding or start one",
+                Some("lapse"),
+            ),
+            (
+                Timeline,
+                Key::char('E'),
+                AttachEvidence,
+                "attach evidence (a file path, URL or ticket)",
+                None,
+            ),
+            (
+                Timeline,
+                Key::char('F'),
+                GoToFinding,
+                "go to the event's finding",
+                None,
+            ),
+            (
+                Overview,
+                Key::char('e'),
+                Edit,
+                "edit the summary, response, takeaways and fields",
+                Some("edit"),
+            ),
+            (
+                Findings,
+                Key::plain(K::Enter),
+                Open,
+                "show the finding's events in the timeline",
+                Some("events"),
+            ),
+            (Findings, Key::char('a'), Add, "add a finding", Some("add")),
+            (
+                Findings,
+                Key::char('e'),
+                Edit,
+                "edit the finding",
+                Some("edit"),
+            ),
+            (
+                Findings,
+                Key::char('d'),
+                Delete,
+                "delete the finding (asks first)",
+                Some("delete"),
+            ),
+            (
+                Findings,
+                Key::char('u'),
+                Undo,
+                "undo the last change",
+                Some("undo"),
+            ),
+            (
+                Evidence,
+                Key::plain(K::Enter),
+                Open,
+                "show the actor's or the evidence's events",
+                Some("events"),
+            ),
+            (
+                Evidence,
+                Key::plain(K::Right),
+                SwitchPane,
+                "switch between actors and evidence",
+                Some("actors/evidence"),
+            ),
+            (
+                Evidence,
+                Key::plain(K::Left),
+                SwitchPane,
+                "switch between actors and evidence",
+                None,
+            ),
+            (
+                Evidence,
+                Key::char('e'),
+                Edit,
+                "classify the actor",
+                Some("edit"),
+            ),
+            (
+                Evidence,
+                Key::char('a'),
+                AttachEvidence,
+                "add evidence (a file path, URL or ticket)",
+                Some("add"),
+            ),
+            (
+                Evidence,
+                Key::char('v'),
+                Verify,
+                "re-verify evidence files (hash)",
+                Some("verify"),
+            ),
+            (
+                Evidence,
+                Key::char('u'),
+                Undo,
+                "undo the last change",
+                Some("undo"),
+            ),
         ];
         Keymap {
             bindings: rows
@@ -477,7 +624,7 @@ impl Keymap {
             .find(|s| s.name() == scope_name)
             .ok_or_else(|| {
                 format!(
-                    "[keys.{scope_name}]: unknown screen (global, welcome, incidents, timeline)"
+                    "[keys.{scope_name}]: unknown screen (global, welcome, incidents, overview, timeline, findings, evidence)"
                 )
             })?;
             for (command_name, spec) in commands {

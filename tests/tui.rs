@@ -162,6 +162,34 @@ mod snapshots {
     }
 
     #[test]
+    fn overview_view() {
+        let mut h = Harness::demo(110, 40);
+        h.keys("2");
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn findings_view() {
+        let mut h = Harness::demo(120, 36);
+        h.keys("4jj");
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn evidence_and_actors_view() {
+        let mut h = Harness::demo(120, 30);
+        h.keys("5<right>j");
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn lapse_picker() {
+        let mut h = Harness::demo(110, 30);
+        h.keys("jf");
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
     fn tiny_terminal() {
         let mut h = Harness::demo(8, 3);
         insta::assert_snapshot!(h.screen());
@@ -170,6 +198,90 @@ mod snapshots {
 
 mod flows {
     use super::*;
+
+    /// Tag three events with lapses (one starting a finding, two linked to it), attach
+    /// evidence, edit the summary; then the database and the screen agree.
+    #[test]
+    fn tag_lapses_attach_evidence_and_write_the_summary() {
+        let mut h = Harness::new(110, 36);
+        h.keys("nIR-8<tab>Payroll diversion<tab><tab><tab>2026-05-04 10:00<c-s><enter>");
+        h.keys("c09:00 @mallory changed the payroll bank account<enter>");
+        h.keys("c09:30 payroll run paid the new account<enter>");
+        h.keys("c11:00 finance noticed a missing salary<enter>");
+        // f, then the new-finding choice for 'procedural failure' (the second kind): f 2.
+        h.keys("gf2");
+        assert!(
+            h.app.status.text.contains("new procedural failure finding"),
+            "{}",
+            h.app.status.text
+        );
+        // Link the other two: f, enter (the existing finding is listed first).
+        h.keys("jf<enter>jf<enter>");
+        assert!(
+            h.app.status.text.starts_with("tagged"),
+            "{}",
+            h.app.status.text
+        );
+        // Attach evidence to the last event.
+        h.keys("ESEC-77<enter>");
+        assert!(
+            h.app.status.text.contains("evidence attached"),
+            "{}",
+            h.app.status.text
+        );
+        // Write the summary in the Overview.
+        h.keys("2e<c-u>A payroll change request was approved without a callback.<c-s>");
+        assert!(
+            h.app.status.text.contains("saved the overview"),
+            "{}",
+            h.app.status.text
+        );
+        let overview = h.screen();
+        assert!(
+            overview.contains("A payroll change request was approved without a callback."),
+            "{overview}"
+        );
+        h.keys("4");
+        let findings = h.screen();
+
+        let incident = h.store.require_incident("IR-8").unwrap();
+        assert_eq!(
+            incident.summary,
+            "A payroll change request was approved without a callback."
+        );
+        let list = h.store.list_findings(&incident.id).unwrap();
+        assert_eq!(list.len(), 1);
+        let f = &list[0];
+        assert_eq!(
+            f.finding.kind,
+            debrief::domain::LapseKind::ProceduralFailure
+        );
+        assert_eq!(f.finding.title, "changed the payroll bank account");
+        assert_eq!((f.events, f.evidence), (3, 1));
+        assert!(findings.contains("procedural failure (1)"), "{findings}");
+        assert!(
+            findings.contains("changed the payroll bank account  (3 ev.)"),
+            "{findings}"
+        );
+        assert!(findings.contains("Supporting events (3)"), "{findings}");
+        for text in [
+            "changed the payroll bank account",
+            "payroll run paid the new account",
+            "finance noticed a missing salary",
+        ] {
+            assert!(findings.contains(text), "{text} on screen:\n{findings}");
+        }
+        let evidence = h.store.evidence_for(debrief::store::Target::Event(
+            &h.store.finding_events(&f.finding.id).unwrap()[2].id,
+        ));
+        assert_eq!(evidence.unwrap()[0].locator, "SEC-77");
+        // From the finding to its events, and back.
+        h.keys("<enter>");
+        assert_eq!(h.app.view, View::Timeline);
+        assert_eq!(h.app.timeline.as_ref().unwrap().total, 3);
+        h.keys("F");
+        assert_eq!(h.app.view, View::Findings);
+    }
 
     #[test]
     fn build_a_timeline_from_scratch() {
@@ -258,12 +370,16 @@ mod flows {
         let mut h = Harness::demo(100, 30);
         assert_eq!(h.app.view, View::Timeline);
         h.keys("<tab>");
-        assert_eq!(h.app.view, View::Incidents);
-        h.keys("<shift-tab>");
+        assert_eq!(h.app.view, View::Findings);
+        h.keys("<shift-tab><shift-tab>");
+        assert_eq!(h.app.view, View::Overview);
+        h.keys("<shift-tab><shift-tab>");
+        assert_eq!(h.app.view, View::Evidence);
+        h.keys("<tab><tab><tab>");
         assert_eq!(h.app.view, View::Timeline);
         h.keys("<esc>");
         assert_eq!(h.app.view, View::Incidents);
-        h.keys("2");
+        h.keys("3");
         assert_eq!(h.app.view, View::Timeline);
     }
 

@@ -24,7 +24,7 @@ pub struct Field {
 }
 
 impl Field {
-    fn new(label: &'static str, value: &str, multiline: bool, hint: &'static str) -> Field {
+    pub fn new(label: &'static str, value: &str, multiline: bool, hint: &'static str) -> Field {
         let shown = inert_with(value, multiline).into_owned();
         let mut area = TextArea::new(shown.lines().map(str::to_string).collect());
         if shown.is_empty() {

@@ -4,7 +4,7 @@
 use super::form::{self, EventForm, IncidentForm};
 use super::prompt::{self, Prompt, PromptKind};
 use super::timeline::TimelineState;
-use super::{App, Overlay, Pending, View};
+use super::{App, Overlay, Pending, View, incident_handlers};
 use crate::domain::{IncidentPatch, KeyEventKind};
 use crate::keymap::{Command, Key};
 use crate::store::{PageCursor, Store};
@@ -40,9 +40,13 @@ pub(super) fn run(app: &mut App, command: Command, store: &mut Store) {
             selected: 0,
         }),
         Back => back(app),
-        NextView | PrevView => switch_view(app, store),
+        NextView => switch_view(app, store, 1),
+        PrevView => switch_view(app, store, -1),
         ViewIncidents => show_incidents(app, store),
         ViewTimeline => show_timeline(app, store),
+        ViewOverview => incident_handlers::show(app, store, View::Overview),
+        ViewFindings => incident_handlers::show(app, store, View::Findings),
+        ViewEvidence => incident_handlers::show(app, store, View::Evidence),
         Undo => undo(app, store, false),
         Redo => undo(app, store, true),
         LoadDemo => load_demo(app, store),
@@ -50,24 +54,38 @@ pub(super) fn run(app: &mut App, command: Command, store: &mut Store) {
             View::Welcome => welcome(app, command),
             View::Incidents => incidents(app, command, store),
             View::Timeline => timeline(app, command, store),
+            View::Overview => incident_handlers::overview(app, command),
+            View::Findings => incident_handlers::findings(app, command, store),
+            View::Evidence => incident_handlers::evidence(app, command, store),
         },
     }
 }
 
 fn back(app: &mut App) {
-    if app.view == View::Timeline {
+    if !matches!(app.view, View::Incidents | View::Welcome) {
         app.view = View::Incidents;
     } else {
         app.info("press q to quit");
     }
 }
 
-/// Tab and shift-tab go round the views; with two views both simply switch.
-fn switch_view(app: &mut App, store: &mut Store) {
-    if app.view == View::Timeline {
-        show_incidents(app, store);
+/// Tab and shift-tab go round the views.
+fn switch_view(app: &mut App, store: &mut Store, step: isize) {
+    let tabs: Vec<View> = crate::ui::layout::tabs(app)
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect();
+    let current = if app.view == View::Welcome {
+        View::Incidents
     } else {
-        show_timeline(app, store);
+        app.view
+    };
+    let here = tabs.iter().position(|v| *v == current).unwrap_or(0) as isize;
+    let next = tabs[(here + step).rem_euclid(tabs.len() as isize) as usize];
+    match next {
+        View::Incidents | View::Welcome => show_incidents(app, store),
+        View::Timeline => show_timeline(app, store),
+        other => incident_handlers::show(app, store, other),
     }
 }
 
@@ -90,7 +108,7 @@ fn show_timeline(app: &mut App, store: &mut Store) {
     app.view = View::Timeline;
 }
 
-fn open_timeline(app: &mut App, store: &mut Store, incident: crate::domain::Incident) {
+pub(super) fn open_timeline(app: &mut App, store: &mut Store, incident: crate::domain::Incident) {
     let key = incident.key.clone();
     match TimelineState::open(store, incident) {
         Ok(mut t) => {
@@ -229,6 +247,16 @@ fn timeline(app: &mut App, command: Command, store: &mut Store) {
                 cycle_key_event(app, store, e);
             }
         }
+        TagLapse => match selected {
+            Some(e) => incident_handlers::open_lapse_picker(app, store, e),
+            None => app.info("no event to tag"),
+        },
+        AttachEvidence => incident_handlers::open_attach(app, selected.as_ref()),
+        GoToFinding => {
+            if let Some(e) = selected {
+                incident_handlers::go_to_finding(app, store, &e);
+            }
+        }
         LinkCause => {
             if let Some(e) = selected {
                 t.linking = Some(e);
@@ -361,6 +389,12 @@ fn overlay_key(app: &mut App, overlay: Overlay, key: KeyEvent, store: &mut Store
         Overlay::EventForm(form) => event_form_key(app, form, key, store),
         Overlay::IncidentForm(form) => incident_form_key(app, form, key, store),
         Overlay::Prompt { prompt, selected } => prompt_key(app, prompt, selected, key, store),
+        Overlay::Record(form) => incident_handlers::record_key(app, form, key, store),
+        Overlay::LapsePicker {
+            event,
+            choices,
+            selected,
+        } => incident_handlers::lapse_picker_key(app, store, event, choices, selected, key),
     }
 }
 
@@ -377,6 +411,9 @@ fn confirm(app: &mut App, pending: Pending, store: &mut Store) {
             }
             Err(e) => app.error(format!("not deleted: {e}")),
         },
+        Pending::DeleteFinding { id, title } => {
+            incident_handlers::delete_finding(app, store, &id, &title)
+        }
         Pending::DeleteIncident { id, key, events } => match store.delete_incident(&id) {
             Ok(()) => {
                 if app.timeline.as_ref().is_some_and(|t| t.incident.id == id) {
@@ -397,13 +434,13 @@ fn confirm(app: &mut App, pending: Pending, store: &mut Store) {
 }
 
 /// Keys common to both forms: move between fields, complete, save, cancel, type.
-enum FormAction {
+pub(super) enum FormAction {
     Save,
     Cancel,
     Handled,
 }
 
-fn form_key(
+pub(super) fn form_key(
     fields: &mut [form::Field],
     focus: &mut usize,
     suggestions: &[String],
@@ -461,7 +498,7 @@ fn event_form_key(app: &mut App, mut form: Box<EventForm>, key: KeyEvent, store:
     }
 }
 
-fn cancel_form(app: &mut App, form: Overlay, changed: bool) {
+pub(super) fn cancel_form(app: &mut App, form: Overlay, changed: bool) {
     if changed {
         app.overlays.push(form);
         app.overlays.push(Overlay::Confirm {
@@ -612,6 +649,7 @@ fn submit_prompt(app: &mut App, prompt: Box<Prompt>, selected: usize, store: &mu
         PromptKind::Filter => apply_filter(app, store, &text),
         PromptKind::JumpTime => jump(app, prompt, store),
         PromptKind::Capture => capture(app, prompt, store),
+        PromptKind::Evidence => incident_handlers::attach(app, store, &text),
     }
 }
 
@@ -708,6 +746,7 @@ fn undo(app: &mut App, store: &mut Store, redo: bool) {
             if app.incidents.rows.is_empty() {
                 app.view = View::Welcome;
             }
+            incident_handlers::refresh(app, store);
             let verb = if redo { "redone" } else { "undone" };
             app.success(format!("{verb}: {}", r.label));
         }
@@ -748,7 +787,7 @@ fn reload_incidents(app: &mut App, store: &Store) {
 }
 
 /// After a change: re-read the list around the changed event, and the incident list.
-fn reload_timeline_at(app: &mut App, store: &Store, event_id: &str) {
+pub(super) fn reload_timeline_at(app: &mut App, store: &Store, event_id: &str) {
     if let Some(t) = app.timeline.as_mut() {
         let result = t
             .refresh_lookups(store)
@@ -771,7 +810,8 @@ pub(super) fn mouse(app: &mut App, m: MouseEvent, store: &mut Store) {
         MouseEventKind::Down(MouseButton::Left) if m.row == areas.tabs.y => {
             match crate::ui::layout::tab_at(app, m.column) {
                 Some(View::Timeline) => show_timeline(app, store),
-                Some(_) => show_incidents(app, store),
+                Some(View::Incidents | View::Welcome) => show_incidents(app, store),
+                Some(other) => incident_handlers::show(app, store, other),
                 None => {}
             }
         }
@@ -810,7 +850,8 @@ fn click_row(app: &mut App, column: u16, row: u16, store: &mut Store) {
                 }
             }
         }
-        View::Welcome => {}
+        // The other lists are short: keys and the wheel move through them.
+        View::Welcome | View::Overview | View::Findings | View::Evidence => {}
     }
 }
 

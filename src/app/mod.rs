@@ -6,9 +6,12 @@
 
 pub mod form;
 mod handlers;
+mod incident_handlers;
 pub mod incidents;
 pub mod prompt;
+pub mod records;
 pub mod timeline;
+pub mod views;
 
 use crate::keymap::{Keymap, Scope};
 use crate::store::Store;
@@ -17,7 +20,9 @@ use crossterm::event::{Event as TermEvent, KeyEvent, MouseEvent};
 use form::{EventForm, IncidentForm};
 use incidents::IncidentsState;
 use prompt::Prompt;
+use records::RecordForm;
 use timeline::TimelineState;
+use views::{EvidenceState, FindingsState, OverviewState};
 
 /// Everything that can happen to the workbench.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +52,10 @@ impl Msg {
 pub enum View {
     Welcome,
     Incidents,
+    Overview,
     Timeline,
+    Findings,
+    Evidence,
 }
 
 impl View {
@@ -55,7 +63,10 @@ impl View {
         match self {
             View::Welcome => Scope::Welcome,
             View::Incidents => Scope::Incidents,
+            View::Overview => Scope::Overview,
             View::Timeline => Scope::Timeline,
+            View::Findings => Scope::Findings,
+            View::Evidence => Scope::Evidence,
         }
     }
 }
@@ -71,6 +82,10 @@ pub enum Pending {
         id: String,
         key: String,
         events: i64,
+    },
+    DeleteFinding {
+        id: String,
+        title: String,
     },
     /// Throw away what was typed in the form below.
     DiscardForm,
@@ -91,6 +106,19 @@ pub enum Overlay {
         prompt: Box<Prompt>,
         selected: usize,
     },
+    Record(Box<RecordForm>),
+    /// Choose what went wrong for an event: an existing finding, or a new one of a kind.
+    LapsePicker {
+        event: Box<crate::domain::Event>,
+        choices: Vec<LapseChoice>,
+        selected: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LapseChoice {
+    Link { finding_id: String, label: String },
+    New(crate::domain::LapseKind),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,7 +141,11 @@ pub struct App {
     pub overlays: Vec<Overlay>,
     pub keymap: Keymap,
     pub incidents: IncidentsState,
+    /// The open incident's timeline (the open incident is `timeline.incident`).
     pub timeline: Option<TimelineState>,
+    pub overview: OverviewState,
+    pub findings: FindingsState,
+    pub evidence: EvidenceState,
     pub status: Status,
     pub width: u16,
     pub height: u16,
@@ -123,6 +155,8 @@ pub struct App {
     pub no_color: bool,
     /// What was typed in quick capture when it was closed, offered again next time.
     pub capture_draft: String,
+    /// The event the evidence prompt attaches to (none: the incident only).
+    pub attach_to: Option<String>,
     pub quit: bool,
 }
 
@@ -134,6 +168,9 @@ impl App {
             keymap,
             incidents: IncidentsState::default(),
             timeline: None,
+            overview: OverviewState::default(),
+            findings: FindingsState::default(),
+            evidence: EvidenceState::default(),
             status: Status {
                 text: "press ? for help".into(),
                 tone: Tone::Info,
@@ -144,6 +181,7 @@ impl App {
             local_times: false,
             no_color,
             capture_draft: String::new(),
+            attach_to: None,
             quit: false,
         }
     }

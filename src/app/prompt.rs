@@ -12,6 +12,7 @@ pub enum PromptKind {
     Filter,
     JumpTime,
     Palette,
+    Evidence,
 }
 
 impl PromptKind {
@@ -21,6 +22,7 @@ impl PromptKind {
             PromptKind::Filter => "filter",
             PromptKind::JumpTime => "jump to",
             PromptKind::Palette => "command",
+            PromptKind::Evidence => "evidence",
         }
     }
 }
@@ -42,6 +44,7 @@ impl Prompt {
             PromptKind::Filter => "words @actor #tag !phase (empty shows everything)",
             PromptKind::JumpTime => "2026-03-11 10:00, 14:02 or ~09:00",
             PromptKind::Palette => "type to find a command",
+            PromptKind::Evidence => "a file path (hashed), a URL or a ticket such as SEC-4521",
         });
         Prompt { kind, input }
     }

@@ -31,6 +31,8 @@ pub struct TimelineState {
     pub first_index: Option<i64>,
     /// The causes of the selected event, nearest first.
     pub chain: Vec<Event>,
+    /// The evidence the selected event rests on.
+    pub evidence: Vec<crate::domain::Evidence>,
     /// Completion candidates: actors and tags the incident already has.
     pub actors: Vec<String>,
     pub tags: Vec<String>,
@@ -56,6 +58,7 @@ impl TimelineState {
             total: 0,
             first_index: Some(0),
             chain: Vec::new(),
+            evidence: Vec::new(),
             actors: Vec::new(),
             tags: Vec::new(),
             linking: None,
@@ -230,6 +233,10 @@ impl TimelineState {
         self.selected = index.min(self.rows.len().saturating_sub(1));
         self.scroll_to_selection();
         self.chain.clear();
+        self.evidence = match self.selected_event() {
+            Some(e) => store.evidence_for(crate::store::Target::Event(&e.id))?,
+            None => Vec::new(),
+        };
         let mut next = self.selected_event().and_then(|e| e.caused_by.clone());
         while let Some(id) = next.take() {
             if self.chain.len() >= 8 || self.chain.iter().any(|e| e.id == id) {

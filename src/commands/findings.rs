@@ -37,10 +37,7 @@ pub fn finding(store: &mut Store, command: FindingCommand, out: &mut dyn Write) 
                 &evidence,
                 "--evidence",
             )?;
-            let f = store.create_finding(&incident.id, &new, &events)?;
-            for ev in &evidence {
-                store.link_evidence(ev, Target::Finding(&f.id))?;
-            }
+            let f = store.create_finding_with_evidence(&incident.id, &new, &events, &evidence)?;
             writeln!(out, "{}", f.id)?;
         }
         FindingCommand::List { key, json: as_json } => {
@@ -167,7 +164,8 @@ pub fn evidence(store: &mut Store, command: EvidenceCommand, out: &mut dyn Write
             targets.extend(findings.iter().map(|f| Target::Finding(f)));
             let ev = match (path, url) {
                 (Some(path), _) => {
-                    let absolute = std::path::absolute(&path)
+                    // Canonical, so the same file under two spellings is one piece of evidence.
+                    let absolute = std::fs::canonicalize(&path)
                         .with_context(|| format!("{}", path.display()))?;
                     let print = hash::fingerprint(&absolute)
                         .with_context(|| format!("cannot read {}", path.display()))?;

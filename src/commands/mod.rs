@@ -32,6 +32,7 @@ pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Resu
                 actor,
                 tag,
                 phase,
+                ..Default::default()
             };
             event_list(store, &filter, json, out)
         }

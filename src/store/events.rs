@@ -17,6 +17,10 @@ pub struct EventFilter {
     pub actor: Option<String>,
     pub tag: Option<String>,
     pub phase: Option<Phase>,
+    /// Only the events supporting this finding (id).
+    pub finding: Option<String>,
+    /// Only the events this evidence (id) supports.
+    pub evidence: Option<String>,
 }
 
 impl EventFilter {
@@ -60,6 +64,14 @@ fn filter_sql(filter: &EventFilter, sql: &mut String, args: &mut Vec<Value>) {
     if let Some(phase) = filter.phase {
         sql.push_str(" AND e.phase = ?");
         args.push(phase.as_str().to_string().into());
+    }
+    if let Some(finding) = &filter.finding {
+        sql.push_str(" AND e.id IN (SELECT event_id FROM finding_events WHERE finding_id = ?)");
+        args.push(finding.clone().into());
+    }
+    if let Some(evidence) = &filter.evidence {
+        sql.push_str(" AND e.id IN (SELECT event_id FROM evidence_links WHERE evidence_id = ?)");
+        args.push(evidence.clone().into());
     }
 }
 
@@ -165,6 +177,17 @@ impl Store {
             .filter(|_| events.len() == limit)
             .map(|(at_us, seq)| PageCursor { at_us, seq });
         Ok(EventPage { events, next })
+    }
+
+    /// The incident's key events (first malicious, detected, contained, recovered), in time order.
+    pub fn key_events(&self, incident_id: &str) -> Result<Vec<Event>> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM {EVENT_FROM}
+             WHERE e.incident_id = ?1 AND e.key_kind IS NOT NULL ORDER BY e.at_us, e.seq"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([incident_id], event)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many events match the filter.

@@ -55,10 +55,24 @@ impl Store {
         new: &NewFinding,
         events: &[String],
     ) -> Result<Finding> {
+        self.create_finding_with_evidence(incident_id, new, events, &[])
+    }
+
+    /// Creates a finding with its events and the evidence it rests on, as one action.
+    pub fn create_finding_with_evidence(
+        &mut self,
+        incident_id: &str,
+        new: &NewFinding,
+        events: &[String],
+        evidence: &[String],
+    ) -> Result<Finding> {
         self.write("add finding", |w| {
             let f = w.insert_finding(incident_id, None, new)?;
             for e in events {
                 w.link_finding_event(&f.id, e)?;
+            }
+            for ev in evidence {
+                w.link_evidence(ev, super::Target::Finding(&f.id))?;
             }
             Ok(f)
         })

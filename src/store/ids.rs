@@ -55,11 +55,14 @@ impl Store {
                 "no {} with an id like {typed:?} in this incident",
                 kind.name()
             ))),
-            _ => Err(StoreError::Invalid(format!(
-                "{} id {typed:?} is ambiguous ({} and more); give more characters",
-                kind.name(),
-                ids.join(", ")
-            ))),
+            _ => {
+                let more = if ids.len() > 2 { " and more" } else { "" };
+                Err(StoreError::Invalid(format!(
+                    "{} id {typed:?} is ambiguous ({}{more}); give more characters",
+                    kind.name(),
+                    ids[..2].join(", ")
+                )))
+            }
         }
     }
 }

@@ -63,11 +63,14 @@ pub fn timeline_areas(body: Rect) -> TimelineAreas {
     }
 }
 
-/// The tabs and their titles, in order.
+/// The tabs and their titles, in order; the incident's views once one exists.
 pub fn tabs(app: &App) -> Vec<(View, String)> {
     let mut tabs = vec![(View::Incidents, "1 Incidents".to_string())];
     if app.timeline.is_some() || !app.incidents.rows.is_empty() {
-        tabs.push((View::Timeline, "2 Timeline".to_string()));
+        tabs.push((View::Overview, "2 Overview".to_string()));
+        tabs.push((View::Timeline, "3 Timeline".to_string()));
+        tabs.push((View::Findings, "4 Findings".to_string()));
+        tabs.push((View::Evidence, "5 Evidence & actors".to_string()));
     }
     tabs
 }

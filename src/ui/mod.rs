@@ -1,6 +1,7 @@
 //! Drawing. `render` is pure: it reads `App` (what `update` cached) and draws it; no
 //! queries, no clock, no I/O. Untrusted text goes through `text::inert` before a widget.
 
+mod incident_views;
 pub mod layout;
 mod overlays;
 mod theme;
@@ -38,6 +39,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         View::Welcome => views::welcome(app, frame, a.body, &theme),
         View::Incidents => views::incidents(app, frame, a.body, &theme),
         View::Timeline => views::timeline(app, frame, a.body, &theme),
+        View::Overview => incident_views::overview(app, frame, a.body, &theme),
+        View::Findings => incident_views::findings(app, frame, a.body, &theme),
+        View::Evidence => incident_views::evidence(app, frame, a.body, &theme),
     }
     let status = Line::from(Span::styled(
         inert(&app.status.text).into_owned(),
@@ -51,8 +55,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
 fn header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let mut spans = vec![Span::styled(" debrief ", theme.title())];
     let incident = match app.view {
-        View::Timeline => app.timeline.as_ref().map(|t| &t.incident),
-        _ => app.incidents.selected_row().map(|r| &r.incident),
+        View::Incidents | View::Welcome => app.incidents.selected_row().map(|r| &r.incident),
+        _ => app.timeline.as_ref().map(|t| &t.incident),
     };
     // Key, severity and status first: the title is the part that may be cut.
     if let Some(i) = incident {

@@ -18,6 +18,12 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             Overlay::Confirm { question, .. } => confirm(frame, area, theme, question),
             Overlay::EventForm(form) => event_form(app, frame, area, theme, form),
             Overlay::IncidentForm(form) => incident_form(frame, area, theme, form),
+            Overlay::Record(form) => record_form(frame, area, theme, form),
+            Overlay::LapsePicker {
+                event,
+                choices,
+                selected,
+            } => lapse_picker(frame, area, theme, event, choices, *selected),
             Overlay::Prompt { prompt, selected } => {
                 prompt_box(app, frame, area, theme, prompt, *selected)
             }
@@ -30,7 +36,13 @@ pub fn footer_keys(app: &App) -> Option<Vec<(String, String)>> {
     let pairs: &[(&str, &str)] = match app.overlays.last()? {
         Overlay::Help { .. } => &[("↑↓", "scroll"), ("any key", "close")],
         Overlay::Confirm { .. } => &[("y", "yes"), ("n", "no")],
-        Overlay::EventForm(_) | Overlay::IncidentForm(_) => &[
+        Overlay::LapsePicker { .. } => &[
+            ("↑↓", "choose"),
+            ("enter", "tag"),
+            ("1-6", "new finding of a kind"),
+            ("esc", "cancel"),
+        ],
+        Overlay::EventForm(_) | Overlay::IncidentForm(_) | Overlay::Record(_) => &[
             ("ctrl-s", "save"),
             ("tab", "complete / next field"),
             ("shift-tab", "previous field"),
@@ -146,9 +158,17 @@ fn fields(
     errors: &[Option<String>],
     extra: &[Vec<String>],
 ) {
+    // Multi-line fields share what the one-line fields (and a line for notes) leave.
+    let multi = fields.iter().filter(|f| f.multiline).count() as u16;
+    let single = fields.len() as u16 - multi;
+    let multi_height = inner
+        .height
+        .saturating_sub(single + 2)
+        .checked_div(multi)
+        .map_or(1, |h| h.clamp(2, 6));
     let mut y = inner.y;
     for (i, f) in fields.iter().enumerate() {
-        let height = if f.multiline { 5 } else { 1 };
+        let height = if f.multiline { multi_height } else { 1 };
         if y + height > inner.bottom() {
             break;
         }
@@ -245,6 +265,73 @@ fn event_form(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, form:
     }
     let bottom = Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1);
     frame.render_widget(Paragraph::new(Line::from(preview)), bottom);
+}
+
+fn record_form(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    theme: &Theme,
+    form: &crate::app::records::RecordForm,
+) {
+    let r = centered(area, 96, 28);
+    frame.render_widget(Clear, r);
+    let block = boxed(form.title(), theme);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let mut extra = vec![Vec::new(); form.fields.len()];
+    extra[form.focus] = form.suggestions();
+    fields(
+        frame,
+        inner,
+        theme,
+        &form.fields,
+        form.focus,
+        &form.errors(),
+        &extra,
+    );
+}
+
+fn lapse_picker(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    theme: &Theme,
+    event: &crate::domain::Event,
+    choices: &[crate::app::LapseChoice],
+    selected: usize,
+) {
+    use crate::app::LapseChoice;
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!("What went wrong in: {}", inert(&event.text)),
+            theme.dim(),
+        )),
+        Line::raw(""),
+    ];
+    let mut new_index = 0;
+    for (i, c) in choices.iter().enumerate() {
+        let label = match c {
+            LapseChoice::Link { label, .. } => format!("  link to   {label}"),
+            LapseChoice::New(kind) => {
+                new_index += 1;
+                format!("{new_index} new       {} (from this event)", kind.label())
+            }
+        };
+        let style = if i == selected {
+            theme.selected()
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(Span::styled(label, style)));
+    }
+    let r = centered(area, 96, lines.len() as u16 + 2);
+    frame.render_widget(Clear, r);
+    // Keep the selection visible when the list is longer than the screen.
+    let visible = r.height.saturating_sub(2) as usize;
+    let scroll = (selected + 2).saturating_sub(visible.saturating_sub(1)) as u16;
+    let p = Paragraph::new(lines)
+        .block(boxed(" Tag a lapse ", theme))
+        .scroll((scroll, 0));
+    frame.render_widget(p, r);
 }
 
 fn incident_form(frame: &mut Frame<'_>, area: Rect, theme: &Theme, form: &IncidentForm) {
@@ -385,6 +472,37 @@ fn prompt_preview(
                 _ => Line::from(Span::styled(hint, theme.dim())),
             };
             (vec![line], vec![])
+        }
+        PromptKind::Evidence => {
+            let path = std::path::Path::new(text.trim());
+            let line = if text.trim().is_empty() {
+                Line::from(Span::styled(
+                    "a file is hashed (SHA-256); anything else is kept as a URL or ticket reference",
+                    theme.dim(),
+                ))
+            } else if path.is_file() {
+                Line::from(Span::styled(
+                    "→ a local file: its SHA-256, size and time will be recorded",
+                    theme.ok(),
+                ))
+            } else {
+                Line::from(Span::styled(
+                    "→ a URL or ticket reference (no such local file)",
+                    theme.ok(),
+                ))
+            };
+            let target = if app.attach_to.is_some() {
+                "to the selected event"
+            } else {
+                "to the incident"
+            };
+            (
+                vec![
+                    line,
+                    Line::from(Span::styled(format!("attached {target}"), theme.dim())),
+                ],
+                vec![],
+            )
         }
         PromptKind::Palette => {
             let matches = prompt::palette_matches(&app.keymap, app.scope(), &text);

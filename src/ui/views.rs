@@ -136,6 +136,14 @@ pub fn timeline(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         let mut row = Row::new(vec![
             Cell::from(time),
             Cell::from(marks(e, linking)).style(theme.key_event()),
+            Cell::from(
+                e.lapses
+                    .iter()
+                    .map(|k| k.mark())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+            .style(theme.error()),
             Cell::from(e.phase.map(|p| p.as_str()).unwrap_or("")),
             Cell::from(inert(&clip(e.actor.as_deref().unwrap_or(""), 60)).into_owned()),
             Cell::from(event_line(e, theme)),
@@ -145,11 +153,13 @@ pub fn timeline(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         }
         row
     });
-    let header = Row::new(["Time", "", "Phase", "Actor", "What"]).style(theme.header_row());
+    let header =
+        Row::new(["Time", "", "Lapse", "Phase", "Actor", "What"]).style(theme.header_row());
     let time_width = if zone.is_some() { 26 } else { 21 } - if narrow { 5 } else { 0 };
     let widths = [
         Constraint::Length(time_width),
         Constraint::Length(2),
+        Constraint::Length(5),
         Constraint::Length(14),
         Constraint::Length(if narrow { 10 } else { 16 }),
         Constraint::Min(10),
@@ -243,6 +253,26 @@ fn detail(
         e.technique.as_ref().map(|id| technique_label(id)),
     );
     field("Key event", e.key_kind.map(|k| k.label().to_string()));
+    field(
+        "Lapses",
+        (!e.lapses.is_empty()).then(|| {
+            e.lapses
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
+    );
+    field(
+        "Evidence",
+        (!t.evidence.is_empty()).then(|| {
+            t.evidence
+                .iter()
+                .map(|v| v.locator.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
+    );
     lines.push(Line::raw(""));
     for l in inert_with(&clip(&e.text, MAX_SHOWN), true).lines() {
         lines.push(Line::raw(l.to_string()));
