@@ -591,3 +591,23 @@ fn the_readme_documents_the_default_keys() {
         "README.md must hold this table:\n{table}"
     );
 }
+
+#[test]
+fn the_technique_field_completes_by_name_and_shows_the_tactic() {
+    let mut h = Harness::demo(100, 30);
+    h.keys("a<tab>Sign-in with a stolen token<tab><tab><tab><tab><tab>cloud accou");
+    let screen = h.screen();
+    assert!(screen.contains("tab → T1078.004"), "{screen}");
+    h.keys("<tab>");
+    let screen = h.screen();
+    assert!(
+        screen.contains("T1078.004 Cloud Accounts (defense-evasion"),
+        "{screen}"
+    );
+    h.keys("<c-s>");
+    let t = h.app.timeline.as_ref().unwrap();
+    assert_eq!(
+        t.selected_event().unwrap().technique.as_deref(),
+        Some("T1078.004")
+    );
+}

@@ -64,14 +64,9 @@ impl Field {
         text.rsplit(' ').next().unwrap_or_default().to_string()
     }
 
-    /// Replaces the word being typed with `word`.
-    pub fn complete_word(&mut self, word: &str) {
-        let text = self.area.lines().join(" ");
-        let keep = match text.rfind(' ') {
-            Some(i) => &text[..=i],
-            None => "",
-        };
-        let mut area = TextArea::new(vec![format!("{keep}{word}")]);
+    /// Replaces the field's text (a completion), cursor at the end.
+    pub fn set_text(&mut self, text: &str) {
+        let mut area = TextArea::new(vec![text.to_string()]);
         area.move_cursor(ratatui_textarea::CursorMove::End);
         area.set_placeholder_text(self.hint);
         self.area = area;
@@ -211,9 +206,14 @@ impl EventForm {
         Ok(new)
     }
 
-    /// What the focused field could be completed to, from what the incident already has.
+    /// What the focused field could become by completion (whole field values), from what
+    /// the incident already has.
     pub fn suggestions(&self, actors: &[String], tags: &[String]) -> Vec<String> {
         let field = &self.fields[self.focus];
+        // An empty field is passed over by tab, never filled in unasked.
+        if field.value().trim().is_empty() {
+            return Vec::new();
+        }
         let word = field.current_word().to_lowercase();
         let starts = |c: &String| c.to_lowercase().starts_with(&word) && c.to_lowercase() != word;
         match self.focus {
@@ -235,22 +235,20 @@ impl EventForm {
             TAGS if !word.is_empty() => {
                 tags.iter().filter(|t| starts(t)).take(5).cloned().collect()
             }
-            TECHNIQUE if word.len() >= 2 => technique_suggestions(&word),
+            TECHNIQUE if field.value().trim().len() >= 2 => {
+                technique_suggestions(field.value().trim())
+            }
             _ => Vec::new(),
         }
     }
 }
 
-/// Techniques whose id starts with, or whose name contains, what was typed.
+/// Techniques matching what was typed, by id or name, fuzzily ("cloud acc" finds
+/// T1078.004 Cloud Accounts), best first.
 pub fn technique_suggestions(typed: &str) -> Vec<String> {
-    let typed = typed.to_lowercase();
-    attack::catalogue()
-        .values()
-        .filter(|t| {
-            t.id.to_lowercase().starts_with(&typed) || t.name.to_lowercase().contains(&typed)
-        })
-        .filter(|t| t.id.to_lowercase() != typed)
-        .take(5)
+    crate::domain::attack::search(typed, 5)
+        .into_iter()
+        .filter(|t| !t.id.eq_ignore_ascii_case(typed))
         .map(|t| t.id.to_string())
         .collect()
 }

@@ -453,7 +453,7 @@ pub(super) fn form_key(
         KeyCode::Char('s') if ctrl => return FormAction::Save,
         KeyCode::Esc => return FormAction::Cancel,
         KeyCode::Tab => match suggestions.first() {
-            Some(s) => fields[*focus].complete_word(s),
+            Some(s) => fields[*focus].set_text(s),
             None => *focus = (*focus + 1) % fields.len(),
         },
         KeyCode::BackTab => *focus = (*focus + last) % fields.len(),

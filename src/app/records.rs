@@ -265,6 +265,9 @@ impl RecordForm {
     /// Completion for the kind-like fields.
     pub fn suggestions(&self) -> Vec<String> {
         let typed = self.fields[self.focus].value().trim().to_lowercase();
+        if typed.is_empty() {
+            return Vec::new();
+        }
         let names: Vec<&str> = match (&self.kind, self.focus) {
             (RecordKind::Finding { .. }, 0) => LapseKind::ALL.iter().map(|k| k.as_str()).collect(),
             (RecordKind::Overview { .. }, 1) => Severity::ALL.iter().map(|k| k.as_str()).collect(),

@@ -57,6 +57,42 @@ pub fn require_known(id: &str) -> Result<&'static Technique, String> {
     ))
 }
 
+/// Techniques whose id or name matches `typed` fuzzily, best first: an id prefix wins,
+/// then the matcher's score over "id name".
+pub fn search(typed: &str, limit: usize) -> Vec<&'static Technique> {
+    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Vec::new();
+    }
+    let upper = typed.to_ascii_uppercase();
+    let mut found: Vec<&'static Technique> = catalogue()
+        .values()
+        .filter(|t| t.id.starts_with(&upper))
+        .take(limit)
+        .collect();
+    if found.len() < limit {
+        let labels: Vec<(String, &'static Technique)> = catalogue()
+            .values()
+            .map(|t| (format!("{} {}", t.id, t.name), t))
+            .collect();
+        let mut matcher = nucleo_matcher::Matcher::new(nucleo_matcher::Config::DEFAULT);
+        let pattern = Pattern::parse(typed, CaseMatching::Ignore, Normalization::Smart);
+        let scored = pattern.match_list(labels.iter().map(|(l, _)| l.as_str()), &mut matcher);
+        for (label, _) in scored {
+            if found.len() >= limit {
+                break;
+            }
+            if let Some((_, t)) = labels.iter().find(|(l, _)| l.as_str() == label) {
+                if !found.contains(t) {
+                    found.push(t);
+                }
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +103,16 @@ mod tests {
         let t = technique("T1078.004").unwrap();
         assert_eq!(t.name, "Cloud Accounts");
         assert!(t.tactics.contains(&"initial-access"));
+    }
+
+    #[test]
+    fn search_by_id_or_fuzzy_name() {
+        assert_eq!(search("t1078.00", 5)[0].id, "T1078.001");
+        let by_name: Vec<&str> = search("cloud accou", 5).iter().map(|t| t.id).collect();
+        assert!(by_name.contains(&"T1078.004"), "{by_name:?}");
+        let typo: Vec<&str> = search("spearphish link", 5).iter().map(|t| t.id).collect();
+        assert!(typo.contains(&"T1566.002"), "{typo:?}");
+        assert!(search("", 5).is_empty());
     }
 
     #[test]

@@ -199,11 +199,12 @@ fn fields(
         }
         frame.render_widget(&area, field_area);
         y += height;
-        let note = match (&errors.get(i).cloned().flatten(), extra.get(i)) {
-            (Some(e), _) => Some(Span::styled(format!("⚠ {}", inert(e)), theme.error())),
-            (None, Some(s)) if !s.is_empty() && i == focus => {
+        // While completions are on offer they say more than the problem with a half-typed value.
+        let note = match (extra.get(i), &errors.get(i).cloned().flatten()) {
+            (Some(s), _) if !s.is_empty() && i == focus => {
                 Some(Span::styled(format!("tab → {}", s.join(", ")), theme.dim()))
             }
+            (_, Some(e)) => Some(Span::styled(format!("⚠ {}", inert(e)), theme.error())),
             _ => None,
         };
         if let Some(note) = note.filter(|_| y < inner.bottom()) {
@@ -260,7 +261,10 @@ fn event_form(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, form:
             .as_deref()
             .and_then(crate::domain::attack::technique)
         {
-            preview.push(Span::styled(format!("  {} {}", t.id, t.name), theme.ok()));
+            preview.push(Span::styled(
+                format!("  {} {} ({})", t.id, t.name, t.tactics.join(", ")),
+                theme.ok(),
+            ));
         }
     }
     let bottom = Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1);
