@@ -83,10 +83,12 @@ pub fn search(typed: &str, limit: usize) -> Vec<&'static Technique> {
             if found.len() >= limit {
                 break;
             }
-            if let Some((_, t)) = labels.iter().find(|(l, _)| l.as_str() == label) {
-                if !found.contains(t) {
-                    found.push(t);
-                }
+            let technique = labels
+                .iter()
+                .find(|(l, _)| l.as_str() == label)
+                .map(|(_, t)| *t);
+            if let Some(t) = technique.filter(|t| !found.contains(t)) {
+                found.push(t);
             }
         }
     }
