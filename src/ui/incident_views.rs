@@ -254,9 +254,9 @@ pub fn evidence(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let mut actors: Vec<Line<'static>> = Vec::new();
     for (i, (a, n)) in s.actors.iter().enumerate() {
         let text = format!(
-            "{:<20} {:<14} {:<9} {n:>4} ev.",
-            inert(&clip(&a.name, 20)),
-            a.kind.label(),
+            "{:<18} {:<12} {:<9} {n:>3} ev.",
+            inert(&clip(&a.name, 18)),
+            a.kind.as_str(),
             a.attribution.as_str()
         );
         let style = if i == s.actor && !s.on_evidence {
@@ -278,9 +278,8 @@ pub fn evidence(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         focus(!s.on_evidence),
     ));
     frame.render_widget(
-        Paragraph::new(Text::from(actors))
-            .block(block)
-            .wrap(Wrap { trim: false }),
+        // Lists are clipped, never wrapped, so one row stays one line.
+        Paragraph::new(Text::from(actors)).block(block),
         left,
     );
 
@@ -332,9 +331,8 @@ pub fn evidence(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             focus(s.on_evidence),
         ));
     frame.render_widget(
-        Paragraph::new(Text::from(items))
-            .block(block)
-            .wrap(Wrap { trim: false }),
+        // Lists are clipped, never wrapped, so one row stays one line.
+        Paragraph::new(Text::from(items)).block(block),
         right,
     );
 }
