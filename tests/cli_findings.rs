@@ -7,110 +7,12 @@
 //! are read there. The database is inspected read-only with rusqlite.
 
 use assert_cmd::Command;
-use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 use std::fs;
-use std::path::{Path, PathBuf};
-use tempfile::TempDir;
+use std::path::Path;
 
-// ---------------------------------------------------------------------------------------
-// Helpers (as in tests/cli.rs)
-// ---------------------------------------------------------------------------------------
-
-fn tmp() -> TempDir {
-    tempfile::tempdir().unwrap()
-}
-
-fn db_path(dir: &Path) -> PathBuf {
-    dir.join("t.db")
-}
-
-/// debrief with neither `--db` nor `DEBRIEF_DB`, isolated from the user's config,
-/// data folder and name, running in `dir`.
-fn debrief_bare(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("debrief").unwrap();
-    cmd.env("DEBRIEF_CONFIG", dir.join("none.toml"))
-        .env("USER", "tester")
-        .env("HOME", dir)
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env_remove("DEBRIEF_DB")
-        .env_remove("USERNAME")
-        .current_dir(dir);
-    cmd
-}
-
-/// debrief on the database file `db`.
-fn debrief_at(dir: &Path, db: &Path) -> Command {
-    let mut cmd = debrief_bare(dir);
-    cmd.arg("--db").arg(db);
-    cmd
-}
-
-/// debrief on `<dir>/t.db`.
-fn debrief(dir: &Path) -> Command {
-    debrief_at(dir, &db_path(dir))
-}
-
-/// Runs a command that must succeed and returns its stdout; stderr must be empty.
-fn ok(cmd: &mut Command) -> String {
-    let out = cmd.assert().success().stderr("").get_output().clone();
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs a command that must succeed and print one JSON document.
-fn json(cmd: &mut Command) -> Value {
-    let out = ok(cmd);
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
-}
-
-/// Runs a command that must fail with exit 1, print nothing on stdout and exactly one
-/// line on stderr starting with "debrief: "; returns that line.
-fn fail(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "stdout: {}\nstderr: {stderr}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "a failure printed on stdout: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "not exactly one line on stderr: {stderr:?}");
-    assert!(stderr.ends_with('\n'), "{stderr:?}");
-    assert!(lines[0].starts_with("debrief: "), "{stderr:?}");
-    lines[0].to_string()
-}
-
-/// Runs a command that must be a usage error (exit 2); returns stderr.
-fn usage(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-    assert!(out.stdout.is_empty());
-    assert!(stderr.contains("error:"), "{stderr}");
-    stderr
-}
-
-/// A read-only connection to a database file.
-fn ro(db: &Path) -> Connection {
-    Connection::open_with_flags(
-        db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .unwrap()
-}
-
-fn count(db: &Path, table: &str) -> i64 {
-    ro(db)
-        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-        .unwrap()
-}
+mod common;
+use common::*;
 
 /// Rows of the tables a finding, actor or evidence write touches.
 fn row_counts(db: &Path) -> [i64; 7] {
