@@ -355,11 +355,7 @@ impl Writer<'_> {
         let gone = self.event(id)?;
         let inc = Some(gone.incident_id.as_str());
         // Unlink its effects through the history, so undo restores the links too.
-        let effects: Vec<String> = self
-            .tx
-            .prepare_cached("SELECT id FROM events WHERE caused_by = ?1")?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let effects = self.strings("SELECT id FROM events WHERE caused_by = ?1", id)?;
         for effect in effects {
             self.set_event_field(&effect, &gone.incident_id, "caused_by", None)?;
             self.record_update("event", &effect, inc, "caused_by", Some(id), None)?;

@@ -155,16 +155,7 @@ impl Writer<'_> {
                 )));
             }
         };
-        if n == 0 {
-            return Err(StoreError::NotFound(format!(
-                "incident {id} no longer exists"
-            )));
-        }
-        self.tx.execute(
-            "UPDATE incidents SET updated_us = ?1, version = version + 1 WHERE id = ?2",
-            params![self.now_us(), id],
-        )?;
-        Ok(())
+        self.touched("incidents", "incident", id, n)
     }
 
     /// Writes one event field from its text form.
@@ -250,13 +241,6 @@ impl Writer<'_> {
                 )));
             }
         };
-        if n == 0 {
-            return Err(StoreError::NotFound(format!("event {id} no longer exists")));
-        }
-        self.tx.execute(
-            "UPDATE events SET updated_us = ?1, version = version + 1 WHERE id = ?2",
-            params![self.now_us(), id],
-        )?;
-        Ok(())
+        self.touched("events", "event", id, n)
     }
 }

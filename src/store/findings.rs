@@ -234,19 +234,17 @@ impl Writer<'_> {
     /// Removes every link of an event to findings and evidence, recorded, so undoing the
     /// event's deletion brings them back.
     pub(crate) fn unlink_event_everywhere(&self, event_id: &str) -> Result<()> {
-        let findings: Vec<String> = self
-            .tx
-            .prepare_cached("SELECT finding_id FROM finding_events WHERE event_id = ?1")?
-            .query_map([event_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let findings = self.strings(
+            "SELECT finding_id FROM finding_events WHERE event_id = ?1",
+            event_id,
+        )?;
         for f in findings {
             self.unlink_finding_event(&f, event_id)?;
         }
-        let evidence: Vec<String> = self
-            .tx
-            .prepare_cached("SELECT evidence_id FROM evidence_links WHERE event_id = ?1")?
-            .query_map([event_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let evidence = self.strings(
+            "SELECT evidence_id FROM evidence_links WHERE event_id = ?1",
+            event_id,
+        )?;
         for ev in evidence {
             self.unlink_evidence(&ev, "event", event_id)?;
         }
@@ -255,19 +253,17 @@ impl Writer<'_> {
 
     pub(crate) fn delete_finding(&self, id: &str) -> Result<Finding> {
         let f = self.finding(id)?;
-        let events: Vec<String> = self
-            .tx
-            .prepare_cached("SELECT event_id FROM finding_events WHERE finding_id = ?1")?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let events = self.strings(
+            "SELECT event_id FROM finding_events WHERE finding_id = ?1",
+            id,
+        )?;
         for e in events {
             self.unlink_finding_event(id, &e)?;
         }
-        let evidence: Vec<String> = self
-            .tx
-            .prepare_cached("SELECT evidence_id FROM evidence_links WHERE finding_id = ?1")?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let evidence = self.strings(
+            "SELECT evidence_id FROM evidence_links WHERE finding_id = ?1",
+            id,
+        )?;
         for ev in evidence {
             self.unlink_evidence(&ev, "finding", id)?;
         }
@@ -311,16 +307,7 @@ impl Writer<'_> {
                 )));
             }
         };
-        if n == 0 {
-            return Err(StoreError::NotFound(format!(
-                "finding {id} no longer exists"
-            )));
-        }
-        self.tx.execute(
-            "UPDATE findings SET updated_us = ?1, version = version + 1 WHERE id = ?2",
-            params![self.now_us(), id],
-        )?;
-        Ok(())
+        self.touched("findings", "finding", id, n)
     }
 }
 

@@ -152,6 +152,27 @@ impl Writer<'_> {
         self.now.timestamp_micros()
     }
 
+    /// The one text column of every row a query returns (ids to walk through).
+    pub(crate) fn strings(&self, sql: &str, param: &str) -> Result<Vec<String>> {
+        let mut stmt = self.tx.prepare_cached(sql)?;
+        let rows = stmt.query_map([param], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// After a field setter: says so when the record is gone, else bumps its version.
+    pub(crate) fn touched(&self, table: &str, what: &str, id: &str, rows: usize) -> Result<()> {
+        if rows == 0 {
+            return Err(StoreError::NotFound(format!(
+                "{what} {id} no longer exists"
+            )));
+        }
+        self.tx.execute(
+            &format!("UPDATE {table} SET updated_us = ?1, version = version + 1 WHERE id = ?2"),
+            rusqlite::params![self.now_us(), id],
+        )?;
+        Ok(())
+    }
+
     /// Files the change set under the incident it touched; drops it when nothing changed,
     /// so undo never steps over an empty action.
     fn finish(&self) -> Result<()> {

@@ -353,28 +353,25 @@ impl Writer<'_> {
     pub(crate) fn delete_incident(&self, id: &str) -> Result<()> {
         let gone = self.incident(id)?;
         // Findings and evidence first, each with its links, so undo rebuilds them all.
-        let findings: Vec<String> = self
-            .tx
-            .prepare("SELECT id FROM findings WHERE incident_id = ?1 ORDER BY created_us DESC")?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let findings = self.strings(
+            "SELECT id FROM findings WHERE incident_id = ?1 ORDER BY created_us DESC",
+            id,
+        )?;
         for f in findings {
             self.delete_finding(&f)?;
         }
-        let evidence: Vec<String> = self
-            .tx
-            .prepare("SELECT id FROM evidence WHERE incident_id = ?1 ORDER BY added_us DESC")?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let evidence = self.strings(
+            "SELECT id FROM evidence WHERE incident_id = ?1 ORDER BY added_us DESC",
+            id,
+        )?;
         for ev in evidence {
             self.delete_evidence(&ev)?;
         }
         // Latest first, so undo brings events back in time order (causes before effects).
-        let ids: Vec<String> = self
-            .tx
-            .prepare("SELECT id FROM events WHERE incident_id = ?1 ORDER BY at_us DESC, seq DESC")?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let ids = self.strings(
+            "SELECT id FROM events WHERE incident_id = ?1 ORDER BY at_us DESC, seq DESC",
+            id,
+        )?;
         for event_id in ids {
             let e = self.event(&event_id)?;
             self.record_delete("event", &event_id, Some(id), &json::event(&e))?;
