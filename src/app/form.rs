@@ -33,11 +33,17 @@ impl Field {
         area.move_cursor(ratatui_textarea::CursorMove::Bottom);
         area.move_cursor(ratatui_textarea::CursorMove::End);
         area.set_placeholder_text(hint);
+        if multiline {
+            // Paragraphs of a summary wrap at words instead of scrolling sideways.
+            area.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+        }
+        // "Unchanged" is judged against what the editor holds (it drops a final newline).
+        let initial = area.lines().join("\n");
         Field {
             label,
             area,
             multiline,
-            initial: shown,
+            initial,
             original: value.to_string(),
             hint,
             readonly: false,

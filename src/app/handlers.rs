@@ -222,7 +222,15 @@ fn timeline(app: &mut App, command: Command, store: &mut Store) {
             }
         }
         Filter => {
-            let text = t.filter_text.clone();
+            // A filter set from another view (a finding's events) is a label, not typed words.
+            let from_view = t.filter.finding.is_some()
+                || t.filter.evidence.is_some()
+                || t.filter_text.starts_with("actor: ");
+            let text = if from_view {
+                String::new()
+            } else {
+                t.filter_text.clone()
+            };
             app.overlays.push(Overlay::Prompt {
                 prompt: Box::new(Prompt::new(PromptKind::Filter, &text)),
                 selected: 0,
