@@ -1,6 +1,7 @@
 //! The postmortem's vocabulary: pure types and the rules they keep.
 //! No terminal and no database here, so every rule can be tested on its own.
 
+pub mod action;
 pub mod actor;
 pub mod attack;
 pub mod capture;
@@ -13,6 +14,7 @@ pub mod owner;
 pub mod seed;
 pub mod time;
 
+pub use action::{Action, ActionKind, ActionStatus, NewAction, Priority, Review, SopChange};
 pub use actor::{Actor, ActorKind, Attribution};
 pub use event::{Event, KeyEventKind, NewEvent, Phase};
 pub use evidence::{Evidence, EvidenceKind, VerifyState};
@@ -58,7 +60,7 @@ macro_rules! string_enum {
                 $name::ALL
                     .iter()
                     .copied()
-                    .find(|v| v.as_str() == wanted)
+                    .find(|v| v.as_str().eq_ignore_ascii_case(&wanted))
                     .ok_or_else(|| {
                         let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
                         format!("unknown {} {:?} (one of: {})", $what, s, names.join(", "))

@@ -4,6 +4,7 @@
 //! `BEGIN IMMEDIATE` transaction that also writes its history rows, so a change is
 //! either wholly there (with its record) or not at all.
 
+mod actions;
 mod actors;
 mod error;
 mod events;
@@ -19,6 +20,7 @@ mod rows;
 mod seed;
 mod undo;
 
+pub use actions::{BacklogFilter, OwnerLoad, ReviewInput, action_json, review_json};
 pub use error::{Result, StoreError};
 pub use events::{EventFilter, EventPage, PageCursor};
 pub use evidence::{EvidenceSummary, Target, evidence_json};

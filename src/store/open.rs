@@ -14,6 +14,7 @@ pub const APPLICATION_ID: i32 = 0x4442_5246;
 const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_foundation.sql")),
     M::up(include_str!("migrations/0002_findings_evidence.sql")),
+    M::up(include_str!("migrations/0003_backlog.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

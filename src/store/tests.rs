@@ -764,3 +764,187 @@ mod upgrade {
         );
     }
 }
+
+mod backlog {
+    use super::*;
+    use crate::domain::action::parse_date;
+    use crate::domain::{ActionKind, ActionStatus, LapseKind, NewAction, NewFinding, Priority};
+    use crate::store::{BacklogFilter, ReviewInput};
+
+    fn action(
+        s: &mut Store,
+        incident_id: &str,
+        title: &str,
+        owner: &str,
+        due: Option<&str>,
+    ) -> crate::domain::Action {
+        let mut new = NewAction::new(ActionKind::Bug, title).unwrap();
+        new.owner = Some(owner.into());
+        new.group = Some("Identity team".into());
+        new.priority = Priority::P1;
+        new.due = due.map(|d| parse_date(d).unwrap());
+        s.create_action(incident_id, &new, &[]).unwrap()
+    }
+
+    #[test]
+    fn actions_create_owners_on_the_fly_and_address_findings() {
+        let mut s = store();
+        let i = incident(&mut s, "IR-1");
+        let f = s
+            .create_finding(
+                &i.id,
+                &NewFinding::new(LapseKind::ProcessFlaw, "x").unwrap(),
+                &[],
+            )
+            .unwrap();
+        let mut new =
+            NewAction::new(ActionKind::ProcessChange, "Forward medium risk to the SOC").unwrap();
+        new.owner = Some("L. Ortega".into());
+        new.group = Some("SOC".into());
+        let a = s
+            .create_action(&i.id, &new, std::slice::from_ref(&f.id))
+            .unwrap();
+        assert_eq!(a.status, ActionStatus::Proposed);
+        assert_eq!(
+            (a.owner.as_deref(), a.group.as_deref()),
+            (Some("L. Ortega"), Some("SOC"))
+        );
+        assert_eq!(s.action_findings(&a.id).unwrap()[0].id, f.id);
+        // The same owner, typed in another case, is reused.
+        action(&mut s, &i.id, "second", "l. ortega", None);
+        let owners = s.list_owners().unwrap();
+        assert_eq!(owners.len(), 3, "{owners:?}");
+    }
+
+    #[test]
+    fn a_review_records_note_status_and_changes() {
+        let mut s = store();
+        let i = incident(&mut s, "IR-1");
+        let a = action(
+            &mut s,
+            &i.id,
+            "Disable user consent",
+            "M. Ruiz",
+            Some("2026-04-01"),
+        );
+        let input = ReviewInput {
+            note: "Policy drafted, waiting for CAB".into(),
+            status: Some(ActionStatus::InProgress),
+            owner: Some("D. Castillo".into()),
+            due: Some(Some(parse_date("2026-05-01").unwrap())),
+            ..Default::default()
+        };
+        let r = s.review_action(&a.id, &input, Some(a.version)).unwrap();
+        assert_eq!(
+            (r.status_before, r.status_after),
+            (ActionStatus::Proposed, ActionStatus::InProgress)
+        );
+        assert!(
+            r.changes.contains("owner: M. Ruiz → D. Castillo"),
+            "{}",
+            r.changes
+        );
+        let after = s.action(&a.id).unwrap().unwrap();
+        assert_eq!(after.owner.as_deref(), Some("D. Castillo"));
+        assert_eq!(after.due.unwrap().to_string(), "2026-05-01");
+        assert!(after.last_review.is_some());
+        assert_eq!(s.reviews(&a.id).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn rejecting_needs_a_reason_and_changes_nothing_without_one() {
+        let mut s = store();
+        let i = incident(&mut s, "IR-1");
+        let a = action(&mut s, &i.id, "Buy a new SIEM", "CISO", None);
+        let without = ReviewInput {
+            status: Some(ActionStatus::Rejected),
+            ..Default::default()
+        };
+        let e = s.review_action(&a.id, &without, None).unwrap_err();
+        assert!(e.to_string().contains("needs a reason"), "{e}");
+        assert_eq!(
+            s.action(&a.id).unwrap().unwrap().status,
+            ActionStatus::Proposed
+        );
+        assert!(s.reviews(&a.id).unwrap().is_empty());
+        let with = ReviewInput {
+            note: "Covered by the existing SIEM roadmap".into(),
+            ..without
+        };
+        s.review_action(&a.id, &with, None).unwrap();
+        let after = s.action(&a.id).unwrap().unwrap();
+        assert_eq!(after.status, ActionStatus::Rejected);
+        assert_eq!(after.reject_reason, "Covered by the existing SIEM roadmap");
+    }
+
+    #[test]
+    fn the_backlog_filters_overdue_by_an_injected_day() {
+        let mut s = store();
+        let i = incident(&mut s, "IR-1");
+        let late = action(&mut s, &i.id, "late", "A", Some("2029-12-31"));
+        action(&mut s, &i.id, "due that day", "A", Some("2030-01-01"));
+        action(&mut s, &i.id, "no due date", "B", None);
+        let done = action(&mut s, &i.id, "done late", "B", Some("2029-01-01"));
+        s.review_action(
+            &done.id,
+            &ReviewInput {
+                status: Some(ActionStatus::Resolved),
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
+        let overdue = s
+            .backlog(&BacklogFilter {
+                overdue_on: Some(parse_date("2030-01-01").unwrap()),
+                ..Default::default()
+            })
+            .unwrap();
+        let ids: Vec<_> = overdue.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, [late.id.as_str()]);
+        let mine = s
+            .backlog(&BacklogFilter {
+                owner: Some("a".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(mine.len(), 2);
+        let loads = s.owner_loads(parse_date("2030-01-01").unwrap()).unwrap();
+        let a = loads.iter().find(|l| l.name == "A").unwrap();
+        assert_eq!((a.open, a.overdue), (2, 1));
+    }
+
+    #[test]
+    fn reviews_and_actions_are_undone_and_come_back_with_the_incident() {
+        let mut s = store();
+        let i = incident(&mut s, "IR-1");
+        let a = action(&mut s, &i.id, "x", "A", None);
+        s.review_action(
+            &a.id,
+            &ReviewInput {
+                note: "n".into(),
+                status: Some(ActionStatus::Accepted),
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
+        s.add_sop_change(&a.id, "SOP-IR-03 BEC response", "4.2 App consents", None)
+            .unwrap();
+        s.delete_incident(&i.id).unwrap();
+        s.undo(None).unwrap();
+        let back = s.action(&a.id).unwrap().unwrap();
+        assert_eq!(back.status, ActionStatus::Accepted);
+        assert_eq!(s.reviews(&a.id).unwrap().len(), 1);
+        assert_eq!(s.sop_changes(Some(&i.id)).unwrap().len(), 1);
+        // Undo the SOP change, then the review: the status goes back.
+        s.undo(Some(&i.id)).unwrap();
+        s.undo(Some(&i.id)).unwrap();
+        assert!(s.sop_changes(Some(&i.id)).unwrap().is_empty());
+        assert_eq!(
+            s.action(&a.id).unwrap().unwrap().status,
+            ActionStatus::Proposed
+        );
+        assert!(s.reviews(&a.id).unwrap().is_empty());
+    }
+}

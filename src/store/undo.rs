@@ -149,6 +149,7 @@ impl Writer<'_> {
             "incident" => self.set_incident_field(&s.entity_id, field, to)?,
             "event" => self.set_event_field(&s.entity_id, inc.unwrap_or_default(), field, to)?,
             "finding" => self.set_finding_field(&s.entity_id, field, to)?,
+            "action" => self.set_action_field(&s.entity_id, field, to)?,
             "actor" => self.set_actor_field(&s.entity_id, field, to.unwrap_or_default())?,
             "evidence" if field == "verify_state" => {
                 self.tx.execute(
@@ -171,6 +172,9 @@ impl Writer<'_> {
             "incident" => self.delete_incident(&s.entity_id),
             "actor" => self.delete_row("actors", "actor", s),
             "finding" => self.delete_finding(&s.entity_id).map(drop),
+            "action" => self.delete_row("actions", "action", s),
+            "review" => self.delete_row("reviews", "review", s),
+            "sop_change" => self.delete_row("sop_changes", "sop_change", s),
             "evidence" => self.delete_evidence(&s.entity_id).map(drop),
             "finding_event" | "evidence_link" => {
                 let (a, b) = s.entity_id.split_once('/').unwrap_or_default();
@@ -240,6 +244,35 @@ impl Writer<'_> {
                 self.insert_finding(inc, Some(&s.entity_id), &new).map(drop)
             }
             "evidence" => self.insert_evidence_snapshot(&s.entity_id, inc, &v),
+            "action" => self.restore_action(&s.entity_id, inc, &v),
+            "review" => {
+                let review = crate::domain::Review {
+                    id: s.entity_id.clone(),
+                    action_id: text("action_id").unwrap_or_default(),
+                    at: text("at")
+                        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                        .map(|t| t.with_timezone(&chrono::Utc))
+                        .unwrap_or(self.now),
+                    by: text("by").unwrap_or_default(),
+                    note: text("note").unwrap_or_default(),
+                    status_before: text("status_before")
+                        .and_then(|t| t.parse().ok())
+                        .unwrap_or(crate::domain::ActionStatus::Proposed),
+                    status_after: text("status_after")
+                        .and_then(|t| t.parse().ok())
+                        .unwrap_or(crate::domain::ActionStatus::Proposed),
+                    changes: text("changes").unwrap_or_default(),
+                };
+                self.insert_review(&review)?;
+                self.record_insert("review", &s.entity_id, Some(inc), &v)
+            }
+            "sop_change" => {
+                self.tx.execute(
+                    "INSERT INTO sop_changes (id, action_id, document, section, incorporated) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![s.entity_id, text("action_id"), text("document"), text("section").unwrap_or_default(), text("incorporated")],
+                )?;
+                self.record_insert("sop_change", &s.entity_id, Some(inc), &v)
+            }
             "finding_event" => {
                 let (f, e) = s.entity_id.split_once('/').unwrap_or_default();
                 self.link_finding_event(f, e)
@@ -350,9 +383,56 @@ impl Writer<'_> {
         self.record_insert("incident", id, Some(id), &json::incident(&restored, None))
     }
 
+    /// Brings back an action from its snapshot (owners by name, created if gone).
+    fn restore_action(&self, id: &str, incident_id: &str, v: &Value) -> Result<()> {
+        let text = |k: &str| v[k].as_str().map(str::to_string);
+        self.tx.execute(
+            "INSERT INTO actions (id, incident_id, kind, title, description, priority, due, status,
+                 reject_reason, ticket, created_us, updated_us)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+            params![
+                id,
+                incident_id,
+                text("kind"),
+                text("title"),
+                text("description").unwrap_or_default(),
+                text("priority"),
+                text("due"),
+                text("status"),
+                text("reject_reason").unwrap_or_default(),
+                text("ticket").unwrap_or_default(),
+                self.now_us()
+            ],
+        )?;
+        for field in ["owner", "group"] {
+            if let Some(name) = text(field) {
+                self.set_action_field(id, field, Some(&name))?;
+            }
+        }
+        for f in v["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str())
+        {
+            self.tx.execute(
+                "INSERT OR IGNORE INTO action_findings (action_id, finding_id) VALUES (?1, ?2)",
+                [id, f],
+            )?;
+        }
+        self.record_insert("action", id, Some(incident_id), v)
+    }
+
     pub(crate) fn delete_incident(&self, id: &str) -> Result<()> {
         let gone = self.incident(id)?;
-        // Findings and evidence first, each with its links, so undo rebuilds them all.
+        // Actions, findings and evidence first, each with what hangs on it, so undo
+        // rebuilds them all (in reverse: evidence, findings, then the actions addressing them).
+        for action in self.strings(
+            "SELECT id FROM actions WHERE incident_id = ?1 ORDER BY created_us DESC",
+            id,
+        )? {
+            self.delete_action(&action)?;
+        }
         let findings = self.strings(
             "SELECT id FROM findings WHERE incident_id = ?1 ORDER BY created_us DESC",
             id,
