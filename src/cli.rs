@@ -1,6 +1,8 @@
 //! The command line: the workbench by default, subcommands for scripts and shells.
 
-use crate::domain::{ActorKind, LapseKind, Phase, Severity, Status};
+use crate::domain::{
+    ActionKind, ActionStatus, ActorKind, LapseKind, Phase, Priority, Severity, Status,
+};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -39,6 +41,17 @@ pub enum Command {
     /// Attach evidence (hashed files, URLs, tickets) and re-verify it
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+    /// Log improvement actions and record their reviews
+    #[command(subcommand)]
+    Action(ActionCommand),
+    /// The improvement backlog, across incidents or of one
+    Backlog(BacklogArgs),
+    /// People and groups that own actions
+    #[command(subcommand)]
+    Owner(OwnerCommand),
+    /// Which standard operating procedures the actions changed
+    #[command(subcommand)]
+    Sop(SopCommand),
     /// Load the demo incident (does nothing when it is already loaded)
     Demo,
     /// Show the latest recorded changes (what, old, new, when, by whom)
@@ -245,6 +258,120 @@ pub enum EvidenceCommand {
     },
     /// Re-hash every evidence file; exits 1 when any changed or is missing
     Verify { key: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActionCommand {
+    /// Log an action; prints its id
+    Add {
+        /// The incident's key
+        key: String,
+        #[arg(long)]
+        title: String,
+        /// The person who owns it (created if new)
+        #[arg(long, value_name = "NAME")]
+        owner: String,
+        /// The team that owns it (created if new)
+        #[arg(long, value_name = "NAME")]
+        group: Option<String>,
+        /// bug, change-request, service-investment, process-change, sop-update, documentation, training
+        #[arg(long, default_value = "change-request", value_parser = parse::<ActionKind>)]
+        kind: ActionKind,
+        #[arg(long, default_value = "P2", value_parser = parse::<Priority>)]
+        priority: Priority,
+        /// Due date, YYYY-MM-DD
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
+        /// External ticket: SEC-1234 or a URL
+        #[arg(long, value_name = "REF", default_value = "")]
+        ticket: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// A finding it addresses: any unique start or end of its id (repeat for more)
+        #[arg(long = "finding", value_name = "ID")]
+        findings: Vec<String>,
+    },
+    /// Review an action: a note and any new status, owner, group or due date
+    Update {
+        /// Any unique start or end of the action's id
+        id: String,
+        /// proposed, accepted, in-progress, resolved, verified, rejected (needs --note)
+        #[arg(long, value_parser = parse::<ActionStatus>)]
+        status: Option<ActionStatus>,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+        #[arg(long, value_name = "NAME")]
+        group: Option<String>,
+        /// New due date, YYYY-MM-DD ("none" clears it)
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
+    },
+    /// An action with its findings and review history
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BacklogArgs {
+    /// Only this incident's actions
+    #[arg(long, value_name = "KEY")]
+    pub incident: Option<String>,
+    /// Only actions of this person or group
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+    /// Only actions of this group
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+    #[arg(long, value_parser = parse::<ActionStatus>)]
+    pub status: Option<ActionStatus>,
+    /// Only open actions past their due date
+    #[arg(long)]
+    pub overdue: bool,
+    /// The day to judge "overdue" and "not reviewed" by (default: today), YYYY-MM-DD
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Print one JSON array
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OwnerCommand {
+    /// Every owner with open, overdue and due-this-week counts
+    List {
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SopCommand {
+    /// Record that an action changed a procedure
+    Add {
+        /// Any unique start or end of the action's id
+        action: String,
+        #[arg(long)]
+        document: String,
+        #[arg(long, default_value = "")]
+        section: String,
+        /// When the procedure took the change, YYYY-MM-DD
+        #[arg(long, value_name = "DATE")]
+        incorporated: Option<String>,
+    },
+    /// SOP changes, of one incident or all
+    List {
+        #[arg(long, value_name = "KEY")]
+        incident: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Parses a value with the domain's own `FromStr`, so the CLI and the store accept the

@@ -1,6 +1,7 @@
 //! Carrying out the subcommands: each reads its arguments, does one store operation and
 //! prints the result (text for people, `--json` for scripts).
 
+mod backlog;
 mod findings;
 
 use crate::cli::{Command, EventAdd, EventCommand, IncidentCommand, IncidentEdit};
@@ -39,6 +40,10 @@ pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Resu
         Command::Finding(c) => findings::finding(store, c, out),
         Command::Actor(c) => findings::actor(store, c, out),
         Command::Evidence(c) => findings::evidence(store, c, out),
+        Command::Action(c) => backlog::action(store, c, out),
+        Command::Backlog(args) => backlog::backlog(store, args, out),
+        Command::Owner(c) => backlog::owner(store, c, out),
+        Command::Sop(c) => backlog::sop(store, c, out),
         Command::Demo => load_demo(store, out),
         Command::History { key, limit, json } => history(store, key.as_deref(), limit, json, out),
     }

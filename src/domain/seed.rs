@@ -14,6 +14,27 @@ pub struct IncidentSeed {
     pub events: Vec<SeedEvent>,
     pub findings: Vec<SeedFinding>,
     pub evidence: Vec<SeedEvidence>,
+    pub actions: Vec<SeedAction>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedAction {
+    pub action: super::NewAction,
+    /// References of the findings it addresses.
+    pub findings: Vec<String>,
+    /// Its review history, oldest first.
+    pub reviews: Vec<SeedReview>,
+    /// The procedure it changed: document, section, when incorporated.
+    pub sop: Option<(String, String, Option<chrono::NaiveDate>)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedReview {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub by: String,
+    pub note: String,
+    /// The status the review set, if it changed it.
+    pub status: Option<super::ActionStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

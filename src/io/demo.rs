@@ -1,6 +1,10 @@
 //! The demo incident shipped in assets/demo/incident.json.
 
-use crate::domain::seed::{IncidentSeed, SeedActor, SeedEvent, SeedEvidence, SeedFinding};
+use crate::domain::action::parse_date;
+use crate::domain::seed::{
+    IncidentSeed, SeedAction, SeedActor, SeedEvent, SeedEvidence, SeedFinding, SeedReview,
+};
+use crate::domain::{ActionKind, ActionStatus, NewAction, Priority};
 use crate::domain::{
     ActorKind, Attribution, EvidenceKind, IncidentPatch, KeyEventKind, LapseKind, NewEvent,
     NewFinding, NewIncident, Phase, Precision, Severity, Status, TimeContext, parse_time,
@@ -21,6 +25,43 @@ struct File {
     findings: Vec<FindingJson>,
     #[serde(default)]
     evidence: Vec<EvidenceJson>,
+    #[serde(default)]
+    actions: Vec<ActionJson>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionJson {
+    #[serde(rename = "ref")]
+    reference: String,
+    kind: ActionKind,
+    title: String,
+    description: String,
+    owner: String,
+    group: Option<String>,
+    priority: Priority,
+    due: Option<String>,
+    ticket: String,
+    findings: Vec<String>,
+    reviews: Vec<ReviewJson>,
+    sop: Option<SopJson>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReviewJson {
+    at: String,
+    by: String,
+    note: String,
+    status: Option<ActionStatus>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SopJson {
+    document: String,
+    section: String,
+    incorporated: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -164,6 +205,11 @@ fn parse(json: &str) -> Result<IncidentSeed, String> {
             findings: e.findings,
         })
         .collect();
+    let actions = file
+        .actions
+        .into_iter()
+        .map(|a| seed_action(a, &ctx))
+        .collect::<Result<_, String>>()?;
     Ok(IncidentSeed {
         incident,
         details,
@@ -171,6 +217,54 @@ fn parse(json: &str) -> Result<IncidentSeed, String> {
         events,
         findings,
         evidence,
+        actions,
+    })
+}
+
+fn seed_action(a: ActionJson, ctx: &TimeContext) -> Result<SeedAction, String> {
+    let context = |msg: String| format!("action {}: {msg}", a.reference);
+    let mut action = NewAction::new(a.kind, &a.title).map_err(context)?;
+    action.description = a.description;
+    action.owner = Some(a.owner);
+    action.group = a.group;
+    action.priority = a.priority;
+    action.due = a
+        .due
+        .as_deref()
+        .map(parse_date)
+        .transpose()
+        .map_err(context)?;
+    action.ticket = a.ticket;
+    let reviews = a
+        .reviews
+        .into_iter()
+        .map(|r| {
+            let at = parse_time(&r.at, ctx).map_err(|e| context(e.to_string()))?;
+            Ok(SeedReview {
+                at: at.utc,
+                by: r.by,
+                note: r.note,
+                status: r.status,
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    let sop = a
+        .sop
+        .map(|s| {
+            let when = s
+                .incorporated
+                .as_deref()
+                .map(parse_date)
+                .transpose()
+                .map_err(context)?;
+            Ok::<_, String>((s.document, s.section, when))
+        })
+        .transpose()?;
+    Ok(SeedAction {
+        action,
+        findings: a.findings,
+        reviews,
+        sop,
     })
 }
 
@@ -225,6 +319,8 @@ mod tests {
             seed.findings.iter().map(|f| f.finding.kind).collect();
         assert!(kinds.len() >= 4, "findings of at least four kinds");
         assert!(!seed.evidence.is_empty());
+        assert!((10..=20).contains(&seed.actions.len()));
+        assert_eq!(seed.actions.iter().filter(|a| a.sop.is_some()).count(), 1);
         let actors: std::collections::HashSet<_> = seed
             .events
             .iter()

@@ -63,7 +63,111 @@ impl Store {
                     w.link_evidence(&id, super::Target::Finding(fid))?;
                 }
             }
+            for a in &seed.actions {
+                w.seed_action(&incident.id, a, &findings)?;
+            }
             w.incident(&incident.id)
         })
+    }
+}
+
+impl super::Writer<'_> {
+    /// An action with its review history as it happened (times and reviewers from the seed).
+    fn seed_action(
+        &self,
+        incident_id: &str,
+        a: &crate::domain::seed::SeedAction,
+        findings: &HashMap<&str, String>,
+    ) -> Result<()> {
+        use crate::domain::{ActionStatus, OwnerKind, Review};
+        let id = self.new_id();
+        let owner = a
+            .action
+            .owner
+            .as_deref()
+            .map(|n| self.ensure_owner(n, OwnerKind::Person))
+            .transpose()?;
+        let group = a
+            .action
+            .group
+            .as_deref()
+            .map(|n| self.ensure_owner(n, OwnerKind::Group))
+            .transpose()?;
+        let created = a.reviews.first().map(|r| r.at).unwrap_or(self.now);
+        let mut status = ActionStatus::Proposed;
+        let mut reason = String::new();
+        let mut reviews = Vec::new();
+        for r in &a.reviews {
+            let after = r.status.unwrap_or(status);
+            if after == ActionStatus::Rejected {
+                reason = r.note.clone();
+            }
+            reviews.push(Review {
+                id: self.new_id(),
+                action_id: id.clone(),
+                at: r.at,
+                by: r.by.clone(),
+                note: r.note.clone(),
+                status_before: status,
+                status_after: after,
+                changes: if after == status {
+                    String::new()
+                } else {
+                    format!("status: {status} → {after}")
+                },
+            });
+            status = after;
+        }
+        self.tx.execute(
+            "INSERT INTO actions (id, incident_id, kind, title, description, owner_id, group_id, priority,
+                 due, status, reject_reason, ticket, created_us, updated_us)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+            rusqlite::params![
+                id,
+                incident_id,
+                a.action.kind.as_str(),
+                a.action.title,
+                a.action.description,
+                owner,
+                group,
+                a.action.priority.as_str(),
+                a.action.due.map(|d| d.to_string()),
+                status.as_str(),
+                reason,
+                a.action.ticket,
+                created.timestamp_micros()
+            ],
+        )?;
+        for f in &a.findings {
+            let fid = findings.get(f.as_str()).ok_or_else(|| {
+                StoreError::Invalid(format!("no finding {f:?} for action {}", a.action.title))
+            })?;
+            self.tx.execute(
+                "INSERT INTO action_findings (action_id, finding_id) VALUES (?1, ?2)",
+                [&id, fid],
+            )?;
+        }
+        let created_action = self.action(&id)?;
+        let mut snapshot = super::action_json(&created_action, self.now.date_naive());
+        snapshot["findings"] = serde_json::json!(self.strings(
+            "SELECT finding_id FROM action_findings WHERE action_id = ?1",
+            &id
+        )?);
+        self.record_insert("action", &id, Some(incident_id), &snapshot)?;
+        for r in &reviews {
+            self.insert_review(r)?;
+            self.record_insert("review", &r.id, Some(incident_id), &super::review_json(r))?;
+        }
+        if let Some((document, section, when)) = &a.sop {
+            let sop_id = self.new_id();
+            self.tx.execute(
+                "INSERT INTO sop_changes (id, action_id, document, section, incorporated) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![sop_id, id, document, section, when.map(|d| d.to_string())],
+            )?;
+            let v = serde_json::json!({"action_id": id, "document": document, "section": section,
+                "incorporated": when.map(|d| d.to_string())});
+            self.record_insert("sop_change", &sop_id, Some(incident_id), &v)?;
+        }
+        Ok(())
     }
 }
