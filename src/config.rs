@@ -36,6 +36,8 @@ pub fn config_path() -> Option<PathBuf> {
 pub struct Config {
     /// The name the history records changes under.
     pub analyst: Option<String>,
+    /// Open actions not reviewed for this many days stand out (default 14).
+    pub review_days: Option<i64>,
     /// Key overrides per screen: `[keys.timeline] capture = "C"`.
     #[serde(default)]
     pub keys: BTreeMap<String, BTreeMap<String, KeySpec>>,

@@ -16,10 +16,12 @@ pub enum Scope {
     Timeline,
     Findings,
     Evidence,
+    Backlog,
+    Owners,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 7] = [
+    pub const ALL: [Scope; 9] = [
         Scope::Global,
         Scope::Welcome,
         Scope::Incidents,
@@ -27,6 +29,8 @@ impl Scope {
         Scope::Timeline,
         Scope::Findings,
         Scope::Evidence,
+        Scope::Backlog,
+        Scope::Owners,
     ];
 
     pub fn name(self) -> &'static str {
@@ -38,6 +42,8 @@ impl Scope {
             Scope::Timeline => "timeline",
             Scope::Findings => "findings",
             Scope::Evidence => "evidence",
+            Scope::Backlog => "backlog",
+            Scope::Owners => "owners",
         }
     }
 }
@@ -62,6 +68,8 @@ pub enum Command {
     ViewTimeline,
     ViewFindings,
     ViewEvidence,
+    ViewBacklog,
+    ViewOwners,
     Open,
     Add,
     Edit,
@@ -81,6 +89,9 @@ pub enum Command {
     GoToFinding,
     Verify,
     SwitchPane,
+    Walk,
+    ToggleAll,
+    ActionFromFinding,
 }
 
 impl Command {
@@ -105,6 +116,8 @@ impl Command {
             ViewTimeline => "view-timeline",
             ViewFindings => "view-findings",
             ViewEvidence => "view-evidence",
+            ViewBacklog => "view-backlog",
+            ViewOwners => "view-owners",
             Open => "open",
             Add => "add",
             Edit => "edit",
@@ -124,6 +137,9 @@ impl Command {
             GoToFinding => "go-to-finding",
             Verify => "verify",
             SwitchPane => "switch-pane",
+            Walk => "review-walk",
+            ToggleAll => "all-incidents",
+            ActionFromFinding => "action-from-finding",
         }
     }
 }
@@ -548,6 +564,79 @@ impl Default for Keymap {
                 "undo the last change",
                 Some("undo"),
             ),
+            (Global, Key::char('6'), ViewBacklog, "Backlog view", None),
+            (Global, Key::char('7'), ViewOwners, "Owners view", None),
+            (
+                Findings,
+                Key::char('A'),
+                ActionFromFinding,
+                "log an action that addresses the finding",
+                Some("action"),
+            ),
+            (
+                Backlog,
+                Key::char('w'),
+                Walk,
+                "review walk: every open action, overdue first",
+                Some("walk"),
+            ),
+            (
+                Backlog,
+                Key::plain(K::Enter),
+                Edit,
+                "review the selected action",
+                Some("review"),
+            ),
+            (Backlog, Key::char('a'), Add, "log an action", Some("add")),
+            (
+                Backlog,
+                Key::char('A'),
+                ToggleAll,
+                "this incident / all incidents",
+                Some("all"),
+            ),
+            (
+                Backlog,
+                Key::char('/'),
+                Filter,
+                "filter: @owner #group !status overdue stale",
+                Some("filter"),
+            ),
+            (
+                Backlog,
+                Key::char('x'),
+                ClearFilter,
+                "clear the filter",
+                None,
+            ),
+            (
+                Backlog,
+                Key::char('u'),
+                Undo,
+                "undo the last change",
+                Some("undo"),
+            ),
+            (
+                Owners,
+                Key::plain(K::Enter),
+                Open,
+                "the owner's actions in the backlog",
+                Some("actions"),
+            ),
+            (
+                Owners,
+                Key::char('w'),
+                Walk,
+                "review walk of the owner's open actions",
+                Some("walk"),
+            ),
+            (
+                Owners,
+                Key::char('u'),
+                Undo,
+                "undo the last change",
+                Some("undo"),
+            ),
         ];
         Keymap {
             bindings: rows
@@ -624,7 +713,7 @@ impl Keymap {
             .find(|s| s.name() == scope_name)
             .ok_or_else(|| {
                 format!(
-                    "[keys.{scope_name}]: unknown screen (global, welcome, incidents, overview, timeline, findings, evidence)"
+                    "[keys.{scope_name}]: unknown screen (global, welcome, incidents, overview, timeline, findings, evidence, backlog, owners)"
                 )
             })?;
             for (command_name, spec) in commands {

@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         None => {
             let keymap = config.keymap()?;
-            tui::run(store, keymap)
+            tui::run(store, keymap, config.review_days.unwrap_or(14))
         }
     }
 }

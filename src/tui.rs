@@ -36,7 +36,7 @@ impl Drop for TerminalGuard {
 }
 
 /// Opens the workbench on the terminal.
-pub fn run(mut store: Store, keymap: Keymap) -> Result<()> {
+pub fn run(mut store: Store, keymap: Keymap, review_days: i64) -> Result<()> {
     // ratatui::init installs a panic hook that leaves the alternate screen and raw mode;
     // ours, around it, also turns mouse capture and bracketed paste off.
     let mut terminal = ratatui::init();
@@ -53,6 +53,7 @@ pub fn run(mut store: Store, keymap: Keymap) -> Result<()> {
     crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let mut app = App::new(keymap, Utc::now(), no_color);
+    app.review_days = review_days;
     let size = terminal.size()?;
     app.width = size.width;
     app.height = size.height;

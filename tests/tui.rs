@@ -374,7 +374,7 @@ mod flows {
         h.keys("<shift-tab><shift-tab>");
         assert_eq!(h.app.view, View::Overview);
         h.keys("<shift-tab><shift-tab>");
-        assert_eq!(h.app.view, View::Evidence);
+        assert_eq!(h.app.view, View::Owners, "shift-tab wraps round");
         h.keys("<tab><tab><tab>");
         assert_eq!(h.app.view, View::Timeline);
         h.keys("<esc>");
@@ -610,4 +610,177 @@ fn the_technique_field_completes_by_name_and_shows_the_tactic() {
         t.selected_event().unwrap().technique.as_deref(),
         Some("T1078.004")
     );
+}
+
+mod backlog {
+    use super::*;
+    use debrief::domain::action::parse_date;
+    use debrief::domain::{ActionKind, ActionStatus, NewAction, NewIncident, Priority};
+    use debrief::store::BacklogFilter;
+
+    /// Ten actions with due dates around the harness's day (2026-11-28): three overdue.
+    fn ten_actions() -> Harness {
+        // Random ids here: the harness switches to sequential ones from 1, which must not
+        // collide with these.
+        let mut store = Store::open_in_memory("tester").unwrap();
+        store.set_clock(Box::new(now));
+        let mut new = NewIncident::new("IR-9", "Backlog walk").unwrap();
+        new.detected = Some(
+            debrief::domain::parse_time("2026-10-01 10:00Z", &debrief::domain::TimeContext::utc())
+                .unwrap(),
+        );
+        let i = store.create_incident(&new).unwrap();
+        for n in 1..=10 {
+            let mut a =
+                NewAction::new(ActionKind::ChangeRequest, &format!("Action {n:02}")).unwrap();
+            a.owner = Some(
+                if n % 2 == 0 {
+                    "Even Owner"
+                } else {
+                    "Odd Owner"
+                }
+                .into(),
+            );
+            a.group = Some("Platform".into());
+            a.priority = if n <= 3 { Priority::P1 } else { Priority::P2 };
+            // Actions 1-3 are overdue; the rest are due later, in order.
+            let due = if n <= 3 {
+                format!("2026-11-{:02}", 10 + n)
+            } else {
+                format!("2026-12-{:02}", n)
+            };
+            a.due = Some(parse_date(&due).unwrap());
+            store.create_action(&i.id, &a, &[]).unwrap();
+        }
+        let mut h = Harness::with_store(store, 120, 40, true);
+        h.keys("<enter>6");
+        h
+    }
+
+    #[test]
+    fn walk_ten_actions_recording_notes_and_statuses() {
+        let mut h = ten_actions();
+        assert_eq!(h.app.view, View::Backlog);
+        h.keys("w");
+        let screen = h.screen();
+        assert!(screen.contains("Review walk · 0/10 reviewed"), "{screen}");
+        assert!(screen.contains("! OVERDUE"), "overdue first: {screen}");
+        h.keys("a"); // 1 accepted
+        h.keys("nWaiting for the vendor patch<enter>"); // 2 note only
+        h.keys("i"); // 3 in progress
+        h.keys("x<enter>"); // 4: a rejection without a reason is refused
+        assert!(
+            h.app.status.text.contains("needs a reason"),
+            "{}",
+            h.app.status.text
+        );
+        h.keys("Duplicate of action 05<enter>"); // 4 rejected, with the reason
+        h.keys("r"); // 5 resolved
+        h.keys(" "); // 6 skipped
+        h.keys("oNew Owner<enter>"); // 7 reassigned
+        h.keys("d2027-01-31<enter>"); // 8 new due date
+        h.keys("v"); // 9 verified
+        h.keys("a"); // 10 accepted, then the summary
+        let summary = h.screen();
+        assert!(
+            summary.contains("Walk done: 9 of 10 actions reviewed."),
+            "{summary}"
+        );
+        assert!(summary.contains("skipped"), "{summary}");
+        h.keys("<esc>");
+        assert!(h.app.overlays.is_empty());
+
+        let all = h.store.backlog(&BacklogFilter::default()).unwrap();
+        let by_title = |t: &str| all.iter().find(|a| a.title == t).unwrap().clone();
+        let status = |t: &str| by_title(t).status;
+        assert_eq!(status("Action 01"), ActionStatus::Accepted);
+        assert_eq!(status("Action 02"), ActionStatus::Proposed);
+        assert_eq!(status("Action 03"), ActionStatus::InProgress);
+        assert_eq!(status("Action 04"), ActionStatus::Rejected);
+        assert_eq!(
+            by_title("Action 04").reject_reason,
+            "Duplicate of action 05"
+        );
+        assert_eq!(status("Action 05"), ActionStatus::Resolved);
+        assert_eq!(status("Action 06"), ActionStatus::Proposed);
+        assert_eq!(by_title("Action 07").owner.as_deref(), Some("New Owner"));
+        assert_eq!(by_title("Action 08").due.unwrap().to_string(), "2027-01-31");
+        assert_eq!(status("Action 09"), ActionStatus::Verified);
+        assert_eq!(status("Action 10"), ActionStatus::Accepted);
+        let reviews = |t: &str| h.store.reviews(&by_title(t).id).unwrap();
+        assert_eq!(reviews("Action 02")[0].note, "Waiting for the vendor patch");
+        assert_eq!(
+            reviews("Action 04").len(),
+            1,
+            "the refused rejection saved nothing"
+        );
+        assert!(reviews("Action 06").is_empty(), "skipped");
+        assert_eq!(
+            reviews("Action 09")[0].status_before,
+            ActionStatus::Proposed
+        );
+        assert_eq!(reviews("Action 09")[0].by, "tester");
+        let total: usize = all
+            .iter()
+            .map(|a| h.store.reviews(&a.id).unwrap().len())
+            .sum();
+        assert_eq!(total, 9);
+    }
+
+    #[test]
+    fn backlog_and_owners_views() {
+        let mut h = ten_actions();
+        let screen = h.screen();
+        assert!(
+            screen.contains("10 actions, 10 open, 3 overdue (!)"),
+            "{screen}"
+        );
+        // Overdue items stand out in text too, not only in colour.
+        assert!(
+            screen.lines().filter(|l| l.starts_with('!')).count() == 3,
+            "{screen}"
+        );
+        h.keys("/@Even_Owner<enter>");
+        assert_eq!(h.app.backlog.rows.len(), 5);
+        h.keys("7");
+        let owners = h.screen();
+        assert!(owners.contains("Odd Owner"), "{owners}");
+        h.keys("w");
+        assert!(
+            h.screen().contains("Review walk · 0/"),
+            "a walk of one owner's items"
+        );
+    }
+
+    #[test]
+    fn an_action_from_a_finding_is_prefilled_and_linked() {
+        let mut h = Harness::demo(120, 40);
+        h.keys("4jjA");
+        let form = h.screen();
+        assert!(form.contains("New action"), "{form}");
+        assert!(
+            form.contains("Fix: MFA push approved without checking the sign-in location"),
+            "{form}"
+        );
+        h.keys("<tab>R. Gil<c-s>");
+        assert!(
+            h.app.status.text.contains("logged action"),
+            "{}",
+            h.app.status.text
+        );
+        let t = h.app.timeline.as_ref().unwrap();
+        let all = h
+            .store
+            .backlog(&BacklogFilter {
+                incident_id: Some(t.incident.id.clone()),
+                ..Default::default()
+            })
+            .unwrap();
+        let a = all
+            .iter()
+            .find(|a| a.title.starts_with("Fix: MFA push"))
+            .unwrap();
+        assert_eq!(a.kind, ActionKind::Training);
+        assert_eq!(h.store.action_findings(&a.id).unwrap().len(), 1);
+    }
 }

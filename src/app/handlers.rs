@@ -4,7 +4,7 @@
 use super::form::{self, EventForm, IncidentForm};
 use super::prompt::{self, Prompt, PromptKind};
 use super::timeline::TimelineState;
-use super::{App, Overlay, Pending, View, incident_handlers};
+use super::{App, Overlay, Pending, View, backlog_handlers, incident_handlers};
 use crate::domain::{IncidentPatch, KeyEventKind};
 use crate::keymap::{Command, Key};
 use crate::store::{PageCursor, Store};
@@ -47,6 +47,8 @@ pub(super) fn run(app: &mut App, command: Command, store: &mut Store) {
         ViewOverview => incident_handlers::show(app, store, View::Overview),
         ViewFindings => incident_handlers::show(app, store, View::Findings),
         ViewEvidence => incident_handlers::show(app, store, View::Evidence),
+        ViewBacklog => backlog_handlers::show(app, store, View::Backlog),
+        ViewOwners => backlog_handlers::show(app, store, View::Owners),
         Undo => undo(app, store, false),
         Redo => undo(app, store, true),
         LoadDemo => load_demo(app, store),
@@ -57,12 +59,17 @@ pub(super) fn run(app: &mut App, command: Command, store: &mut Store) {
             View::Overview => incident_handlers::overview(app, command),
             View::Findings => incident_handlers::findings(app, command, store),
             View::Evidence => incident_handlers::evidence(app, command, store),
+            View::Backlog => backlog_handlers::backlog(app, command, store),
+            View::Owners => backlog_handlers::owners(app, command, store),
         },
     }
 }
 
 fn back(app: &mut App) {
-    if !matches!(app.view, View::Incidents | View::Welcome) {
+    if !matches!(
+        app.view,
+        View::Incidents | View::Welcome | View::Backlog | View::Owners
+    ) {
         app.view = View::Incidents;
     } else {
         app.info("press q to quit");
@@ -85,6 +92,7 @@ fn switch_view(app: &mut App, store: &mut Store, step: isize) {
     match next {
         View::Incidents | View::Welcome => show_incidents(app, store),
         View::Timeline => show_timeline(app, store),
+        View::Backlog | View::Owners => backlog_handlers::show(app, store, next),
         other => incident_handlers::show(app, store, other),
     }
 }
@@ -398,6 +406,7 @@ fn overlay_key(app: &mut App, overlay: Overlay, key: KeyEvent, store: &mut Store
         Overlay::IncidentForm(form) => incident_form_key(app, form, key, store),
         Overlay::Prompt { prompt, selected } => prompt_key(app, prompt, selected, key, store),
         Overlay::Record(form) => incident_handlers::record_key(app, form, key, store),
+        Overlay::Walk(walk) => backlog_handlers::walk_key(app, walk, key, store),
         Overlay::LapsePicker {
             event,
             choices,
@@ -481,7 +490,7 @@ pub(super) fn form_key(
 
 /// A key typed into a text field. As in a shell, ctrl-u deletes back to the start of
 /// the line (the editor widget would otherwise take it as its own undo).
-fn type_into(area: &mut ratatui_textarea::TextArea<'static>, key: KeyEvent) {
+pub(super) fn type_into(area: &mut ratatui_textarea::TextArea<'static>, key: KeyEvent) {
     if key.code == KeyCode::Char('u') && key.modifiers.contains(KeyModifiers::CONTROL) {
         area.delete_line_by_head();
     } else {
@@ -658,6 +667,7 @@ fn submit_prompt(app: &mut App, prompt: Box<Prompt>, selected: usize, store: &mu
         PromptKind::JumpTime => jump(app, prompt, store),
         PromptKind::Capture => capture(app, prompt, store),
         PromptKind::Evidence => incident_handlers::attach(app, store, &text),
+        PromptKind::BacklogFilter => backlog_handlers::apply_filter(app, store, &text),
     }
 }
 
@@ -755,6 +765,7 @@ fn undo(app: &mut App, store: &mut Store, redo: bool) {
                 app.view = View::Welcome;
             }
             incident_handlers::refresh(app, store);
+            backlog_handlers::refresh(app, store);
             let verb = if redo { "redone" } else { "undone" };
             app.success(format!("{verb}: {}", r.label));
         }
@@ -819,6 +830,7 @@ pub(super) fn mouse(app: &mut App, m: MouseEvent, store: &mut Store) {
             match crate::ui::layout::tab_at(app, m.column) {
                 Some(View::Timeline) => show_timeline(app, store),
                 Some(View::Incidents | View::Welcome) => show_incidents(app, store),
+                Some(v @ (View::Backlog | View::Owners)) => backlog_handlers::show(app, store, v),
                 Some(other) => incident_handlers::show(app, store, other),
                 None => {}
             }
@@ -859,7 +871,12 @@ fn click_row(app: &mut App, column: u16, row: u16, store: &mut Store) {
             }
         }
         // The other lists are short: keys and the wheel move through them.
-        View::Welcome | View::Overview | View::Findings | View::Evidence => {}
+        View::Welcome
+        | View::Overview
+        | View::Findings
+        | View::Evidence
+        | View::Backlog
+        | View::Owners => {}
     }
 }
 

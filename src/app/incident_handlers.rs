@@ -99,6 +99,7 @@ pub(super) fn findings(app: &mut App, command: Command, store: &mut Store) {
                     ))));
             }
         }
+        ActionFromFinding => super::backlog_handlers::action_from_finding(app),
         Delete => {
             if let Some(f) = selected {
                 let question = format!(
@@ -421,6 +422,18 @@ fn save_record(app: &mut App, form: Box<RecordForm>, store: &mut Store) {
                 .map(|_| "saved the overview".to_string())
                 .map_err(|e| e.to_string())
         }),
+        RecordKind::Action { finding } => form.to_action().and_then(|new| {
+            let findings: Vec<String> = finding.iter().map(|f| f.id.clone()).collect();
+            store
+                .create_action(&incident_id, &new, &findings)
+                .map(|a| {
+                    format!(
+                        "logged action: {} (6 shows the backlog)",
+                        inert(&clip(&a.title, 50))
+                    )
+                })
+                .map_err(|e| e.to_string())
+        }),
         RecordKind::Actor { actor } => form.to_actor().and_then(|(kind, attribution, note)| {
             store
                 .save_actor(&incident_id, &actor.name, kind, attribution, &note)
@@ -434,6 +447,7 @@ fn save_record(app: &mut App, form: Box<RecordForm>, store: &mut Store) {
                 let _ = t.reload(store);
             }
             refresh(app, store);
+            super::backlog_handlers::refresh(app, store);
             app.success(message);
         }
         Err(e) => {

@@ -4,6 +4,8 @@
 //! database happens here, one transaction per confirmed action. `ui::render` draws
 //! what `update` left in `App` and never queries.
 
+pub mod backlog;
+mod backlog_handlers;
 pub mod form;
 mod handlers;
 mod incident_handlers;
@@ -56,6 +58,8 @@ pub enum View {
     Timeline,
     Findings,
     Evidence,
+    Backlog,
+    Owners,
 }
 
 impl View {
@@ -67,6 +71,8 @@ impl View {
             View::Timeline => Scope::Timeline,
             View::Findings => Scope::Findings,
             View::Evidence => Scope::Evidence,
+            View::Backlog => Scope::Backlog,
+            View::Owners => Scope::Owners,
         }
     }
 }
@@ -107,6 +113,7 @@ pub enum Overlay {
         selected: usize,
     },
     Record(Box<RecordForm>),
+    Walk(Box<backlog::Walk>),
     /// Choose what went wrong for an event: an existing finding, or a new one of a kind.
     LapsePicker {
         event: Box<crate::domain::Event>,
@@ -146,6 +153,10 @@ pub struct App {
     pub overview: OverviewState,
     pub findings: FindingsState,
     pub evidence: EvidenceState,
+    pub backlog: backlog::BacklogState,
+    pub owners: backlog::OwnersState,
+    /// Open actions not reviewed for this many days stand out (config `review_days`).
+    pub review_days: i64,
     pub status: Status,
     pub width: u16,
     pub height: u16,
@@ -171,6 +182,9 @@ impl App {
             overview: OverviewState::default(),
             findings: FindingsState::default(),
             evidence: EvidenceState::default(),
+            backlog: backlog::BacklogState::default(),
+            owners: backlog::OwnersState::default(),
+            review_days: 14,
             status: Status {
                 text: "press ? for help".into(),
                 tone: Tone::Info,

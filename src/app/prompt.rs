@@ -13,6 +13,7 @@ pub enum PromptKind {
     JumpTime,
     Palette,
     Evidence,
+    BacklogFilter,
 }
 
 impl PromptKind {
@@ -23,6 +24,7 @@ impl PromptKind {
             PromptKind::JumpTime => "jump to",
             PromptKind::Palette => "command",
             PromptKind::Evidence => "evidence",
+            PromptKind::BacklogFilter => "filter the backlog",
         }
     }
 }
@@ -45,6 +47,7 @@ impl Prompt {
             PromptKind::JumpTime => "2026-03-11 10:00, 14:02 or ~09:00",
             PromptKind::Palette => "type to find a command",
             PromptKind::Evidence => "a file path (hashed), a URL or a ticket such as SEC-4521",
+            PromptKind::BacklogFilter => "@owner #group !status open overdue stale (_ for spaces)",
         });
         Prompt { kind, input }
     }

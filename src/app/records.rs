@@ -3,9 +3,30 @@
 
 use super::form::Field;
 use crate::domain::{
-    Actor, ActorKind, Attribution, Finding, Incident, IncidentPatch, LapseKind, NewFinding,
-    Severity, Status,
+    ActionKind, Actor, ActorKind, Attribution, Finding, Incident, IncidentPatch, LapseKind,
+    NewAction, NewFinding, Priority, Severity, Status,
 };
+
+/// The kind of action a finding usually calls for.
+fn suggested_kind(kind: LapseKind) -> ActionKind {
+    match kind {
+        LapseKind::TechnicalLapse => ActionKind::ChangeRequest,
+        LapseKind::ProceduralFailure => ActionKind::SopUpdate,
+        LapseKind::ManualError => ActionKind::Training,
+        LapseKind::ProcessFlaw => ActionKind::ProcessChange,
+        LapseKind::CommunicationGlitch => ActionKind::ProcessChange,
+        LapseKind::UnknownVector => ActionKind::ServiceInvestment,
+    }
+}
+
+fn optional_date(text: &str) -> Result<Option<chrono::NaiveDate>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        Ok(None)
+    } else {
+        crate::domain::action::parse_date(t).map(Some)
+    }
+}
 
 #[derive(Debug, Clone)]
 pub enum RecordKind {
@@ -19,6 +40,10 @@ pub enum RecordKind {
     },
     Actor {
         actor: Actor,
+    },
+    /// A new action, addressing a finding when started from one.
+    Action {
+        finding: Option<Finding>,
     },
 }
 
@@ -163,8 +188,46 @@ impl RecordForm {
         }
     }
 
+    pub fn action(finding: Option<Finding>) -> RecordForm {
+        let (kind, title) = match &finding {
+            Some(f) => (suggested_kind(f.kind), format!("Fix: {}", f.title)),
+            None => (ActionKind::ChangeRequest, String::new()),
+        };
+        let group = finding
+            .as_ref()
+            .filter(|f| f.cross_org)
+            .map(|f| f.group.clone())
+            .unwrap_or_default();
+        let fields = vec![
+            Field::new(
+                "Kind",
+                kind.as_str(),
+                false,
+                "bug, change-request, service-investment, process-change, sop-update, ...",
+            ),
+            Field::new("Title", &title, false, "what will be done"),
+            Field::new(
+                "Owner",
+                "",
+                false,
+                "the person who owns it (created if new)",
+            ),
+            Field::new("Group", &group, false, "the team that owns it"),
+            Field::new("Priority", "P2", false, "P0, P1, P2, P3"),
+            Field::new("Due", "", false, "YYYY-MM-DD"),
+            Field::new("Ticket", "", false, "SEC-1234 or a URL"),
+            Field::new("Details", "", true, "what and why"),
+        ];
+        RecordForm {
+            kind: RecordKind::Action { finding },
+            fields,
+            focus: 1,
+        }
+    }
+
     pub fn title(&self) -> &'static str {
         match &self.kind {
+            RecordKind::Action { .. } => " New action ",
             RecordKind::Finding {
                 editing: Some(_), ..
             } => " Edit finding ",
@@ -211,6 +274,20 @@ impl RecordForm {
                 None,
                 v(1).parse::<ActorKind>().err(),
                 v(2).parse::<Attribution>().err(),
+                None,
+            ],
+            RecordKind::Action { .. } => vec![
+                v(0).parse::<ActionKind>().err(),
+                v(1).trim()
+                    .is_empty()
+                    .then(|| "say what will be done".to_string()),
+                v(2).trim()
+                    .is_empty()
+                    .then(|| "every action has an owner".to_string()),
+                None,
+                v(4).parse::<Priority>().err(),
+                optional_date(&v(5)).err(),
+                None,
                 None,
             ],
         }
@@ -262,6 +339,18 @@ impl RecordForm {
         ))
     }
 
+    pub fn to_action(&self) -> Result<NewAction, String> {
+        self.first_error()?;
+        let mut a = NewAction::new(self.value(0).parse()?, &self.value(1))?;
+        a.owner = crate::domain::optional(Some(&self.value(2)));
+        a.group = crate::domain::optional(Some(&self.value(3)));
+        a.priority = self.value(4).parse()?;
+        a.due = optional_date(&self.value(5))?;
+        a.ticket = self.value(6).trim().to_string();
+        a.description = self.value(7);
+        Ok(a)
+    }
+
     /// Completion for the kind-like fields.
     pub fn suggestions(&self) -> Vec<String> {
         let typed = self.fields[self.focus].value().trim().to_lowercase();
@@ -274,6 +363,7 @@ impl RecordForm {
             (RecordKind::Overview { .. }, 2) => Status::ALL.iter().map(|k| k.as_str()).collect(),
             (RecordKind::Actor { .. }, 1) => ActorKind::ALL.iter().map(|k| k.as_str()).collect(),
             (RecordKind::Actor { .. }, 2) => Attribution::ALL.iter().map(|k| k.as_str()).collect(),
+            (RecordKind::Action { .. }, 0) => ActionKind::ALL.iter().map(|k| k.as_str()).collect(),
             _ => Vec::new(),
         };
         names

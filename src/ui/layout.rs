@@ -71,6 +71,8 @@ pub fn tabs(app: &App) -> Vec<(View, String)> {
         tabs.push((View::Timeline, "3 Timeline".to_string()));
         tabs.push((View::Findings, "4 Findings".to_string()));
         tabs.push((View::Evidence, "5 Evidence & actors".to_string()));
+        tabs.push((View::Backlog, "6 Backlog".to_string()));
+        tabs.push((View::Owners, "7 Owners".to_string()));
     }
     tabs
 }

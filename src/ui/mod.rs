@@ -1,6 +1,7 @@
 //! Drawing. `render` is pure: it reads `App` (what `update` cached) and draws it; no
 //! queries, no clock, no I/O. Untrusted text goes through `text::inert` before a widget.
 
+mod backlog_views;
 mod incident_views;
 pub mod layout;
 mod overlays;
@@ -42,6 +43,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         View::Overview => incident_views::overview(app, frame, a.body, &theme),
         View::Findings => incident_views::findings(app, frame, a.body, &theme),
         View::Evidence => incident_views::evidence(app, frame, a.body, &theme),
+        View::Backlog => backlog_views::backlog(app, frame, a.body, &theme),
+        View::Owners => backlog_views::owners(app, frame, a.body, &theme),
     }
     let status = Line::from(Span::styled(
         inert(&app.status.text).into_owned(),
@@ -50,6 +53,10 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     frame.render_widget(Paragraph::new(status), a.status);
     footer(app, frame, a.footer, &theme);
     overlays::render(app, frame, area, &theme);
+    // The review walk takes the body of the screen, under the header and over the views.
+    if let Some(crate::app::Overlay::Walk(w)) = app.overlays.last() {
+        backlog_views::walk(app, frame, a.body, &theme, w);
+    }
 }
 
 fn header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {

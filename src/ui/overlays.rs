@@ -19,6 +19,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             Overlay::EventForm(form) => event_form(app, frame, area, theme, form),
             Overlay::IncidentForm(form) => incident_form(frame, area, theme, form),
             Overlay::Record(form) => record_form(frame, area, theme, form),
+            // Drawn by ui::render over the body (it needs the layout).
+            Overlay::Walk(_) => {}
             Overlay::LapsePicker {
                 event,
                 choices,
@@ -36,6 +38,15 @@ pub fn footer_keys(app: &App) -> Option<Vec<(String, String)>> {
     let pairs: &[(&str, &str)] = match app.overlays.last()? {
         Overlay::Help { .. } => &[("↑↓", "scroll"), ("any key", "close")],
         Overlay::Confirm { .. } => &[("y", "yes"), ("n", "no")],
+        Overlay::Walk(_) => &[
+            ("a/i/r/v", "status"),
+            ("x", "reject"),
+            ("n", "note"),
+            ("o", "owner"),
+            ("d", "due"),
+            ("space", "skip"),
+            ("esc", "end"),
+        ],
         Overlay::LapsePicker { .. } => &[
             ("↑↓", "choose"),
             ("enter", "tag"),
@@ -474,6 +485,16 @@ fn prompt_preview(
             let line = match t.map(|t| crate::app::timeline::parse_filter(&t.incident.id, &text)) {
                 Some(Err(e)) => Line::from(Span::styled(format!("⚠ {}", inert(&e)), theme.error())),
                 _ => Line::from(Span::styled(hint, theme.dim())),
+            };
+            (vec![line], vec![])
+        }
+        PromptKind::BacklogFilter => {
+            let line = match crate::app::backlog::parse_backlog_query(&text) {
+                Ok(_) => Line::from(Span::styled(
+                    "@owner #group !status open overdue stale — enter applies, empty shows all",
+                    theme.dim(),
+                )),
+                Err(e) => Line::from(Span::styled(format!("⚠ {}", inert(&e)), theme.error())),
             };
             (vec![line], vec![])
         }
