@@ -349,6 +349,10 @@ pub enum OwnerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Rename an owner; their actions follow
+    Rename { name: String, new_name: String },
+    /// Merge one owner into another; every assignment moves
+    Merge { from: String, into: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,6 +12,9 @@ pub struct OverviewState {
     pub findings_without_evidence: usize,
     pub actors: usize,
     pub evidence: usize,
+    /// Open actions, and how many of them are past due (on the store's day).
+    pub open_actions: usize,
+    pub overdue_actions: usize,
     pub key_events: Vec<Event>,
     /// How far the long texts are scrolled.
     pub scroll: u16,
@@ -25,12 +28,21 @@ impl OverviewState {
             .map(|k| (*k, findings.iter().filter(|f| f.finding.kind == *k).count()))
             .collect();
         let key_events = store.key_events(&incident.id)?;
+        let filter = crate::store::BacklogFilter {
+            incident_id: Some(incident.id.clone()),
+            open_only: true,
+            ..Default::default()
+        };
+        let open = store.backlog(&filter)?;
+        let today = store.now().date_naive();
         Ok(OverviewState {
             events: store.count_events(&incident.id)?,
             findings: by_kind,
             findings_without_evidence: findings.iter().filter(|f| f.evidence == 0).count(),
             actors: store.list_actors(&incident.id)?.len(),
             evidence: store.list_evidence(&incident.id)?.len(),
+            open_actions: open.len(),
+            overdue_actions: open.iter().filter(|a| a.is_overdue(today)).count(),
             key_events,
             scroll: 0,
         })

@@ -185,11 +185,25 @@ pub fn backlog(store: &Store, args: BacklogArgs, out: &mut dyn Write) -> Result<
     Ok(())
 }
 
-pub fn owner(store: &Store, command: OwnerCommand, out: &mut dyn Write) -> Result<()> {
-    let OwnerCommand::List {
-        today: given,
-        json: as_json,
-    } = command;
+pub fn owner(store: &mut Store, command: OwnerCommand, out: &mut dyn Write) -> Result<()> {
+    let (given, as_json) = match command {
+        OwnerCommand::List { today, json } => (today, json),
+        OwnerCommand::Rename { name, new_name } => {
+            store.rename_owner(&name, &new_name)?;
+            writeln!(out, "renamed {} to {}", inert(&name), inert(&new_name))?;
+            return Ok(());
+        }
+        OwnerCommand::Merge { from, into } => {
+            let moved = store.merge_owners(&from, &into)?;
+            writeln!(
+                out,
+                "merged {} into {}: {moved} assignments moved",
+                inert(&from),
+                inert(&into)
+            )?;
+            return Ok(());
+        }
+    };
     let day = today(store, given.as_deref())?;
     let loads = store.owner_loads(day)?;
     if as_json {

@@ -915,6 +915,42 @@ mod backlog {
     }
 
     #[test]
+    fn renaming_and_merging_owners_keeps_every_assignment() {
+        let mut s = store();
+        let i = incident(&mut s, "IR-1");
+        let a = action(&mut s, &i.id, "one", "Jo Alonso", None);
+        let b = action(&mut s, &i.id, "two", "J. Alonso", None);
+        s.rename_owner("jo alonso", "Joana Alonso").unwrap();
+        assert_eq!(
+            s.action(&a.id).unwrap().unwrap().owner.as_deref(),
+            Some("Joana Alonso")
+        );
+        assert!(
+            s.rename_owner("Joana Alonso", "j. alonso")
+                .unwrap_err()
+                .to_string()
+                .contains("merge")
+        );
+        assert_eq!(s.merge_owners("J. Alonso", "Joana Alonso").unwrap(), 1);
+        assert_eq!(
+            s.action(&b.id).unwrap().unwrap().owner.as_deref(),
+            Some("Joana Alonso")
+        );
+        assert!(
+            s.list_owners()
+                .unwrap()
+                .iter()
+                .all(|o| o.name != "J. Alonso")
+        );
+        // Undo brings the merged owner and its assignment back.
+        s.undo(None).unwrap();
+        assert_eq!(
+            s.action(&b.id).unwrap().unwrap().owner.as_deref(),
+            Some("J. Alonso")
+        );
+    }
+
+    #[test]
     fn reviews_and_actions_are_undone_and_come_back_with_the_incident() {
         let mut s = store();
         let i = incident(&mut s, "IR-1");

@@ -151,6 +151,12 @@ impl Writer<'_> {
             "finding" => self.set_finding_field(&s.entity_id, field, to)?,
             "action" => self.set_action_field(&s.entity_id, field, to)?,
             "actor" => self.set_actor_field(&s.entity_id, field, to.unwrap_or_default())?,
+            "owner" if field == "name" => {
+                self.tx.execute(
+                    "UPDATE owners SET name = ?1 WHERE id = ?2",
+                    params![to, s.entity_id],
+                )?;
+            }
             "evidence" if field == "verify_state" => {
                 self.tx.execute(
                     "UPDATE evidence SET verify_state = ?1 WHERE id = ?2",

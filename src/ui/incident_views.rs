@@ -74,6 +74,10 @@ pub fn overview(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         Line::raw(format!("{:>5} actors", o.actors)),
         Line::raw(format!("{:>5} pieces of evidence", o.evidence)),
         Line::raw(format!(
+            "{:>5} open actions, {} overdue",
+            o.open_actions, o.overdue_actions
+        )),
+        Line::raw(format!(
             "{:>5} findings",
             o.findings.iter().map(|(_, n)| n).sum::<usize>()
         )),
