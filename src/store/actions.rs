@@ -534,11 +534,14 @@ impl Writer<'_> {
             if old != new {
                 self.set_action_field(id, field, new.as_deref())?;
                 self.record_update("action", id, inc, field, old.as_deref(), new.as_deref())?;
-                changes.push(format!(
-                    "{field}: {} → {}",
-                    old.unwrap_or_else(|| "none".into()),
-                    new.unwrap_or_else(|| "none".into())
-                ));
+                // The reason is the review's note already; the summary need not say it twice.
+                if field != "reject_reason" {
+                    changes.push(format!(
+                        "{field}: {} → {}",
+                        old.unwrap_or_else(|| "none".into()),
+                        new.unwrap_or_else(|| "none".into())
+                    ));
+                }
             }
             Ok(())
         };
