@@ -87,6 +87,24 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
+/// Clears a centred box of `width` x `height`, draws its border and title, and returns
+/// the inside, where a form draws its fields.
+fn form_box(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    theme: &Theme,
+    title: &str,
+    width: u16,
+    height: u16,
+) -> Rect {
+    let r = centered(area, width, height);
+    frame.render_widget(Clear, r);
+    let block = boxed(title, theme);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    inner
+}
+
 fn boxed<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
     Block::bordered().title(Span::styled(title, theme.title()))
 }
@@ -233,16 +251,12 @@ fn fields(
 }
 
 fn event_form(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, form: &EventForm) {
-    let r = centered(area, 96, 22);
-    frame.render_widget(Clear, r);
     let title = if form.editing.is_some() {
         " Edit event "
     } else {
         " New event "
     };
-    let block = boxed(title, theme);
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let inner = form_box(frame, area, theme, title, 96, 22);
     let (actors, tags) = app
         .timeline
         .as_ref()
@@ -288,11 +302,7 @@ fn record_form(
     theme: &Theme,
     form: &crate::app::records::RecordForm,
 ) {
-    let r = centered(area, 96, 28);
-    frame.render_widget(Clear, r);
-    let block = boxed(form.title(), theme);
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let inner = form_box(frame, area, theme, form.title(), 96, 28);
     let mut extra = vec![Vec::new(); form.fields.len()];
     extra[form.focus] = form.suggestions();
     fields(
@@ -350,16 +360,12 @@ fn lapse_picker(
 }
 
 fn incident_form(frame: &mut Frame<'_>, area: Rect, theme: &Theme, form: &IncidentForm) {
-    let r = centered(area, 80, 14);
-    frame.render_widget(Clear, r);
     let title = if form.editing.is_some() {
         " Edit incident "
     } else {
         " New incident "
     };
-    let block = boxed(title, theme);
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let inner = form_box(frame, area, theme, title, 80, 14);
     fields(
         frame,
         inner,
