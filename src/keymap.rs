@@ -92,6 +92,7 @@ pub enum Command {
     Walk,
     ToggleAll,
     ActionFromFinding,
+    Sort,
 }
 
 impl Command {
@@ -140,6 +141,7 @@ impl Command {
             Walk => "review-walk",
             ToggleAll => "all-incidents",
             ActionFromFinding => "action-from-finding",
+            Sort => "sort",
         }
     }
 }
@@ -588,6 +590,13 @@ impl Default for Keymap {
                 Some("review"),
             ),
             (Backlog, Key::char('a'), Add, "log an action", Some("add")),
+            (
+                Backlog,
+                Key::char('s'),
+                Sort,
+                "sort by: walk order, due, priority, owner, status",
+                Some("sort"),
+            ),
             (
                 Backlog,
                 Key::char('A'),

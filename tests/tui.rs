@@ -784,3 +784,21 @@ mod backlog {
         assert_eq!(h.store.action_findings(&a.id).unwrap().len(), 1);
     }
 }
+
+#[test]
+fn the_backlog_sorts_by_due_date_on_s() {
+    let mut h = Harness::demo(120, 40);
+    h.keys("6s");
+    assert!(
+        h.app.status.text.contains("sorted by due date"),
+        "{}",
+        h.app.status.text
+    );
+    let dues: Vec<_> = h.app.backlog.rows.iter().filter_map(|a| a.due).collect();
+    assert!(dues.windows(2).all(|w| w[0] <= w[1]), "{dues:?}");
+    h.keys("ssss");
+    assert!(
+        h.app.status.text.contains("overdue, priority, due"),
+        "back to the walk order"
+    );
+}

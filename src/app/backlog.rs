@@ -6,10 +6,60 @@ use crate::store::{BacklogFilter, OwnerLoad, Result, Store};
 use chrono::NaiveDate;
 use ratatui_textarea::TextArea;
 
+/// How the backlog is ordered; `s` cycles through them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BacklogSort {
+    /// Overdue first, then priority, then due date: the order of the review walk.
+    #[default]
+    Walk,
+    Due,
+    Priority,
+    Owner,
+    Status,
+}
+
+impl BacklogSort {
+    pub fn next(self) -> Self {
+        use BacklogSort::*;
+        match self {
+            Walk => Due,
+            Due => Priority,
+            Priority => Owner,
+            Owner => Status,
+            Status => Walk,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BacklogSort::Walk => "overdue, priority, due",
+            BacklogSort::Due => "due date",
+            BacklogSort::Priority => "priority",
+            BacklogSort::Owner => "owner",
+            BacklogSort::Status => "status",
+        }
+    }
+
+    fn apply(self, rows: &mut [Action], today: NaiveDate) {
+        walk_order(rows, today);
+        // Stable sorts on top of the walk order keep it as the tie-breaker.
+        match self {
+            BacklogSort::Walk => {}
+            BacklogSort::Due => rows.sort_by_key(|a| (a.due.is_none(), a.due)),
+            BacklogSort::Priority => rows.sort_by_key(|a| a.priority),
+            BacklogSort::Owner => {
+                rows.sort_by_key(|a| a.owner.clone().unwrap_or_default().to_lowercase())
+            }
+            BacklogSort::Status => rows.sort_by_key(|a| a.status),
+        }
+    }
+}
+
 /// The Backlog view: the open incident's actions, or all incidents'.
 #[derive(Debug, Clone, Default)]
 pub struct BacklogState {
     pub all_incidents: bool,
+    pub sort: BacklogSort,
     pub filter_text: String,
     pub rows: Vec<Action>,
     pub selected: usize,
@@ -70,7 +120,7 @@ impl BacklogState {
         rows.retain(|a| {
             (!q.overdue || a.is_overdue(today)) && (!q.stale || a.is_stale(today, stale_days))
         });
-        walk_order(&mut rows, today);
+        self.sort.apply(&mut rows, today);
         self.rows = rows;
         self.selected = current
             .and_then(|id| self.rows.iter().position(|a| a.id == id))

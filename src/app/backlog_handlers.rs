@@ -100,6 +100,11 @@ pub(super) fn backlog(app: &mut App, command: Command, store: &mut Store) {
             });
         }
         ClearFilter => apply_filter(app, store, ""),
+        Sort => {
+            app.backlog.sort = app.backlog.sort.next();
+            refresh(app, store);
+            app.info(format!("sorted by {}", app.backlog.sort.label()));
+        }
         _ => {}
     }
 }

@@ -87,9 +87,10 @@ pub fn backlog(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         format!(" · filter: {}", inert(&b.filter_text))
     };
     let title = format!(
-        " Backlog · {scope} · {} actions, {open} open, {overdue} overdue (!), ? not reviewed in {} days{filter} ",
+        " Backlog · {scope} · {} actions, {open} open, {overdue} overdue (!), ? not reviewed in {} days · by {}{filter} ",
         b.rows.len(),
-        app.review_days
+        app.review_days,
+        b.sort.label()
     );
     let block = Block::new()
         .borders(Borders::TOP)
