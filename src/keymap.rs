@@ -608,7 +608,7 @@ impl Default for Keymap {
                 Backlog,
                 Key::char('/'),
                 Filter,
-                "filter: @owner #group !status overdue stale",
+                "filter: @owner #group !status P1 before:DATE overdue stale",
                 Some("filter"),
             ),
             (

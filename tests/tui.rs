@@ -802,3 +802,17 @@ fn the_backlog_sorts_by_due_date_on_s() {
         "back to the walk order"
     );
 }
+
+#[test]
+fn the_backlog_filters_by_priority_and_due_date() {
+    let mut h = Harness::demo(120, 40);
+    h.keys("6/P1 before:2026-05-01<enter>");
+    let rows = &h.app.backlog.rows;
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .all(|a| a.priority.as_str() == "P1" && *a.due.unwrap().to_string() < *"2026-05-01")
+    );
+    h.keys("/P9<enter>");
+    assert!(h.app.status.text.contains("P9"), "{}", h.app.status.text);
+}

@@ -74,6 +74,9 @@ pub struct BacklogQuery {
     pub filter: BacklogFilter,
     pub overdue: bool,
     pub stale: bool,
+    pub priority: Option<crate::domain::Priority>,
+    /// Only actions due before this day.
+    pub due_before: Option<NaiveDate>,
 }
 
 pub fn parse_backlog_query(text: &str) -> std::result::Result<BacklogQuery, String> {
@@ -91,9 +94,13 @@ pub fn parse_backlog_query(text: &str) -> std::result::Result<BacklogQuery, Stri
             q.stale = true;
         } else if word.eq_ignore_ascii_case("open") {
             q.filter.open_only = true;
+        } else if let Ok(p) = word.parse::<crate::domain::Priority>() {
+            q.priority = Some(p);
+        } else if let Some(d) = word.strip_prefix("before:") {
+            q.due_before = Some(crate::domain::action::parse_date(d)?);
         } else {
             return Err(format!(
-                "{word:?}: use @owner, #group, !status, open, overdue or stale (_ for spaces in names)"
+                "{word:?}: use @owner, #group, !status, P0-P3, before:YYYY-MM-DD, open, overdue or stale (_ for spaces)"
             ));
         }
     }
@@ -118,7 +125,11 @@ impl BacklogState {
         let current = self.selected_action().map(|a| a.id.clone());
         let mut rows = store.backlog(&filter).map_err(|e| e.to_string())?;
         rows.retain(|a| {
-            (!q.overdue || a.is_overdue(today)) && (!q.stale || a.is_stale(today, stale_days))
+            (!q.overdue || a.is_overdue(today))
+                && (!q.stale || a.is_stale(today, stale_days))
+                && q.priority.is_none_or(|p| a.priority == p)
+                && q.due_before
+                    .is_none_or(|d| a.due.is_some_and(|due| due < d))
         });
         self.sort.apply(&mut rows, today);
         self.rows = rows;

@@ -47,7 +47,9 @@ impl Prompt {
             PromptKind::JumpTime => "2026-03-11 10:00, 14:02 or ~09:00",
             PromptKind::Palette => "type to find a command",
             PromptKind::Evidence => "a file path (hashed), a URL or a ticket such as SEC-4521",
-            PromptKind::BacklogFilter => "@owner #group !status open overdue stale (_ for spaces)",
+            PromptKind::BacklogFilter => {
+                "@owner #group !status P1 before:2027-01-01 open overdue stale"
+            }
         });
         Prompt { kind, input }
     }

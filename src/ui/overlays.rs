@@ -497,7 +497,7 @@ fn prompt_preview(
         PromptKind::BacklogFilter => {
             let line = match crate::app::backlog::parse_backlog_query(&text) {
                 Ok(_) => Line::from(Span::styled(
-                    "@owner #group !status open overdue stale — enter applies, empty shows all",
+                    "@owner #group !status P0-P3 before:YYYY-MM-DD open overdue stale — enter applies",
                     theme.dim(),
                 )),
                 Err(e) => Line::from(Span::styled(format!("⚠ {}", inert(&e)), theme.error())),
