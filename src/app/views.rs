@@ -16,6 +16,8 @@ pub struct OverviewState {
     pub open_actions: usize,
     pub overdue_actions: usize,
     pub key_events: Vec<Event>,
+    /// Time to detect, contain, recover, and in all, from the key events.
+    pub metrics: Vec<crate::domain::metrics::Metric>,
     /// How far the long texts are scrolled.
     pub scroll: u16,
 }
@@ -43,6 +45,7 @@ impl OverviewState {
             evidence: store.list_evidence(&incident.id)?.len(),
             open_actions: open.len(),
             overdue_actions: open.iter().filter(|a| a.is_overdue(today)).count(),
+            metrics: crate::domain::metrics::metrics(&key_events),
             key_events,
             scroll: 0,
         })

@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod finding;
 pub mod history;
 pub mod incident;
+pub mod metrics;
 pub mod owner;
 pub mod seed;
 pub mod time;

@@ -92,6 +92,21 @@ pub fn overview(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         )));
     }
     counts.push(Line::raw(""));
+    counts.push(section("Metrics", theme));
+    for m in &o.metrics {
+        match &m.value {
+            Ok(d) => counts.push(Line::raw(format!(
+                "{:<16}{}",
+                m.name,
+                crate::domain::metrics::human(*d)
+            ))),
+            Err(why) => {
+                counts.push(Line::raw(format!("{:<16}—", m.name)));
+                counts.push(Line::from(Span::styled(format!("  {why}"), theme.dim())));
+            }
+        }
+    }
+    counts.push(Line::raw(""));
     counts.push(section("Key events", theme));
     if o.key_events.is_empty() {
         counts.push(Line::from(Span::styled(
