@@ -30,6 +30,9 @@ pub fn backlog(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let rows_h = list.height.saturating_sub(2) as usize;
     let offset = b.selected.saturating_sub(rows_h.saturating_sub(1));
     let today = app.now.date_naive();
+    // The incident column only across incidents; the group column only where there is room.
+    let show_incident = b.all_incidents;
+    let show_group = area.width >= 110;
     let rows = b
         .rows
         .iter()
@@ -48,32 +51,44 @@ pub fn backlog(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             } else {
                 Style::new()
             };
-            Row::new(vec![
-                Cell::from(mark(a, app)),
-                Cell::from(inert(&a.incident_key).into_owned()),
+            let mut cells = vec![Cell::from(mark(a, app))];
+            if show_incident {
+                cells.push(Cell::from(inert(&a.incident_key).into_owned()));
+            }
+            cells.extend([
                 Cell::from(a.priority.as_str()),
                 Cell::from(a.status.as_str()),
                 Cell::from(a.due.map(|d| d.to_string()).unwrap_or_default()),
                 Cell::from(inert(a.owner.as_deref().unwrap_or("")).into_owned()),
-                Cell::from(inert(a.group.as_deref().unwrap_or("")).into_owned()),
-                Cell::from(inert(&clip(&a.title, 200)).into_owned()),
-            ])
-            .style(style)
+            ]);
+            if show_group {
+                cells.push(Cell::from(
+                    inert(a.group.as_deref().unwrap_or("")).into_owned(),
+                ));
+            }
+            cells.push(Cell::from(inert(&clip(&a.title, 200)).into_owned()));
+            Row::new(cells).style(style)
         });
-    let header = Row::new([
-        "", "Incident", "Pri", "Status", "Due", "Owner", "Group", "Action",
-    ])
-    .style(theme.header_row());
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(12),
+    let mut titles = vec![""];
+    let mut widths = vec![Constraint::Length(1)];
+    if show_incident {
+        titles.push("Incident");
+        widths.push(Constraint::Length(12));
+    }
+    titles.extend(["Pri", "Status", "Due", "Owner"]);
+    widths.extend([
         Constraint::Length(3),
         Constraint::Length(11),
         Constraint::Length(10),
         Constraint::Length(14),
-        Constraint::Length(14),
-        Constraint::Min(10),
-    ];
+    ]);
+    if show_group {
+        titles.push("Group");
+        widths.push(Constraint::Length(14));
+    }
+    titles.push("Action");
+    widths.push(Constraint::Min(10));
+    let header = Row::new(titles).style(theme.header_row());
     let scope = if b.all_incidents {
         "all incidents"
     } else {

@@ -70,22 +70,33 @@ pub fn tabs(app: &App) -> Vec<(View, String)> {
         tabs.push((View::Overview, "2 Overview".to_string()));
         tabs.push((View::Timeline, "3 Timeline".to_string()));
         tabs.push((View::Findings, "4 Findings".to_string()));
-        tabs.push((View::Evidence, "5 Evidence & actors".to_string()));
+        let evidence = if app.width < 110 {
+            "5 Evidence"
+        } else {
+            "5 Evidence & actors"
+        };
+        tabs.push((View::Evidence, evidence.to_string()));
         tabs.push((View::Backlog, "6 Backlog".to_string()));
         tabs.push((View::Owners, "7 Owners".to_string()));
     }
     tabs
 }
 
-/// Which tab is at a column of the tab row (titles separated by " │ ", one space margin).
+/// What stands between two tabs: narrow screens give up the spaces so all seven fit in 80.
+pub fn tab_separator(app: &App) -> &'static str {
+    if app.width < 110 { "│" } else { " │ " }
+}
+
+/// Which tab is at a column of the tab row (one space margin, then titles and separators).
 pub fn tab_at(app: &App, column: u16) -> Option<View> {
+    let gap = tab_separator(app).chars().count() as u16;
     let mut x = 1u16;
     for (view, title) in tabs(app) {
         let w = title.chars().count() as u16;
         if column >= x && column < x + w {
             return Some(view);
         }
-        x += w + 3;
+        x += w + gap;
     }
     None
 }

@@ -87,7 +87,7 @@ fn tabs(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
     for (i, (view, title)) in layout::tabs(app).into_iter().enumerate() {
         if i > 0 {
-            spans.push(Span::styled(" │ ", theme.dim()));
+            spans.push(Span::styled(layout::tab_separator(app), theme.dim()));
         }
         let active = view == app.view || (view == View::Incidents && app.view == View::Welcome);
         let style = if active {
