@@ -384,6 +384,15 @@ mod flows {
     }
 
     #[test]
+    fn an_actor_with_spaces_is_filtered_in_quotes() {
+        let mut h = Harness::demo(100, 30);
+        h.keys("/@\"M. Ruiz\"<enter>");
+        let t = h.app.timeline.as_ref().unwrap();
+        assert_eq!(t.total, 2, "{}", h.app.status.text);
+        assert!(t.rows.iter().all(|e| e.actor.as_deref() == Some("M. Ruiz")));
+    }
+
+    #[test]
     fn a_closed_capture_keeps_its_text() {
         let mut h = Harness::demo(100, 30);
         h.keys("c14:02 half a sentence<esc>c");
@@ -740,7 +749,7 @@ mod backlog {
             screen.lines().filter(|l| l.starts_with('!')).count() == 3,
             "{screen}"
         );
-        h.keys("/@Even_Owner<enter>");
+        h.keys("/@\"Even Owner\"<enter>");
         assert_eq!(h.app.backlog.rows.len(), 5);
         h.keys("7");
         let owners = h.screen();

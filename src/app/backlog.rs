@@ -81,11 +81,12 @@ pub struct BacklogQuery {
 
 pub fn parse_backlog_query(text: &str) -> std::result::Result<BacklogQuery, String> {
     let mut q = BacklogQuery::default();
-    for word in text.split_whitespace() {
+    for word in super::timeline::filter_words(text) {
+        let word = word.as_str();
         if let Some(o) = word.strip_prefix('@').filter(|o| !o.is_empty()) {
-            q.filter.owner = Some(o.replace('_', " "));
+            q.filter.owner = Some(o.to_string());
         } else if let Some(g) = word.strip_prefix('#').filter(|g| !g.is_empty()) {
-            q.filter.group = Some(g.replace('_', " "));
+            q.filter.group = Some(g.to_string());
         } else if let Some(s) = word.strip_prefix('!').filter(|s| !s.is_empty()) {
             q.filter.status = Some(s.parse::<ActionStatus>()?);
         } else if word.eq_ignore_ascii_case("overdue") {
@@ -100,7 +101,7 @@ pub fn parse_backlog_query(text: &str) -> std::result::Result<BacklogQuery, Stri
             q.due_before = Some(crate::domain::action::parse_date(d)?);
         } else {
             return Err(format!(
-                "{word:?}: use @owner, #group, !status, P0-P3, before:YYYY-MM-DD, open, overdue or stale (_ for spaces)"
+                "{word:?}: use @owner, #group, !status, P0-P3, before:YYYY-MM-DD, open, overdue or stale (quotes around names with spaces)"
             ));
         }
     }

@@ -130,7 +130,7 @@ pub(super) fn owners(app: &mut App, command: Command, store: &mut Store) {
         Open => {
             if let Some(o) = app.owners.rows.get(app.owners.selected).cloned() {
                 app.backlog.all_incidents = true;
-                app.backlog.filter_text = format!("@{}", o.name.replace(' ', "_"));
+                app.backlog.filter_text = format!("@\"{}\"", o.name);
                 app.backlog.selected = 0;
                 show(app, store, View::Backlog);
             }
