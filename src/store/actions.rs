@@ -338,6 +338,10 @@ impl Store {
         self.write("merge owners", |w| {
             let from_id = w.owner_id(from)?;
             let into_id = w.owner_id(into)?;
+            let into_name: String =
+                w.tx.query_row("SELECT name FROM owners WHERE id = ?1", [&into_id], |r| {
+                    r.get(0)
+                })?;
             if from_id == into_id {
                 return Err(StoreError::Invalid(format!(
                     "{from:?} and {into:?} are the same owner"
@@ -366,7 +370,7 @@ impl Store {
                         Some(&a.incident_id),
                         field,
                         old.as_deref(),
-                        Some(into),
+                        Some(&into_name),
                     )?;
                     moved += 1;
                 }
@@ -439,6 +443,23 @@ impl Writer<'_> {
             &json!({"name": name, "kind": kind.as_str(), "contact": ""}),
         )?;
         Ok(id)
+    }
+
+    /// An owner's name as stored when one matches (any case), else as typed; none when blank.
+    /// Reviews compare and record this, so "l. ortega" for "L. Ortega" is no change.
+    fn known_owner_name(&self, typed: &str) -> Result<Option<String>> {
+        let Some(typed) = crate::domain::optional(Some(typed)) else {
+            return Ok(None);
+        };
+        let stored: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT name FROM owners WHERE name = ?1 COLLATE NOCASE",
+                [&typed],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(Some(stored.unwrap_or(typed)))
     }
 
     fn owner_id(&self, name: &str) -> Result<String> {
@@ -560,18 +581,12 @@ impl Writer<'_> {
             Some(status_after.to_string()),
         )?;
         if let Some(o) = &input.owner {
-            change(
-                "owner",
-                before.owner.clone(),
-                crate::domain::optional(Some(o)),
-            )?;
+            let owner = self.known_owner_name(o)?;
+            change("owner", before.owner.clone(), owner)?;
         }
         if let Some(g) = &input.group {
-            change(
-                "group",
-                before.group.clone(),
-                crate::domain::optional(Some(g)),
-            )?;
+            let group = self.known_owner_name(g)?;
+            change("group", before.group.clone(), group)?;
         }
         if let Some(d) = input.due {
             change(
