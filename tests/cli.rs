@@ -19,22 +19,6 @@ fn row_counts(db: &Path) -> [i64; 5] {
     ["events", "history", "change_sets", "actors", "incidents"].map(|t| count(db, t))
 }
 
-/// Creates the incident `key` detected 2026-03-11 10:00 in Europe/Madrid (09:00Z).
-fn new_incident(dir: &Path, key: &str) {
-    let out = ok(debrief(dir).args([
-        "incident",
-        "new",
-        key,
-        "--title",
-        "Test incident",
-        "--detected",
-        "2026-03-11 10:00",
-        "--zone",
-        "Europe/Madrid",
-    ]));
-    assert_eq!(out, format!("created incident {key}\n"));
-}
-
 /// Adds an event and returns its id.
 fn add_event(dir: &Path, key: &str, at: &str, text: &str, extra: &[&str]) -> String {
     let out = ok(debrief(dir)

@@ -8,7 +8,6 @@
 //! results do not depend on the day the tests run. The database is inspected read-only
 //! with rusqlite.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -42,19 +41,6 @@ fn demo(dir: &Path) {
 fn new_incident(dir: &Path, key: &str) {
     let out = ok(debrief(dir).args(["incident", "new", key, "--title", "Another incident"]));
     assert_eq!(out, format!("created incident {key}\n"));
-}
-
-/// Runs a command that must print only a new UUID; returns it.
-fn new_id(cmd: &mut Command) -> String {
-    let out = ok(cmd);
-    let id = out.trim().to_string();
-    assert_eq!(out, format!("{id}\n"), "only the id is printed");
-    assert_eq!(id.len(), 36, "{id}");
-    assert!(
-        id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'),
-        "{id}"
-    );
-    id
 }
 
 /// Adds an action to `key` and returns its id.

@@ -6,7 +6,6 @@
 //! is read) and `USER=tester`; it runs in the temporary folder, so relative evidence paths
 //! are read there. The database is inspected read-only with rusqlite.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
@@ -26,35 +25,6 @@ fn row_counts(db: &Path) -> [i64; 7] {
         "change_sets",
     ]
     .map(|t| count(db, t))
-}
-
-/// Creates the incident `key` detected 2026-03-11 10:00 in Europe/Madrid (09:00Z).
-fn new_incident(dir: &Path, key: &str) {
-    let out = ok(debrief(dir).args([
-        "incident",
-        "new",
-        key,
-        "--title",
-        "Test incident",
-        "--detected",
-        "2026-03-11 10:00",
-        "--zone",
-        "Europe/Madrid",
-    ]));
-    assert_eq!(out, format!("created incident {key}\n"));
-}
-
-/// Runs a command that must print only a new UUID; returns it.
-fn new_id(cmd: &mut Command) -> String {
-    let out = ok(cmd);
-    let id = out.trim().to_string();
-    assert_eq!(out, format!("{id}\n"), "only the id is printed");
-    assert_eq!(id.len(), 36, "{id}");
-    assert!(
-        id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'),
-        "{id}"
-    );
-    id
 }
 
 /// Adds an event and returns its id.

@@ -103,3 +103,32 @@ pub fn count(db: &Path, table: &str) -> i64 {
         .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .unwrap()
 }
+
+/// Creates the incident `key` detected 2026-03-11 10:00 in Europe/Madrid (09:00Z).
+pub fn new_incident(dir: &Path, key: &str) {
+    let out = ok(debrief(dir).args([
+        "incident",
+        "new",
+        key,
+        "--title",
+        "Test incident",
+        "--detected",
+        "2026-03-11 10:00",
+        "--zone",
+        "Europe/Madrid",
+    ]));
+    assert_eq!(out, format!("created incident {key}\n"));
+}
+
+/// Runs a command that must print only a new UUID; returns it.
+pub fn new_id(cmd: &mut Command) -> String {
+    let out = ok(cmd);
+    let id = out.trim().to_string();
+    assert_eq!(out, format!("{id}\n"), "only the id is printed");
+    assert_eq!(id.len(), 36, "{id}");
+    assert!(
+        id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'),
+        "{id}"
+    );
+    id
+}
