@@ -5,6 +5,7 @@ pub mod action;
 pub mod actor;
 pub mod attack;
 pub mod capture;
+pub mod evaluation;
 pub mod event;
 pub mod evidence;
 pub mod finding;
@@ -17,6 +18,7 @@ pub mod time;
 
 pub use action::{Action, ActionKind, ActionStatus, NewAction, Priority, Review, SopChange};
 pub use actor::{Actor, ActorKind, Attribution};
+pub use evaluation::{EvaluationItem, Rating};
 pub use event::{Event, KeyEventKind, NewEvent, Phase};
 pub use evidence::{Evidence, EvidenceKind, VerifyState};
 pub use finding::{Finding, LapseKind, NewFinding};

@@ -15,6 +15,19 @@ pub struct IncidentSeed {
     pub findings: Vec<SeedFinding>,
     pub evidence: Vec<SeedEvidence>,
     pub actions: Vec<SeedAction>,
+    /// The response evaluation, in checklist order (empty: not started).
+    pub evaluation: Vec<SeedEvaluation>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedEvaluation {
+    pub area: String,
+    pub question: String,
+    pub sufficiency: Option<super::Rating>,
+    pub completeness: Option<super::Rating>,
+    pub note: String,
+    /// References of the findings the rating rests on.
+    pub findings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,8 +1,10 @@
 //! The demo incident shipped in assets/demo/incident.json.
 
+use crate::domain::Rating;
 use crate::domain::action::parse_date;
 use crate::domain::seed::{
-    IncidentSeed, SeedAction, SeedActor, SeedEvent, SeedEvidence, SeedFinding, SeedReview,
+    IncidentSeed, SeedAction, SeedActor, SeedEvaluation, SeedEvent, SeedEvidence, SeedFinding,
+    SeedReview,
 };
 use crate::domain::{ActionKind, ActionStatus, NewAction, Priority};
 use crate::domain::{
@@ -27,6 +29,20 @@ struct File {
     evidence: Vec<EvidenceJson>,
     #[serde(default)]
     actions: Vec<ActionJson>,
+    #[serde(default)]
+    evaluation: Vec<EvaluationJson>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvaluationJson {
+    area: String,
+    /// The default checklist's question for the area when left out.
+    question: Option<String>,
+    sufficiency: Option<Rating>,
+    completeness: Option<Rating>,
+    note: String,
+    findings: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -210,6 +226,25 @@ fn parse(json: &str) -> Result<IncidentSeed, String> {
         .into_iter()
         .map(|a| seed_action(a, &ctx))
         .collect::<Result<_, String>>()?;
+    let checklist = crate::domain::evaluation::default_checklist();
+    let evaluation = file
+        .evaluation
+        .into_iter()
+        .map(|e| SeedEvaluation {
+            question: e.question.unwrap_or_else(|| {
+                checklist
+                    .iter()
+                    .find(|a| a.name == e.area)
+                    .map(|a| a.question.clone())
+                    .unwrap_or_default()
+            }),
+            area: e.area,
+            sufficiency: e.sufficiency,
+            completeness: e.completeness,
+            note: e.note,
+            findings: e.findings,
+        })
+        .collect();
     Ok(IncidentSeed {
         incident,
         details,
@@ -218,6 +253,7 @@ fn parse(json: &str) -> Result<IncidentSeed, String> {
         findings,
         evidence,
         actions,
+        evaluation,
     })
 }
 

@@ -7,6 +7,7 @@
 mod actions;
 mod actors;
 mod error;
+mod evaluation;
 mod events;
 mod evidence;
 mod fields;
@@ -22,6 +23,7 @@ mod undo;
 
 pub use actions::{BacklogFilter, OwnerLoad, ReviewInput, action_json, review_json};
 pub use error::{Result, StoreError};
+pub use evaluation::{EVALUATION_FIELDS, evaluation_json};
 pub use events::{EventFilter, EventPage, PageCursor};
 pub use evidence::{EvidenceSummary, Target, evidence_json};
 pub use findings::{FindingSummary, finding_json};
@@ -198,5 +200,7 @@ impl Writer<'_> {
     }
 }
 
+#[cfg(test)]
+mod evaluation_tests;
 #[cfg(test)]
 mod tests;

@@ -15,6 +15,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_foundation.sql")),
     M::up(include_str!("migrations/0002_findings_evidence.sql")),
     M::up(include_str!("migrations/0003_backlog.sql")),
+    M::up(include_str!("migrations/0004_evaluation.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

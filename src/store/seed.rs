@@ -66,6 +66,27 @@ impl Store {
             for a in &seed.actions {
                 w.seed_action(&incident.id, a, &findings)?;
             }
+            for e in &seed.evaluation {
+                let linked = e
+                    .findings
+                    .iter()
+                    .map(|f| {
+                        findings.get(f.as_str()).cloned().ok_or_else(|| {
+                            StoreError::Invalid(format!(
+                                "evaluation area {:?} links no finding {f:?}",
+                                e.area
+                            ))
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let snapshot = serde_json::json!({
+                    "area": e.area, "question": e.question,
+                    "sufficiency": e.sufficiency.map(|r| r.as_str()),
+                    "completeness": e.completeness.map(|r| r.as_str()),
+                    "note": e.note, "findings": linked,
+                });
+                w.insert_evaluation_snapshot(&w.new_id(), &incident.id, &snapshot, None)?;
+            }
             w.incident(&incident.id)
         })
     }

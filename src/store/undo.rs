@@ -149,6 +149,7 @@ impl Writer<'_> {
             "incident" => self.set_incident_field(&s.entity_id, field, to)?,
             "event" => self.set_event_field(&s.entity_id, inc.unwrap_or_default(), field, to)?,
             "finding" => self.set_finding_field(&s.entity_id, field, to)?,
+            "evaluation" => self.set_evaluation_field(&s.entity_id, field, to)?,
             "action" => self.set_action_field(&s.entity_id, field, to)?,
             "actor" => self.set_actor_field(&s.entity_id, field, to.unwrap_or_default())?,
             "owner" if field == "name" => {
@@ -180,6 +181,7 @@ impl Writer<'_> {
             "finding" => self.delete_finding(&s.entity_id).map(drop),
             "action" => self.delete_row("actions", "action", s),
             "review" => self.delete_row("reviews", "review", s),
+            "evaluation" => self.delete_row("evaluation_items", "evaluation", s),
             "sop_change" => self.delete_row("sop_changes", "sop_change", s),
             "evidence" => self.delete_evidence(&s.entity_id).map(drop),
             "finding_event" | "evidence_link" => {
@@ -250,6 +252,7 @@ impl Writer<'_> {
                 self.insert_finding(inc, Some(&s.entity_id), &new).map(drop)
             }
             "evidence" => self.insert_evidence_snapshot(&s.entity_id, inc, &v),
+            "evaluation" => self.insert_evaluation_snapshot(&s.entity_id, inc, &v, None),
             "action" => self.restore_action(&s.entity_id, inc, &v),
             "review" => {
                 let review = crate::domain::Review {
@@ -438,6 +441,9 @@ impl Writer<'_> {
             id,
         )? {
             self.delete_action(&action)?;
+        }
+        for item in self.evaluation_items(id)? {
+            self.delete_evaluation_item(&item)?;
         }
         let findings = self.strings(
             "SELECT id FROM findings WHERE incident_id = ?1 ORDER BY created_us DESC",
