@@ -3,6 +3,7 @@
 use crate::domain::{
     ActionKind, ActionStatus, ActorKind, LapseKind, Phase, Priority, Severity, Status,
 };
+use crate::io::template::ReportFormat;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -52,6 +53,11 @@ pub enum Command {
     /// Which standard operating procedures the actions changed
     #[command(subcommand)]
     Sop(SopCommand),
+    /// Rate the response, area by area (sufficiency and completeness)
+    #[command(subcommand)]
+    Evaluation(EvaluationCommand),
+    /// Write the postmortem report (Markdown, self-contained HTML, or JSON)
+    Report(ReportArgs),
     /// Load the demo incident (does nothing when it is already loaded)
     Demo,
     /// Show the latest recorded changes (what, old, new, when, by whom)
@@ -65,6 +71,71 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The incident's key
+    pub key: String,
+    /// markdown, html or json
+    #[arg(long, default_value = "markdown", value_parser = parse::<ReportFormat>)]
+    pub format: ReportFormat,
+    /// A minijinja template to use instead of the shipped one (Markdown and HTML)
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Only key events and events tagged with a lapse in the timeline section
+    #[arg(long)]
+    pub key_events_only: bool,
+    /// Write to this file (created 0600) instead of printing
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvaluationCommand {
+    /// Start the incident's evaluation from the checklist (the shipped one, or
+    /// evaluation.toml in the config folder)
+    Start { key: String },
+    /// The areas with their ratings
+    List {
+        key: String,
+        /// Print one JSON array
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rate an area, note it, link findings, or rename it (one recorded change)
+    Set {
+        key: String,
+        /// The area's number or the start of its name (e.g. 3, contain)
+        area: String,
+        /// met, partly, not-met, n/a, or - to clear
+        #[arg(long, value_name = "RATING")]
+        sufficiency: Option<String>,
+        /// met, partly, not-met, n/a, or - to clear
+        #[arg(long, value_name = "RATING")]
+        completeness: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        /// A finding the rating rests on (any 4+ characters of its id); repeat for more.
+        /// Replaces the linked findings; --finding - clears them
+        #[arg(long = "finding", value_name = "ID")]
+        findings: Vec<String>,
+        /// A new name for the area
+        #[arg(long, value_name = "NAME")]
+        rename: Option<String>,
+        /// The question the area answers
+        #[arg(long)]
+        question: Option<String>,
+    },
+    /// Add an area of the incident's own to the checklist
+    Add {
+        key: String,
+        area: String,
+        #[arg(long, default_value = "")]
+        question: String,
+    },
+    /// Remove an area from the incident's checklist
+    Remove { key: String, area: String },
 }
 
 #[derive(Debug, Subcommand)]

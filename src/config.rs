@@ -4,6 +4,9 @@
 //! platform data dir (`~/.local/share/debrief/debrief.db` on Linux). The user config is
 //! `config.toml` in the platform config dir, or the file `DEBRIEF_CONFIG` names.
 
+use crate::domain::evaluation::{ChecklistArea, default_checklist, parse_checklist};
+use crate::io::report::TemplateSource;
+use crate::io::template::ReportFormat;
 use crate::keymap::{KeySpec, Keymap};
 use anyhow::{Context, Result};
 use serde::Deserialize;
@@ -91,6 +94,54 @@ impl Config {
             .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
             .or_else(|| std::env::var("USERNAME").ok().filter(|u| !u.is_empty()))
             .unwrap_or_else(|| "analyst".to_string())
+    }
+}
+
+/// The folder beside config.toml, where the analyst's own templates and checklist live.
+pub fn config_dir() -> Option<PathBuf> {
+    config_path().and_then(|p| p.parent().map(Path::to_path_buf))
+}
+
+/// The report template to use: the file given with `--template`, else
+/// `<config folder>/templates/report.<ext>.j2` when it exists, else the shipped one
+/// (`None`: JSON has no template).
+pub fn report_template(
+    format: ReportFormat,
+    explicit: Option<&Path>,
+) -> Result<Option<TemplateSource>> {
+    if format == ReportFormat::Json {
+        if let Some(p) = explicit {
+            anyhow::bail!(
+                "--template {}: the JSON report is the data itself and takes no template",
+                p.display()
+            );
+        }
+        return Ok(None);
+    }
+    let overriding = config_dir().map(|d| d.join("templates").join(format.template_file_name()));
+    let path = match (explicit, overriding) {
+        (Some(p), _) => p.to_path_buf(),
+        (None, Some(p)) if p.is_file() => p,
+        _ => return Ok(TemplateSource::builtin(format)),
+    };
+    let source = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read the template {}", path.display()))?;
+    Ok(Some(TemplateSource {
+        source,
+        origin: path.display().to_string(),
+    }))
+}
+
+/// The checklist new evaluations start from: `<config folder>/evaluation.toml` when it
+/// exists, else the one shipped in assets/evaluation/.
+pub fn evaluation_checklist() -> Result<Vec<ChecklistArea>> {
+    match config_dir().map(|d| d.join("evaluation.toml")) {
+        Some(p) if p.is_file() => {
+            let text = std::fs::read_to_string(&p)
+                .with_context(|| format!("cannot read {}", p.display()))?;
+            parse_checklist(&text, &p.display().to_string()).map_err(anyhow::Error::msg)
+        }
+        _ => Ok(default_checklist()),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod backlog;
 mod findings;
+mod report;
 
 use crate::cli::{Command, EventAdd, EventCommand, IncidentCommand, IncidentEdit};
 use crate::domain::{
@@ -44,6 +45,8 @@ pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Resu
         Command::Backlog(args) => backlog::backlog(store, args, out),
         Command::Owner(c) => backlog::owner(store, c, out),
         Command::Sop(c) => backlog::sop(store, c, out),
+        Command::Evaluation(c) => report::evaluation(store, c, out),
+        Command::Report(args) => report::report(store, args, out),
         Command::Demo => load_demo(store, out),
         Command::History { key, limit, json } => history(store, key.as_deref(), limit, json, out),
     }

@@ -63,6 +63,8 @@ pub struct SeedEvidence {
     pub kind: EvidenceKind,
     pub locator: String,
     pub title: String,
+    /// For a file: its SHA-256, size and modification time as recorded when collected.
+    pub file: Option<(String, i64, chrono::DateTime<chrono::Utc>)>,
     /// References of the events and findings it supports.
     pub events: Vec<String>,
     pub findings: Vec<String>,

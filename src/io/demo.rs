@@ -99,6 +99,10 @@ struct FindingJson {
 struct EvidenceJson {
     locator: String,
     title: String,
+    /// A file collected on the evidence share: recorded hash, size and time.
+    sha256: Option<String>,
+    size: Option<i64>,
+    modified: Option<String>,
     #[serde(default)]
     events: Vec<String>,
     #[serde(default)]
@@ -213,14 +217,35 @@ fn parse(json: &str) -> Result<IncidentSeed, String> {
     let evidence = file
         .evidence
         .into_iter()
-        .map(|e| SeedEvidence {
-            kind: EvidenceKind::Url,
-            locator: e.locator,
-            title: e.title,
-            events: e.events,
-            findings: e.findings,
+        .map(|e| {
+            let file = match (e.sha256, e.size, e.modified) {
+                (Some(hash), Some(size), Some(modified)) => Some((
+                    hash,
+                    size,
+                    parse_time(&modified, &ctx).map_err(|x| x.to_string())?.utc,
+                )),
+                (None, None, None) => None,
+                _ => {
+                    return Err(format!(
+                        "evidence {}: a file needs sha256, size and modified",
+                        e.title
+                    ));
+                }
+            };
+            Ok(SeedEvidence {
+                kind: if file.is_some() {
+                    EvidenceKind::File
+                } else {
+                    EvidenceKind::Url
+                },
+                locator: e.locator,
+                title: e.title,
+                file,
+                events: e.events,
+                findings: e.findings,
+            })
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
     let actions = file
         .actions
         .into_iter()

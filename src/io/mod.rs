@@ -1,6 +1,9 @@
-//! Reading and writing debrief's data in other shapes (JSON today; timelines and
-//! reports as they arrive). Pure functions over domain types.
+//! Reading and writing debrief's data in other shapes: JSON, the demo incident, file
+//! hashes, and the postmortem report (its data, and its templates).
 
 pub mod demo;
+pub mod files;
 pub mod hash;
 pub mod json;
+pub mod report;
+pub mod template;

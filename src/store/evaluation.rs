@@ -107,24 +107,36 @@ impl Store {
         field: &str,
         value: Option<&str>,
     ) -> Result<EvaluationItem> {
+        self.edit_evaluation_fields(item_id, &[(field, value)])
+    }
+
+    /// Sets several fields of an area at once: one action, one undo.
+    pub fn edit_evaluation_fields(
+        &mut self,
+        item_id: &str,
+        changes: &[(&str, Option<&str>)],
+    ) -> Result<EvaluationItem> {
         let before = self.evaluation_item(item_id)?;
-        let label = format!("evaluate {}: {}", before.area, field);
+        let fields: Vec<&str> = changes.iter().map(|(f, _)| *f).collect();
+        let label = format!("evaluate {}: {}", before.area, fields.join(", "));
         self.write(&label, |w| {
-            let old = evaluation_value(&before, field)?;
-            let value = canonical(field, value)?;
-            let value = value.as_deref();
-            if old.as_deref() == value {
-                return Ok(());
+            for (field, value) in changes {
+                let old = evaluation_value(&before, field)?;
+                let value = canonical(field, *value)?;
+                if old == value {
+                    continue;
+                }
+                w.set_evaluation_field(item_id, field, value.as_deref())?;
+                w.record_update(
+                    "evaluation",
+                    item_id,
+                    Some(&before.incident_id),
+                    field,
+                    old.as_deref(),
+                    value.as_deref(),
+                )?;
             }
-            w.set_evaluation_field(item_id, field, value)?;
-            w.record_update(
-                "evaluation",
-                item_id,
-                Some(&before.incident_id),
-                field,
-                old.as_deref(),
-                value,
-            )
+            Ok(())
         })?;
         self.evaluation_item(item_id)
     }

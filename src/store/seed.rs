@@ -49,9 +49,14 @@ impl Store {
             }
             for ev in &seed.evidence {
                 let id = w.new_id();
-                let snapshot = serde_json::json!({
+                let mut snapshot = serde_json::json!({
                     "kind": ev.kind.as_str(), "locator": ev.locator, "title": ev.title,
                 });
+                if let Some((sha256, size, modified)) = &ev.file {
+                    snapshot["sha256"] = serde_json::json!(sha256);
+                    snapshot["size"] = serde_json::json!(size);
+                    snapshot["modified"] = serde_json::json!(modified.to_rfc3339());
+                }
                 w.insert_evidence_snapshot(&id, &incident.id, &snapshot)?;
                 for e in &ev.events {
                     w.link_evidence(&id, super::Target::Event(&event_id(e)?))?;

@@ -1,0 +1,165 @@
+//! `debrief report` and `debrief evaluation`.
+
+use crate::cli::{EvaluationCommand, ReportArgs};
+use crate::config;
+use crate::domain::EvaluationItem;
+use crate::io::files::write_private;
+use crate::io::report::{TimelineScope, render_report};
+use crate::store::{IdKind, Store, evaluation_json};
+use crate::text::inert;
+use anyhow::{Context, Result, anyhow};
+use std::io::Write;
+
+pub fn report(store: &mut Store, args: ReportArgs, out: &mut dyn Write) -> Result<()> {
+    let incident = store.require_incident(&args.key)?;
+    let template = config::report_template(args.format, args.template.as_deref())?;
+    let scope = if args.key_events_only {
+        TimelineScope::Key
+    } else {
+        TimelineScope::Full
+    };
+    let text = render_report(store, &incident, args.format, scope, template.as_ref())
+        .map_err(|e| anyhow!("cannot write the report: {e}"))?;
+    match args.output {
+        Some(path) => {
+            write_private(&path, text.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            writeln!(
+                out,
+                "wrote the {} report of {} to {}",
+                args.format.extension(),
+                incident.key,
+                path.display()
+            )?;
+        }
+        None => out.write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
+pub fn evaluation(
+    store: &mut Store,
+    command: EvaluationCommand,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match command {
+        EvaluationCommand::Start { key } => {
+            let incident = store.require_incident(&key)?;
+            let areas = config::evaluation_checklist()?;
+            let items = store.start_evaluation(&incident.id, &areas)?;
+            writeln!(
+                out,
+                "started the response evaluation of {} with {} areas",
+                incident.key,
+                items.len()
+            )?;
+        }
+        EvaluationCommand::List { key, json } => {
+            let incident = store.require_incident(&key)?;
+            let items = store.evaluation(&incident.id)?;
+            if json {
+                let all: Vec<_> = items.iter().map(evaluation_json).collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+            } else if items.is_empty() {
+                writeln!(
+                    out,
+                    "{} has no response evaluation yet; start one with `debrief evaluation start {}`",
+                    incident.key, incident.key
+                )?;
+            } else {
+                for (n, i) in items.iter().enumerate() {
+                    print_item(out, n + 1, i)?;
+                }
+            }
+        }
+        EvaluationCommand::Set {
+            key,
+            area,
+            sufficiency,
+            completeness,
+            note,
+            findings,
+            rename,
+            question,
+        } => {
+            let incident = store.require_incident(&key)?;
+            let item = store.resolve_evaluation_area(&incident.id, &area)?;
+            let findings = if findings.is_empty() {
+                None
+            } else if findings == ["-"] {
+                Some(String::new())
+            } else {
+                let ids = findings
+                    .iter()
+                    .map(|f| {
+                        store
+                            .resolve_id(IdKind::Finding, &incident.id, f)
+                            .context("--finding")
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Some(ids.join(" "))
+            };
+            let mut changes: Vec<(&str, Option<&str>)> = Vec::new();
+            for (field, value) in [
+                ("sufficiency", &sufficiency),
+                ("completeness", &completeness),
+                ("note", &note),
+                ("findings", &findings),
+                ("area", &rename),
+                ("question", &question),
+            ] {
+                if let Some(v) = value {
+                    changes.push((field, Some(v.as_str())));
+                }
+            }
+            if changes.is_empty() {
+                return Err(anyhow!(
+                    "nothing to change: give --sufficiency, --completeness, --note, --finding, --rename or --question"
+                ));
+            }
+            let n = store
+                .evaluation(&incident.id)?
+                .iter()
+                .position(|i| i.id == item.id)
+                .unwrap_or(0);
+            let updated = store.edit_evaluation_fields(&item.id, &changes)?;
+            print_item(out, n + 1, &updated)?;
+        }
+        EvaluationCommand::Add {
+            key,
+            area,
+            question,
+        } => {
+            let incident = store.require_incident(&key)?;
+            let item = store.add_evaluation_area(&incident.id, &area, &question)?;
+            writeln!(out, "added the evaluation area {}", inert(&item.area))?;
+        }
+        EvaluationCommand::Remove { key, area } => {
+            let incident = store.require_incident(&key)?;
+            let item = store.resolve_evaluation_area(&incident.id, &area)?;
+            store.remove_evaluation_area(&item.id)?;
+            writeln!(out, "removed the evaluation area {}", inert(&item.area))?;
+        }
+    }
+    Ok(())
+}
+
+fn print_item(out: &mut dyn Write, n: usize, i: &EvaluationItem) -> Result<()> {
+    let rating = |r: Option<crate::domain::Rating>| r.map(|r| r.label()).unwrap_or("not rated");
+    writeln!(
+        out,
+        "{n:>2}. {}: sufficiency {}, completeness {}{}",
+        inert(&i.area),
+        rating(i.sufficiency),
+        rating(i.completeness),
+        if i.findings.is_empty() {
+            String::new()
+        } else {
+            format!(", {} findings", i.findings.len())
+        }
+    )?;
+    if !i.note.is_empty() {
+        writeln!(out, "    {}", inert(&i.note))?;
+    }
+    Ok(())
+}
