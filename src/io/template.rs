@@ -81,6 +81,7 @@ pub fn render(
     env.add_filter("cell", cell);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
+    env.set_keep_trailing_newline(true);
     let name = match format {
         ReportFormat::Html => "report.html",
         _ => "report.md",
