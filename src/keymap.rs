@@ -18,10 +18,12 @@ pub enum Scope {
     Evidence,
     Backlog,
     Owners,
+    Evaluation,
+    Report,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 9] = [
+    pub const ALL: [Scope; 11] = [
         Scope::Global,
         Scope::Welcome,
         Scope::Incidents,
@@ -31,6 +33,8 @@ impl Scope {
         Scope::Evidence,
         Scope::Backlog,
         Scope::Owners,
+        Scope::Evaluation,
+        Scope::Report,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,6 +48,8 @@ impl Scope {
             Scope::Evidence => "evidence",
             Scope::Backlog => "backlog",
             Scope::Owners => "owners",
+            Scope::Evaluation => "evaluation",
+            Scope::Report => "report",
         }
     }
 }
@@ -70,6 +76,8 @@ pub enum Command {
     ViewEvidence,
     ViewBacklog,
     ViewOwners,
+    ViewEvaluation,
+    ViewReport,
     Open,
     Add,
     Edit,
@@ -93,6 +101,11 @@ pub enum Command {
     ToggleAll,
     ActionFromFinding,
     Sort,
+    RateSufficiency,
+    RateCompleteness,
+    LinkFindings,
+    WriteReport,
+    ToggleScope,
 }
 
 impl Command {
@@ -119,6 +132,8 @@ impl Command {
             ViewEvidence => "view-evidence",
             ViewBacklog => "view-backlog",
             ViewOwners => "view-owners",
+            ViewEvaluation => "view-evaluation",
+            ViewReport => "view-report",
             Open => "open",
             Add => "add",
             Edit => "edit",
@@ -142,6 +157,11 @@ impl Command {
             ToggleAll => "all-incidents",
             ActionFromFinding => "action-from-finding",
             Sort => "sort",
+            RateSufficiency => "rate-sufficiency",
+            RateCompleteness => "rate-completeness",
+            LinkFindings => "link-findings",
+            WriteReport => "write-report",
+            ToggleScope => "toggle-timeline-scope",
         }
     }
 }
@@ -568,6 +588,77 @@ impl Default for Keymap {
             ),
             (Global, Key::char('6'), ViewBacklog, "Backlog view", None),
             (Global, Key::char('7'), ViewOwners, "Owners view", None),
+            (
+                Global,
+                Key::char('8'),
+                ViewEvaluation,
+                "Response evaluation view",
+                None,
+            ),
+            (Global, Key::char('9'), ViewReport, "Report preview", None),
+            (
+                Evaluation,
+                Key::char('s'),
+                RateSufficiency,
+                "rate sufficiency: met, partly, not met, n/a, unrated",
+                Some("sufficiency"),
+            ),
+            (
+                Evaluation,
+                Key::char('c'),
+                RateCompleteness,
+                "rate completeness: met, partly, not met, n/a, unrated",
+                Some("completeness"),
+            ),
+            (
+                Evaluation,
+                Key::plain(K::Enter),
+                Edit,
+                "edit the area's note and ratings (starts the checklist when empty)",
+                Some("note"),
+            ),
+            (
+                Evaluation,
+                Key::char('f'),
+                LinkFindings,
+                "link the findings the rating rests on",
+                Some("findings"),
+            ),
+            (
+                Evaluation,
+                Key::char('a'),
+                Add,
+                "add an area of this incident's own",
+                Some("add"),
+            ),
+            (
+                Evaluation,
+                Key::char('d'),
+                Delete,
+                "remove the area from this incident",
+                None,
+            ),
+            (
+                Evaluation,
+                Key::char('u'),
+                Undo,
+                "undo the last change",
+                Some("undo"),
+            ),
+            (
+                Report,
+                Key::char('w'),
+                WriteReport,
+                "write the report to a file (.md, .html or .json)",
+                Some("write"),
+            ),
+            (
+                Report,
+                Key::char('t'),
+                ToggleScope,
+                "timeline: every event / key events only",
+                Some("timeline"),
+            ),
             (
                 Findings,
                 Key::char('A'),

@@ -49,6 +49,8 @@ pub(super) fn run(app: &mut App, command: Command, store: &mut Store) {
         ViewEvidence => incident_handlers::show(app, store, View::Evidence),
         ViewBacklog => backlog_handlers::show(app, store, View::Backlog),
         ViewOwners => backlog_handlers::show(app, store, View::Owners),
+        ViewEvaluation => incident_handlers::show(app, store, View::Evaluation),
+        ViewReport => incident_handlers::show(app, store, View::Report),
         Undo => undo(app, store, false),
         Redo => undo(app, store, true),
         LoadDemo => load_demo(app, store),
@@ -61,6 +63,8 @@ pub(super) fn run(app: &mut App, command: Command, store: &mut Store) {
             View::Evidence => incident_handlers::evidence(app, command, store),
             View::Backlog => backlog_handlers::backlog(app, command, store),
             View::Owners => backlog_handlers::owners(app, command, store),
+            View::Evaluation => super::evaluation::evaluation(app, command, store),
+            View::Report => super::evaluation::report(app, command, store),
         },
     }
 }
@@ -407,6 +411,11 @@ fn overlay_key(app: &mut App, overlay: Overlay, key: KeyEvent, store: &mut Store
         Overlay::Prompt { prompt, selected } => prompt_key(app, prompt, selected, key, store),
         Overlay::Record(form) => incident_handlers::record_key(app, form, key, store),
         Overlay::Walk(walk) => backlog_handlers::walk_key(app, walk, key, store),
+        Overlay::FindingLinks {
+            item,
+            choices,
+            selected,
+        } => super::evaluation::finding_links_key(app, store, item, choices, selected, key),
         Overlay::LapsePicker {
             event,
             choices,
@@ -428,6 +437,7 @@ fn confirm(app: &mut App, pending: Pending, store: &mut Store) {
             }
             Err(e) => app.error(format!("not deleted: {e}")),
         },
+        Pending::RemoveArea { id, area } => super::evaluation::remove_area(app, store, &id, &area),
         Pending::DeleteFinding { id, title } => {
             incident_handlers::delete_finding(app, store, &id, &title)
         }
@@ -668,6 +678,8 @@ fn submit_prompt(app: &mut App, prompt: Box<Prompt>, selected: usize, store: &mu
         PromptKind::Capture => capture(app, prompt, store),
         PromptKind::Evidence => incident_handlers::attach(app, store, &text),
         PromptKind::BacklogFilter => backlog_handlers::apply_filter(app, store, &text),
+        PromptKind::EvaluationArea => super::evaluation::add_area(app, store, &text),
+        PromptKind::ReportPath => super::evaluation::write_report(app, store, &text),
     }
 }
 
@@ -876,7 +888,9 @@ fn click_row(app: &mut App, column: u16, row: u16, store: &mut Store) {
         | View::Findings
         | View::Evidence
         | View::Backlog
-        | View::Owners => {}
+        | View::Owners
+        | View::Evaluation
+        | View::Report => {}
     }
 }
 

@@ -35,6 +35,8 @@ pub(super) fn refresh(app: &mut App, store: &Store) {
         }),
         View::Findings => app.findings.load(store, &incident),
         View::Evidence => app.evidence.load(store, &incident),
+        View::Evaluation => app.evaluation.load(store, &incident),
+        View::Report => app.report.load(store, &incident),
         _ => Ok(()),
     };
     if let Err(e) = result {
@@ -432,6 +434,19 @@ fn save_record(app: &mut App, form: Box<RecordForm>, store: &mut Store) {
                         inert(&clip(&a.title, 50))
                     )
                 })
+                .map_err(|e| e.to_string())
+        }),
+        RecordKind::Evaluation { item } => form.to_evaluation().and_then(|changes| {
+            let changes: Vec<(&str, Option<&str>)> = changes
+                .iter()
+                .map(|(f, v)| (*f, Some(v.as_str())))
+                .collect();
+            if changes.is_empty() {
+                return Ok("nothing changed".to_string());
+            }
+            store
+                .edit_evaluation_fields(&item.id, &changes)
+                .map(|i| format!("saved the evaluation of {}", inert(&i.area)))
                 .map_err(|e| e.to_string())
         }),
         RecordKind::Actor { actor } => form.to_actor().and_then(|(kind, attribution, note)| {

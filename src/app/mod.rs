@@ -6,6 +6,7 @@
 
 pub mod backlog;
 mod backlog_handlers;
+pub mod evaluation;
 pub mod form;
 mod handlers;
 mod incident_handlers;
@@ -60,6 +61,8 @@ pub enum View {
     Evidence,
     Backlog,
     Owners,
+    Evaluation,
+    Report,
 }
 
 impl View {
@@ -73,6 +76,8 @@ impl View {
             View::Evidence => Scope::Evidence,
             View::Backlog => Scope::Backlog,
             View::Owners => Scope::Owners,
+            View::Evaluation => Scope::Evaluation,
+            View::Report => Scope::Report,
         }
     }
 }
@@ -92,6 +97,10 @@ pub enum Pending {
     DeleteFinding {
         id: String,
         title: String,
+    },
+    RemoveArea {
+        id: String,
+        area: String,
     },
     /// Throw away what was typed in the form below.
     DiscardForm,
@@ -114,6 +123,12 @@ pub enum Overlay {
     },
     Record(Box<RecordForm>),
     Walk(Box<backlog::Walk>),
+    /// Tick the findings an evaluation area's rating rests on.
+    FindingLinks {
+        item: Box<crate::domain::EvaluationItem>,
+        choices: Vec<evaluation::FindingChoice>,
+        selected: usize,
+    },
     /// Choose what went wrong for an event: an existing finding, or a new one of a kind.
     LapsePicker {
         event: Box<crate::domain::Event>,
@@ -155,6 +170,8 @@ pub struct App {
     pub evidence: EvidenceState,
     pub backlog: backlog::BacklogState,
     pub owners: backlog::OwnersState,
+    pub evaluation: evaluation::EvaluationState,
+    pub report: evaluation::ReportState,
     /// Open actions not reviewed for this many days stand out (config `review_days`).
     pub review_days: i64,
     pub status: Status,
@@ -184,6 +201,8 @@ impl App {
             evidence: EvidenceState::default(),
             backlog: backlog::BacklogState::default(),
             owners: backlog::OwnersState::default(),
+            evaluation: evaluation::EvaluationState::default(),
+            report: evaluation::ReportState::default(),
             review_days: 14,
             status: Status {
                 text: "press ? for help".into(),

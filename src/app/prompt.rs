@@ -14,6 +14,8 @@ pub enum PromptKind {
     Palette,
     Evidence,
     BacklogFilter,
+    EvaluationArea,
+    ReportPath,
 }
 
 impl PromptKind {
@@ -25,6 +27,8 @@ impl PromptKind {
             PromptKind::Palette => "command",
             PromptKind::Evidence => "evidence",
             PromptKind::BacklogFilter => "filter the backlog",
+            PromptKind::EvaluationArea => "new area",
+            PromptKind::ReportPath => "write the report to",
         }
     }
 }
@@ -50,6 +54,8 @@ impl Prompt {
             PromptKind::BacklogFilter => {
                 "@owner #group !status P1 before:2027-01-01 open overdue stale"
             }
+            PromptKind::EvaluationArea => "e.g. Legal hold, Backups, Vendor management",
+            PromptKind::ReportPath => "a file: .md for Markdown, .html or .json",
         });
         Prompt { kind, input }
     }

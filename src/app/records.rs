@@ -2,10 +2,12 @@
 //! fields) and an actor. Same fields and keys as the event form.
 
 use super::form::Field;
+use crate::domain::evaluation::parse_rating;
 use crate::domain::{
     ActionKind, Actor, ActorKind, Attribution, Finding, Incident, IncidentPatch, LapseKind,
     NewAction, NewFinding, Priority, Severity, Status,
 };
+use crate::domain::{EvaluationItem, Rating};
 
 /// The kind of action a finding usually calls for.
 fn suggested_kind(kind: LapseKind) -> ActionKind {
@@ -44,6 +46,10 @@ pub enum RecordKind {
     /// A new action, addressing a finding when started from one.
     Action {
         finding: Option<Finding>,
+    },
+    /// One area of the response evaluation.
+    Evaluation {
+        item: EvaluationItem,
     },
 }
 
@@ -225,8 +231,52 @@ impl RecordForm {
         }
     }
 
+    pub fn evaluation(item: &EvaluationItem) -> RecordForm {
+        let rating = |r: Option<Rating>| r.map(|r| r.as_str()).unwrap_or("");
+        let fields = vec![
+            Field::new("Area", &item.area, false, "what part of the response"),
+            Field::new(
+                "Question",
+                &item.question,
+                true,
+                "what the area asks of the response",
+            ),
+            Field::new(
+                "Sufficient",
+                rating(item.sufficiency),
+                false,
+                "met, partly, not-met, n/a (empty: not rated)",
+            ),
+            Field::new(
+                "Complete",
+                rating(item.completeness),
+                false,
+                "met, partly, not-met, n/a (empty: not rated)",
+            ),
+            Field::new("Note", &item.note, true, "what went well or not, and why"),
+        ];
+        RecordForm {
+            kind: RecordKind::Evaluation { item: item.clone() },
+            fields,
+            focus: 4,
+        }
+    }
+
+    /// The evaluation fields as the store takes them; only the changed ones.
+    pub fn to_evaluation(&self) -> Result<Vec<(&'static str, String)>, String> {
+        self.first_error()?;
+        let names = ["area", "question", "sufficiency", "completeness", "note"];
+        Ok(names
+            .into_iter()
+            .zip(&self.fields)
+            .filter(|(_, f)| f.changed())
+            .map(|(name, f)| (name, f.value()))
+            .collect())
+    }
+
     pub fn title(&self) -> &'static str {
         match &self.kind {
+            RecordKind::Evaluation { .. } => " Evaluate an area of the response ",
             RecordKind::Action { .. } => " New action ",
             RecordKind::Finding {
                 editing: Some(_), ..
@@ -274,6 +324,15 @@ impl RecordForm {
                 None,
                 v(1).parse::<ActorKind>().err(),
                 v(2).parse::<Attribution>().err(),
+                None,
+            ],
+            RecordKind::Evaluation { .. } => vec![
+                v(0).trim()
+                    .is_empty()
+                    .then(|| "give the area a name".to_string()),
+                None,
+                parse_rating(&v(2)).err(),
+                parse_rating(&v(3)).err(),
                 None,
             ],
             RecordKind::Action { .. } => vec![
@@ -364,6 +423,9 @@ impl RecordForm {
             (RecordKind::Actor { .. }, 1) => ActorKind::ALL.iter().map(|k| k.as_str()).collect(),
             (RecordKind::Actor { .. }, 2) => Attribution::ALL.iter().map(|k| k.as_str()).collect(),
             (RecordKind::Action { .. }, 0) => ActionKind::ALL.iter().map(|k| k.as_str()).collect(),
+            (RecordKind::Evaluation { .. }, 2 | 3) => {
+                Rating::ALL.iter().map(|k| k.as_str()).collect()
+            }
             _ => Vec::new(),
         };
         names

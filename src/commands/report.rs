@@ -27,7 +27,7 @@ pub fn report(store: &mut Store, args: ReportArgs, out: &mut dyn Write) -> Resul
             writeln!(
                 out,
                 "wrote the {} report of {} to {}",
-                args.format.extension(),
+                args.format.label(),
                 incident.key,
                 path.display()
             )?;

@@ -20,6 +20,15 @@ pub enum ReportFormat {
 impl ReportFormat {
     pub const NAMES: &'static str = "markdown, html, json";
 
+    /// The format's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportFormat::Markdown => "Markdown",
+            ReportFormat::Html => "HTML",
+            ReportFormat::Json => "JSON",
+        }
+    }
+
     /// The file extension a report of this format gets.
     pub fn extension(self) -> &'static str {
         match self {

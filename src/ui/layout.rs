@@ -63,26 +63,47 @@ pub fn timeline_areas(body: Rect) -> TimelineAreas {
     }
 }
 
-/// The tabs and their titles, in order; the incident's views once one exists.
+/// The tabs and their titles, in order; the incident's views once one exists. Titles
+/// shorten with the width so all nine fit: full names from 110 columns, shorter ones from
+/// 100, and below that only the current tab keeps its name.
 pub fn tabs(app: &App) -> Vec<(View, String)> {
-    let mut tabs = vec![(View::Incidents, "1 Incidents".to_string())];
-    if app.timeline.is_some() || !app.incidents.rows.is_empty() {
-        tabs.push((View::Overview, "2 Overview".to_string()));
-        tabs.push((View::Timeline, "3 Timeline".to_string()));
-        tabs.push((View::Findings, "4 Findings".to_string()));
-        let evidence = if app.width < 110 {
-            "5 Evidence"
-        } else {
-            "5 Evidence & actors"
-        };
-        tabs.push((View::Evidence, evidence.to_string()));
-        tabs.push((View::Backlog, "6 Backlog".to_string()));
-        tabs.push((View::Owners, "7 Owners".to_string()));
-    }
-    tabs
+    const ALL: [(View, &str, &str, &str); 9] = [
+        (View::Incidents, "Incidents", "Incidents", "Inc"),
+        (View::Overview, "Overview", "Overview", "Over"),
+        (View::Timeline, "Timeline", "Timeline", "Time"),
+        (View::Findings, "Findings", "Findings", "Find"),
+        (View::Evidence, "Evidence & actors", "Evidence", "Evid"),
+        (View::Backlog, "Backlog", "Backlog", "Back"),
+        (View::Owners, "Owners", "Owners", "Own"),
+        (View::Evaluation, "Evaluation", "Evaluation", "Eval"),
+        (View::Report, "Report", "Report", "Rep"),
+    ];
+    let shown = if app.timeline.is_some() || !app.incidents.rows.is_empty() {
+        ALL.len()
+    } else {
+        1
+    };
+    let current = if app.view == View::Welcome {
+        View::Incidents
+    } else {
+        app.view
+    };
+    ALL.iter()
+        .take(shown)
+        .enumerate()
+        .map(|(n, (view, full, medium, short))| {
+            let name = match app.width {
+                110.. => full,
+                100.. => medium,
+                _ if *view == current => medium,
+                _ => short,
+            };
+            (*view, format!("{} {name}", n + 1))
+        })
+        .collect()
 }
 
-/// What stands between two tabs: narrow screens give up the spaces so all seven fit in 80.
+/// What stands between two tabs: narrow screens give up the spaces so all nine fit.
 pub fn tab_separator(app: &App) -> &'static str {
     if app.width < 110 { "│" } else { " │ " }
 }

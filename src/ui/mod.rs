@@ -2,6 +2,7 @@
 //! queries, no clock, no I/O. Untrusted text goes through `text::inert` before a widget.
 
 mod backlog_views;
+mod evaluation_views;
 mod incident_views;
 pub mod layout;
 mod overlays;
@@ -45,6 +46,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         View::Evidence => incident_views::evidence(app, frame, a.body, &theme),
         View::Backlog => backlog_views::backlog(app, frame, a.body, &theme),
         View::Owners => backlog_views::owners(app, frame, a.body, &theme),
+        View::Evaluation => evaluation_views::evaluation(app, frame, a.body, &theme),
+        View::Report => evaluation_views::report(app, frame, a.body, &theme),
     }
     let status = Line::from(Span::styled(
         inert(&app.status.text).into_owned(),

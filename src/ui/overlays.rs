@@ -29,6 +29,11 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             Overlay::Prompt { prompt, selected } => {
                 prompt_box(app, frame, area, theme, prompt, *selected)
             }
+            Overlay::FindingLinks {
+                item,
+                choices,
+                selected,
+            } => finding_links(frame, area, theme, item, choices, *selected),
         }
     }
 }
@@ -46,6 +51,12 @@ pub fn footer_keys(app: &App) -> Option<Vec<(String, String)>> {
             ("d", "due"),
             ("space", "skip"),
             ("esc", "end"),
+        ],
+        Overlay::FindingLinks { .. } => &[
+            ("↑↓", "choose"),
+            ("space", "link / unlink"),
+            ("enter", "save"),
+            ("esc", "cancel"),
         ],
         Overlay::LapsePicker { .. } => &[
             ("↑↓", "choose"),
@@ -359,6 +370,43 @@ fn lapse_picker(
     frame.render_widget(p, r);
 }
 
+fn finding_links(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    theme: &Theme,
+    item: &crate::domain::EvaluationItem,
+    choices: &[crate::app::evaluation::FindingChoice],
+    selected: usize,
+) {
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!("The findings the rating of {} rests on:", inert(&item.area)),
+            theme.dim(),
+        )),
+        Line::raw(""),
+    ];
+    for (i, c) in choices.iter().enumerate() {
+        let mark = if c.linked { "[x]" } else { "[ ]" };
+        let style = if i == selected {
+            theme.selected()
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(Span::styled(
+            format!("{mark} {}", inert(&c.label)),
+            style,
+        )));
+    }
+    let r = centered(area, 96, lines.len() as u16 + 2);
+    frame.render_widget(Clear, r);
+    let visible = r.height.saturating_sub(2) as usize;
+    let scroll = (selected + 2).saturating_sub(visible.saturating_sub(1)) as u16;
+    let p = Paragraph::new(lines)
+        .block(boxed(" Link findings ", theme))
+        .scroll((scroll, 0));
+    frame.render_widget(p, r);
+}
+
 fn incident_form(frame: &mut Frame<'_>, area: Rect, theme: &Theme, form: &IncidentForm) {
     let title = if form.editing.is_some() {
         " Edit incident "
@@ -501,6 +549,35 @@ fn prompt_preview(
                     theme.dim(),
                 )),
                 Err(e) => Line::from(Span::styled(format!("⚠ {}", inert(&e)), theme.error())),
+            };
+            (vec![line], vec![])
+        }
+        PromptKind::EvaluationArea => (
+            vec![Line::from(Span::styled(
+                "an area of this incident's own, added at the end of the checklist",
+                theme.dim(),
+            ))],
+            vec![],
+        ),
+        PromptKind::ReportPath => {
+            let typed = text.trim();
+            let format = crate::app::evaluation::format_for(typed);
+            let exists = std::path::Path::new(typed).exists();
+            let line = if typed.is_empty() {
+                Line::from(Span::styled("type a file name", theme.dim()))
+            } else {
+                Line::from(Span::styled(
+                    format!(
+                        "writes the {} report (readable by you only){}",
+                        format.label(),
+                        if exists {
+                            "; replaces the file there"
+                        } else {
+                            ""
+                        }
+                    ),
+                    theme.dim(),
+                ))
             };
             (vec![line], vec![])
         }

@@ -1,0 +1,102 @@
+//! The workbench over TestBackend with a real store, shared by the workbench test suites:
+//! keys go through the real event loop, the clock and ids are fixed.
+// Each test binary uses a different subset of these.
+#![allow(dead_code)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use debrief::app::{App, Msg, update};
+use debrief::events::Scripted;
+use debrief::keymap::Keymap;
+use debrief::store::{EventFilter, Store};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()
+}
+
+pub struct Harness {
+    pub app: App,
+    pub store: Store,
+    pub terminal: Terminal<TestBackend>,
+}
+
+impl Harness {
+    pub fn new(width: u16, height: u16) -> Harness {
+        Harness::with_store(
+            Store::open_in_memory("tester").unwrap(),
+            width,
+            height,
+            true,
+        )
+    }
+
+    pub fn with_store(mut store: Store, width: u16, height: u16, no_color: bool) -> Harness {
+        store.set_clock(Box::new(now));
+        store.use_sequential_ids();
+        let mut app = App::new(Keymap::default(), now(), no_color);
+        app.width = width;
+        app.height = height;
+        app.start(&store);
+        let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        Harness {
+            app,
+            store,
+            terminal,
+        }
+    }
+
+    /// Types keys through the real loop (see `Scripted::keys` for the notation).
+    pub fn keys(&mut self, script: &str) -> &mut Self {
+        let mut source = Scripted::keys(script);
+        debrief::tui::event_loop(
+            &mut self.terminal,
+            &mut self.app,
+            &mut self.store,
+            &mut source,
+            &now,
+        )
+        .unwrap();
+        self
+    }
+
+    pub fn send(&mut self, msg: Msg) -> &mut Self {
+        update(&mut self.app, msg, &mut self.store);
+        self
+    }
+
+    pub fn screen(&mut self) -> String {
+        self.terminal
+            .draw(|f| debrief::ui::render(&self.app, f))
+            .unwrap();
+        let buf = self.terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let line: String = (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn demo(width: u16, height: u16) -> Harness {
+        let mut h = Harness::new(width, height);
+        h.keys("d");
+        h
+    }
+
+    pub fn event_texts(&self) -> Vec<String> {
+        let t = self.app.timeline.as_ref().expect("a timeline is open");
+        let filter = EventFilter::incident(&t.incident.id);
+        let mut texts = Vec::new();
+        self.store
+            .for_each_event(&filter, |e| {
+                texts.push(e.text.clone());
+                Ok(())
+            })
+            .unwrap();
+        texts
+    }
+}
