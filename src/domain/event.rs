@@ -46,6 +46,8 @@ pub struct Event {
     pub caused_by: Option<String>,
     /// The kinds of the findings this event supports (read with the event, not edited on it).
     pub lapses: Vec<super::LapseKind>,
+    /// The columns of an imported row that have no field of their own, in source order.
+    pub attrs: Vec<(String, String)>,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     pub version: i64,
@@ -63,6 +65,8 @@ pub struct NewEvent {
     pub technique: Option<String>,
     pub key_kind: Option<KeyEventKind>,
     pub caused_by: Option<String>,
+    /// Source columns kept as they were (imported timelines).
+    pub attrs: Vec<(String, String)>,
 }
 
 impl NewEvent {
@@ -77,6 +81,7 @@ impl NewEvent {
             technique: None,
             key_kind: None,
             caused_by: None,
+            attrs: Vec::new(),
         })
     }
 

@@ -87,6 +87,7 @@ mod tests {
             key_kind: kind,
             caused_by: None,
             lapses: vec![],
+            attrs: vec![],
             created: at.utc,
             updated: at.utc,
             version: 1,

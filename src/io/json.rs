@@ -24,7 +24,18 @@ pub fn event(e: &Event) -> Value {
         "key_event": e.key_kind.map(|k| k.as_str()),
         "caused_by": e.caused_by,
         "lapses": e.lapses.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "attrs": attrs(&e.attrs),
     })
+}
+
+/// Attributes as a JSON object in source order.
+pub fn attrs(attrs: &[(String, String)]) -> Value {
+    Value::Object(
+        attrs
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
 }
 
 /// An incident, with its number of events when known.

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod files;
 pub mod hash;
+pub mod import;
 pub mod json;
 pub mod report;
 pub mod template;

@@ -279,8 +279,8 @@ impl Writer<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO events (id, incident_id, at_us, at_offset, at_precision, text, actor_id,
-                     source, phase, tags, technique, key_kind, caused_by, created_us, updated_us)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+                     source, phase, tags, technique, key_kind, caused_by, created_us, updated_us, attrs)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)",
             )?
             .execute(params![
                 id,
@@ -296,7 +296,8 @@ impl Writer<'_> {
                 new.technique,
                 new.key_kind.map(|k| k.as_str()),
                 new.caused_by,
-                now
+                now,
+                super::rows::attrs_to_text(&new.attrs)
             ])
             .map_err(|e| match e {
                 e if super::error::is_unique_violation(&e) => StoreError::Conflict(format!(

@@ -16,6 +16,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0002_findings_evidence.sql")),
     M::up(include_str!("migrations/0003_backlog.sql")),
     M::up(include_str!("migrations/0004_evaluation.sql")),
+    M::up(include_str!("migrations/0005_import.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -34,7 +34,7 @@ pub(crate) const EVENT_COLUMNS: &str = "e.id, e.incident_id, e.at_us, e.at_offse
     e.text, a.name, e.source, e.phase, e.tags, e.technique, e.key_kind, e.caused_by, \
     e.created_us, e.updated_us, e.version, e.seq, \
     (SELECT group_concat(DISTINCT f.kind) FROM finding_events fe JOIN findings f ON f.id = fe.finding_id \
-     WHERE fe.event_id = e.id)";
+     WHERE fe.event_id = e.id), e.attrs";
 
 /// Events are always selected with their actor: `FROM events e LEFT JOIN actors a ON a.id = e.actor_id`.
 pub(crate) const EVENT_FROM: &str = "events e LEFT JOIN actors a ON a.id = e.actor_id";
@@ -67,10 +67,37 @@ pub(crate) fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
             kinds.sort();
             kinds
         },
+        attrs: attrs_from_text(&r.get::<_, String>(18)?),
         created: instant(r, 13)?,
         updated: instant(r, 14)?,
         version: r.get(15)?,
     })
+}
+
+/// Attributes as stored: a JSON object (`{"parser": "winevtx", ...}`), empty when none.
+pub(crate) fn attrs_from_text(text: &str) -> Vec<(String, String)> {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => (k, s),
+                other => (k, other.to_string()),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The stored text of attributes: a JSON object in source order, or empty.
+pub(crate) fn attrs_to_text(attrs: &[(String, String)]) -> String {
+    if attrs.is_empty() {
+        return String::new();
+    }
+    let map: serde_json::Map<String, serde_json::Value> = attrs
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    serde_json::Value::Object(map).to_string()
 }
 
 /// The (time, seq) keyset position of an event row selected with [`EVENT_COLUMNS`].

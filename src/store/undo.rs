@@ -345,6 +345,14 @@ impl Writer<'_> {
             technique: text("technique"),
             key_kind: text("key_event").and_then(|k| k.parse::<KeyEventKind>().ok()),
             caused_by: text("caused_by"),
+            attrs: v["attrs"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                        .collect()
+                })
+                .unwrap_or_default(),
         };
         self.insert_event_with_id(id, incident_id, &new)
     }

@@ -1,0 +1,456 @@
+//! Reading timelines other tools wrote: Timesketch CSV and JSONL, Plaso (l2tcsv and the
+//! dynamic output), DFIR-IRIS timeline CSV, and any CSV with a header through `--map`.
+//!
+//! Files are streamed: [`Rows`] yields one mapped row (or one row error) at a time, so
+//! memory stays flat whatever the size. Nothing here touches the database.
+
+mod formats;
+mod time;
+
+pub use formats::{Field, ImportFormat, Mapping, detect, mapping};
+pub use time::{EpochUnit, TimeOptions};
+
+use crate::domain::{Phase, Timestamp};
+use sha2::{Digest, Sha256};
+use std::io::{BufRead, BufReader, Read};
+
+/// An event read from a row, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedRow {
+    /// The line the row starts on (1 is the header of a CSV).
+    pub line: u64,
+    pub at: Timestamp,
+    pub text: String,
+    pub actor: Option<String>,
+    pub source: Option<String>,
+    pub phase: Option<Phase>,
+    pub tags: Vec<String>,
+    pub technique: Option<String>,
+    /// Every other column, in file order.
+    pub attrs: Vec<(String, String)>,
+    /// Identifies the source row: the same row imported again is recognised.
+    pub fingerprint: String,
+}
+
+/// A row that could not be read: where, which column, what was wrong, and the row as
+/// it was (for the rejects file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowError {
+    pub line: u64,
+    pub column: Option<String>,
+    pub message: String,
+    /// The row's cells (CSV) or its one line (JSONL), for the rejects file.
+    pub raw: Vec<String>,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "line {}, column {c:?}: {}", self.line, self.message),
+            None => write!(f, "line {}: {}", self.line, self.message),
+        }
+    }
+}
+
+/// What stops a file from being read at all (as opposed to one bad row).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FileError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("{0}")]
+    Header(String),
+    #[error("cannot read the file: {0}")]
+    Read(String),
+}
+
+/// One record as read: its cells in header order.
+struct Record {
+    line: u64,
+    cells: Vec<String>,
+}
+
+enum Source {
+    Csv(csv::Reader<Box<dyn Read>>),
+    Jsonl {
+        reader: BufReader<Box<dyn Read>>,
+        /// The first object, read to learn the columns.
+        first: Option<serde_json::Map<String, serde_json::Value>>,
+        line: u64,
+    },
+}
+
+/// The mapped rows of a file, one at a time.
+pub struct Rows {
+    source: Source,
+    pub mapping: Mapping,
+    /// Whether the format was detected (auto) rather than given.
+    pub detected: bool,
+    time: TimeOptions,
+    /// Rows with bytes that were not UTF-8 (kept, with U+FFFD in their place).
+    pub lossy_rows: u64,
+    /// The unit numeric timestamps were read in, once one was.
+    pub epoch_unit: Option<EpochUnit>,
+    /// Rows read so far, good or bad.
+    pub rows_read: u64,
+    done: bool,
+    /// Added to the CSV reader's line numbers (see `open`).
+    line_fix: u64,
+}
+
+/// Opens a file's rows. With `ImportFormat::Auto` the header decides (see
+/// [`Rows::detected`]). `maps` are `COLUMN=FIELD` pairs: they name the columns of a plain
+/// CSV and override those of the known formats.
+pub fn open(
+    input: Box<dyn Read>,
+    format: ImportFormat,
+    maps: &[(String, Field)],
+    time: TimeOptions,
+) -> Result<Rows, FileError> {
+    let mut reader = BufReader::with_capacity(1 << 16, input);
+    let read_err = |e: std::io::Error| FileError::Read(e.to_string());
+    // A UTF-8 byte order mark is not part of the first column's name.
+    let head = reader.fill_buf().map_err(read_err)?;
+    if head.is_empty() {
+        return Err(FileError::Empty);
+    }
+    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        reader.consume(3);
+    }
+    let head = reader.fill_buf().map_err(read_err)?;
+    let first = head.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let Some(first) = first else {
+        return Err(FileError::Empty);
+    };
+    // The CSV reader counts a record's line one short when lines end with CRLF (it sees
+    // the `\r` as the end and the `\n` as the start of the next record).
+    let crlf = head
+        .iter()
+        .position(|b| *b == b'\n')
+        .is_some_and(|i| i > 0 && head[i - 1] == b'\r');
+    let jsonl =
+        format == ImportFormat::TimesketchJsonl || (format == ImportFormat::Auto && first == b'{');
+    let (source, header) = if jsonl {
+        let mut line = 0;
+        let mut first_object = None;
+        let mut buf = Vec::new();
+        while first_object.is_none() {
+            buf.clear();
+            if reader.read_until(b'\n', &mut buf).map_err(read_err)? == 0 {
+                return Err(FileError::Empty);
+            }
+            line += 1;
+            let text = String::from_utf8_lossy(&buf);
+            if text.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<serde_json::Value>(text.trim()) {
+                Ok(serde_json::Value::Object(map)) => first_object = Some(map),
+                _ => {
+                    return Err(FileError::Header(format!(
+                        "line {line} is not a JSON object: a JSONL file has one object per line"
+                    )));
+                }
+            }
+        }
+        let header: Vec<String> = first_object
+            .as_ref()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        (
+            Source::Jsonl {
+                reader,
+                first: first_object,
+                line: line - 1,
+            },
+            header,
+        )
+    } else {
+        let boxed: Box<dyn Read> = Box::new(reader);
+        let mut csv = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(boxed);
+        let header: Vec<String> = csv
+            .byte_headers()
+            .map_err(|e| FileError::Read(e.to_string()))?
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).trim().to_string())
+            .collect();
+        (Source::Csv(csv), header)
+    };
+    let (format, detected) = match format {
+        ImportFormat::Auto => match detect(&header, jsonl) {
+            Some(f) => (f, true),
+            None if !maps.is_empty() => (ImportFormat::Csv, true),
+            None => {
+                return Err(FileError::Header(format!(
+                    "cannot tell the format from the header (columns: {}); give --format, \
+                     or name the columns with --map COLUMN=at --map COLUMN=text",
+                    header.join(", ")
+                )));
+            }
+        },
+        f => (f, false),
+    };
+    let mapping = mapping(format, &header, maps).map_err(FileError::Header)?;
+    Ok(Rows {
+        source,
+        mapping,
+        detected,
+        time,
+        lossy_rows: 0,
+        epoch_unit: None,
+        rows_read: 0,
+        done: false,
+        line_fix: u64::from(crlf),
+    })
+}
+
+impl Rows {
+    /// The next record, `None` at the end; a record that cannot be read at all is an error
+    /// for its line.
+    fn next_record(&mut self) -> Option<Result<Record, RowError>> {
+        match &mut self.source {
+            Source::Csv(csv) => {
+                let mut rec = csv::ByteRecord::new();
+                match csv.read_byte_record(&mut rec) {
+                    Ok(false) => None,
+                    Ok(true) => {
+                        let line = rec.position().map(|p| p.line()).unwrap_or(0) + self.line_fix;
+                        let mut lossy = false;
+                        let cells = rec
+                            .iter()
+                            .map(|c| match std::str::from_utf8(c) {
+                                Ok(s) => s.to_string(),
+                                Err(_) => {
+                                    lossy = true;
+                                    String::from_utf8_lossy(c).into_owned()
+                                }
+                            })
+                            .collect();
+                        if lossy {
+                            self.lossy_rows += 1;
+                        }
+                        Some(Ok(Record { line, cells }))
+                    }
+                    Err(e) => {
+                        let line = e.position().map(|p| p.line()).unwrap_or(0) + self.line_fix;
+                        // A broken record may leave the reader nowhere to go on from.
+                        if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
+                            self.done = true;
+                        }
+                        Some(Err(RowError {
+                            line,
+                            column: None,
+                            message: format!("not readable as CSV: {e}"),
+                            raw: Vec::new(),
+                        }))
+                    }
+                }
+            }
+            Source::Jsonl {
+                reader,
+                first,
+                line,
+            } => {
+                let header: Vec<String> = self
+                    .mapping
+                    .columns
+                    .iter()
+                    .map(|(c, _)| c.clone())
+                    .collect();
+                let object = if let Some(o) = first.take() {
+                    *line += 1;
+                    o
+                } else {
+                    let mut buf = Vec::new();
+                    loop {
+                        buf.clear();
+                        match reader.read_until(b'\n', &mut buf) {
+                            Ok(0) => return None,
+                            Ok(_) => {}
+                            Err(e) => {
+                                self.done = true;
+                                return Some(Err(RowError {
+                                    line: *line + 1,
+                                    column: None,
+                                    message: e.to_string(),
+                                    raw: Vec::new(),
+                                }));
+                            }
+                        }
+                        *line += 1;
+                        if !buf.iter().all(u8::is_ascii_whitespace) {
+                            break;
+                        }
+                    }
+                    let text = match std::str::from_utf8(&buf) {
+                        Ok(t) => t.to_string(),
+                        Err(_) => {
+                            self.lossy_rows += 1;
+                            String::from_utf8_lossy(&buf).into_owned()
+                        }
+                    };
+                    match serde_json::from_str::<serde_json::Value>(text.trim()) {
+                        Ok(serde_json::Value::Object(map)) => map,
+                        _ => {
+                            return Some(Err(RowError {
+                                line: *line,
+                                column: None,
+                                message: "not a JSON object".into(),
+                                raw: vec![text.trim_end().to_string()],
+                            }));
+                        }
+                    }
+                };
+                // Columns of the first object, in its order; later objects may lack some.
+                let cells = header
+                    .iter()
+                    .map(|k| match object.get(k) {
+                        None | Some(serde_json::Value::Null) => String::new(),
+                        Some(serde_json::Value::String(s)) => s.clone(),
+                        Some(other) => other.to_string(),
+                    })
+                    .collect();
+                Some(Ok(Record { line: *line, cells }))
+            }
+        }
+    }
+
+    /// Maps one record to an event, or says which column is wrong.
+    fn map(&mut self, rec: Record) -> Result<ImportedRow, RowError> {
+        let m = &self.mapping;
+        let dash = m.format.dash_is_empty();
+        let raw = rec.cells.clone();
+        let error = |column: Option<usize>, message: String| RowError {
+            line: rec.line,
+            column: column.map(|i| m.columns[i].0.clone()),
+            message,
+            raw: raw.clone(),
+        };
+        if rec.cells.len() != m.columns.len() && matches!(self.source, Source::Csv(_)) {
+            return Err(error(
+                None,
+                format!(
+                    "has {} cells where the header has {}",
+                    rec.cells.len(),
+                    m.columns.len()
+                ),
+            ));
+        }
+        let cell = |field: Field| -> Option<(usize, &str)> {
+            let i = m.column(field)?;
+            let v = rec.cells.get(i)?.trim();
+            (!empty_cell(v, dash)).then_some((i, v))
+        };
+        let zone = cell(Field::Zone).map(|(_, v)| v);
+        let at = if let Some((i, v)) = cell(Field::At) {
+            if self.epoch_unit.is_none() && v.chars().all(|c| c.is_ascii_digit()) {
+                self.epoch_unit = Some(EpochUnit::of(v.parse().unwrap_or(0)));
+            }
+            time::at(v, zone, &self.time).map_err(|e| error(Some(i), e))?
+        } else if let (Some((_, d)), Some((i, c))) = (cell(Field::Date), cell(Field::Clock)) {
+            time::date_and_clock(d, c, zone, &self.time).map_err(|e| error(Some(i), e))?
+        } else if let Some((i, v)) = cell(Field::Epoch) {
+            let (t, unit) = time::epoch(v).map_err(|e| error(Some(i), e))?;
+            self.epoch_unit.get_or_insert(unit);
+            t
+        } else {
+            let column = m.column(Field::At).or(m.column(Field::Epoch));
+            return Err(error(column, "no time in this row".into()));
+        };
+        let Some((_, text)) = cell(Field::Text) else {
+            return Err(error(m.column(Field::Text), "the text is empty".into()));
+        };
+        let mut attrs = Vec::new();
+        let mut phase = cell(Field::Phase).and_then(|(_, v)| v.parse::<Phase>().ok());
+        let mut technique = None;
+        if let Some((_, t)) = cell(Field::Technique) {
+            match crate::domain::event::validate_technique_id(t) {
+                Ok(id) => technique = Some(id),
+                // Not an ATT&CK id: keep what the source said as an attribute instead.
+                Err(_) => attrs.push(("technique".to_string(), t.to_string())),
+            }
+        }
+        for (i, (name, field)) in m.columns.iter().enumerate() {
+            let v = rec.cells.get(i).map(|s| s.trim()).unwrap_or_default();
+            if *field == Field::Attr && !empty_cell(v, dash) {
+                // An IRIS category that names a phase sets it.
+                if name == "event_category" && phase.is_none() {
+                    phase = v.parse::<Phase>().ok();
+                }
+                attrs.push((name.clone(), v.to_string()));
+            }
+        }
+        let fingerprint = fingerprint(&m.columns, &rec.cells);
+        Ok(ImportedRow {
+            line: rec.line,
+            at,
+            text: text.to_string(),
+            actor: cell(Field::Actor).map(|(_, v)| v.to_string()),
+            source: cell(Field::Source).map(|(_, v)| v.to_string()),
+            phase,
+            tags: cell(Field::Tags).map(|(_, v)| tags(v)).unwrap_or_default(),
+            technique,
+            attrs,
+            fingerprint,
+        })
+    }
+}
+
+impl Iterator for Rows {
+    type Item = Result<ImportedRow, RowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let rec = self.next_record()?;
+        self.rows_read += 1;
+        Some(rec.and_then(|r| self.map(r)))
+    }
+}
+
+/// Whether a cell holds nothing (Plaso writes `-` for nothing).
+fn empty_cell(v: &str, dash_is_empty: bool) -> bool {
+    v.is_empty() || (dash_is_empty && v == "-")
+}
+
+/// Tags as sources write them: a JSON list, or words separated by `|`, `,`, `;` or spaces;
+/// made into debrief tags (lower case, `-` for spaces).
+fn tags(v: &str) -> Vec<String> {
+    let words: Vec<String> = match serde_json::from_str::<Vec<String>>(v) {
+        Ok(list) => list,
+        Err(_) => v.split(['|', ',', ';']).map(str::to_string).collect(),
+    };
+    let mut out: Vec<String> = Vec::new();
+    for w in words {
+        let t = w
+            .trim()
+            .trim_start_matches('#')
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join("-");
+        if !t.is_empty() && !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// The fingerprint of a row: its columns and cells, hashed.
+fn fingerprint(columns: &[(String, Field)], cells: &[String]) -> String {
+    let mut h = Sha256::new();
+    for ((name, _), v) in columns.iter().zip(cells) {
+        h.update(name.as_bytes());
+        h.update([0x1f]);
+        h.update(v.as_bytes());
+        h.update([0x1e]);
+    }
+    let digest = h.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests;
