@@ -3,6 +3,7 @@
 use crate::domain::{
     ActionKind, ActionStatus, ActorKind, LapseKind, Phase, Priority, Severity, Status,
 };
+use crate::io::import::{Field, ImportFormat};
 use crate::io::template::ReportFormat;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -58,6 +59,8 @@ pub enum Command {
     Evaluation(EvaluationCommand),
     /// Write the postmortem report (Markdown, self-contained HTML, or JSON)
     Report(ReportArgs),
+    /// Import a timeline (Timesketch, Plaso, DFIR-IRIS, or any CSV) into an incident
+    Import(ImportArgs),
     /// Load the demo incident (does nothing when it is already loaded)
     Demo,
     /// Show the latest recorded changes (what, old, new, when, by whom)
@@ -71,6 +74,40 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The incident's key
+    pub key: String,
+    /// The timeline file
+    pub file: PathBuf,
+    /// auto, timesketch-csv, timesketch-jsonl, plaso-csv, plaso-dynamic, iris-csv or csv
+    #[arg(long, default_value = "auto", value_parser = parse::<ImportFormat>)]
+    pub format: ImportFormat,
+    /// COLUMN=FIELD: what a column holds (at, epoch, text, actor, source, phase, tags,
+    /// technique, zone, attr, ignore); repeat for each column to map
+    #[arg(long = "map", value_name = "COLUMN=FIELD", value_parser = parse_map)]
+    pub maps: Vec<(String, Field)>,
+    /// A chrono format for the time column, e.g. "%d/%m/%Y %H:%M:%S"
+    #[arg(long, value_name = "FMT")]
+    pub time_format: Option<String>,
+    /// The IANA zone of times written without an offset (e.g. Europe/Madrid)
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Import the good rows; write the bad ones to FILE.rejects.csv beside the input
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// Read and check everything and say what would be imported, without writing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+fn parse_map(s: &str) -> Result<(String, Field), String> {
+    let (column, field) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("{s:?}: write COLUMN=FIELD, e.g. 'Time=at'"))?;
+    Ok((column.to_string(), field.parse()?))
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 
 mod backlog;
 mod findings;
+mod import;
 mod report;
 
 use crate::cli::{Command, EventAdd, EventCommand, IncidentCommand, IncidentEdit};
@@ -47,6 +48,7 @@ pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Resu
         Command::Sop(c) => backlog::sop(store, c, out),
         Command::Evaluation(c) => report::evaluation(store, c, out),
         Command::Report(args) => report::report(store, args, out),
+        Command::Import(args) => import::import(store, args, out),
         Command::Demo => load_demo(store, out),
         Command::History { key, limit, json } => history(store, key.as_deref(), limit, json, out),
     }

@@ -14,6 +14,7 @@ mod fields;
 mod findings;
 mod history;
 mod ids;
+mod import;
 mod incidents;
 mod open;
 mod owners;
@@ -28,6 +29,7 @@ pub use events::{EventFilter, EventPage, PageCursor};
 pub use evidence::{EvidenceSummary, Target, evidence_json};
 pub use findings::{FindingSummary, finding_json};
 pub use ids::{IdKind, short_id};
+pub use import::{ImportOutcome, ImportRun};
 pub use incidents::IncidentSummary;
 pub use open::{APPLICATION_ID, latest_version, migrations};
 pub use undo::Replayed;
@@ -110,6 +112,16 @@ impl Store {
     /// front: a deferred read-then-write transaction would fail at once with "database
     /// is locked" when another process writes.
     fn write<T>(&mut self, label: &str, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        self.write_if(label, |w| f(w).map(|v| (v, true)))
+    }
+
+    /// Like [`Store::write`], but `f` decides whether to commit (`true`) or roll back
+    /// (`false`, e.g. a dry run or an import with bad rows); its value is returned either way.
+    fn write_if<T>(
+        &mut self,
+        label: &str,
+        f: impl FnOnce(&Writer<'_>) -> Result<(T, bool)>,
+    ) -> Result<T> {
         let now = self.now();
         let tx = self
             .conn
@@ -126,9 +138,11 @@ impl Store {
             change_set,
             ids: &self.ids,
         };
-        let value = f(&writer)?;
-        writer.finish()?;
-        writer.tx.commit()?;
+        let (value, commit) = f(&writer)?;
+        if commit {
+            writer.finish()?;
+            writer.tx.commit()?;
+        }
         Ok(value)
     }
 

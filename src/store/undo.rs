@@ -194,6 +194,7 @@ impl Writer<'_> {
                 }
             }
             "owner" => self.delete_row("owners", "owner", s),
+            "import" => self.remove_import(&s.entity_id, s.incident_id.as_deref()),
             other => Err(StoreError::Invalid(format!("cannot remove a {other}"))),
         }
     }
@@ -307,6 +308,10 @@ impl Writer<'_> {
                 )?;
                 self.record_insert("owner", &s.entity_id, None, &v)
             }
+            "import" => Err(StoreError::Invalid(
+                "an undone import cannot be redone: import the file again (rows already there are skipped)"
+                    .into(),
+            )),
             other => Err(StoreError::Invalid(format!("cannot restore a {other}"))),
         }
     }

@@ -111,9 +111,13 @@ fn naive_or_offset(t: &str, zone: Option<&str>, opts: &TimeOptions) -> Result<Ti
         }
         None => match opts.zone {
             Some(tz) => in_zone(t, tz),
-            None => Err(format!(
-                "{t:?} has no offset: give the zone with --tz (e.g. --tz Europe/Madrid or --tz UTC)"
-            )),
+            // Say what is wrong with the text before asking for a zone it may not need.
+            None => match parse_time(t, &utc_ctx) {
+                Err(e) => Err(e.reason),
+                Ok(_) => Err(format!(
+                    "{t:?} has no offset: give the zone with --tz (e.g. --tz Europe/Madrid or --tz UTC)"
+                )),
+            },
         },
     }
 }

@@ -1,0 +1,273 @@
+//! `debrief import`: a timeline file into an incident, all or nothing unless `--skip-bad`.
+
+use crate::cli::ImportArgs;
+use crate::io::import::{self, FileError, RowError, TimeOptions};
+use crate::store::{ImportRun, Store};
+use crate::text::inert;
+use anyhow::{Context, Result, anyhow, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::Instant;
+
+/// How many bad rows are listed before the rest are only counted.
+const LISTED: usize = 20;
+
+pub fn import(store: &mut Store, args: ImportArgs, out: &mut dyn Write) -> Result<()> {
+    let started = Instant::now();
+    let incident = store.require_incident(&args.key)?;
+    let name = args.file.display().to_string();
+    let file = File::open(&args.file).with_context(|| format!("cannot open {name}"))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let zone = args
+        .tz
+        .as_deref()
+        .map(crate::domain::parse_zone)
+        .transpose()
+        .map_err(|e| anyhow!("--tz: {e}"))?;
+    let time = TimeOptions {
+        zone,
+        format: args.time_format.clone(),
+    };
+
+    // The file is read once: hashed and counted for the progress bar on the way.
+    let hash = Rc::new(RefCell::new(Sha256::new()));
+    let progress = progress_bar(size);
+    let reader: Box<dyn Read> = Box::new(progress.wrap_read(Hashing {
+        inner: file,
+        hash: hash.clone(),
+    }));
+    let mut rows = import::open(reader, args.format, &args.maps, time).map_err(|e| match e {
+        FileError::Empty => anyhow!("{name}: the file is empty: nothing to import"),
+        e => anyhow!("{name}: {e}"),
+    })?;
+    let format = rows.mapping.format;
+    writeln!(
+        out,
+        "{name}: {}{}",
+        format.label(),
+        if rows.detected {
+            " (detected from the header)"
+        } else {
+            ""
+        }
+    )?;
+
+    let mut rejects = Rejects::new(&args.file, &rows, args.skip_bad && !args.dry_run);
+    let mut listed: Vec<String> = Vec::new();
+    let run = ImportRun {
+        file: name.clone(),
+        format: format.name().to_string(),
+        skip_bad: args.skip_bad,
+        dry_run: args.dry_run,
+    };
+    let digest = || {
+        let h = hash.borrow().clone();
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let outcome = store.import_rows(
+        &incident.id,
+        &mut rows,
+        &run,
+        &mut |bad: &RowError| {
+            if listed.len() < LISTED {
+                listed.push(format!("{name}: {}", inert(&bad.to_string())));
+            }
+            rejects.write(bad);
+        },
+        &digest,
+    );
+    progress.finish_and_clear();
+    let outcome = outcome?;
+    let rejects_path = rejects.finish()?;
+    if let Some(unit) = rows.epoch_unit {
+        writeln!(out, "numeric timestamps read as {} since 1970", unit.name())?;
+    }
+    if rows.lossy_rows > 0 {
+        writeln!(
+            out,
+            "{} rows had bytes that are not UTF-8; they are kept as \u{fffd}",
+            rows.lossy_rows
+        )?;
+    }
+    if outcome.rows == 0 {
+        bail!("{name}: the file has a header but no rows: nothing to import");
+    }
+    let list_bad = |listed: &[String]| {
+        let mut stderr = std::io::stderr().lock();
+        for l in listed {
+            let _ = writeln!(stderr, "{l}");
+        }
+        if outcome.bad as usize > listed.len() {
+            let _ = writeln!(
+                stderr,
+                "{name}: and {} more bad rows",
+                outcome.bad as usize - listed.len()
+            );
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    if outcome.bad > 0 && !args.skip_bad {
+        list_bad(&listed);
+        bail!(
+            "{name}: nothing imported: {} of {} rows are bad; fix them, or import the good ones with --skip-bad",
+            outcome.bad,
+            outcome.rows
+        );
+    }
+    let verb = if args.dry_run {
+        "would import"
+    } else {
+        "imported"
+    };
+    let mut line = format!(
+        "{verb} {} events into {} ({} rows read, {} bad rows skipped, {} duplicates) in {seconds:.1} s",
+        outcome.imported, incident.key, outcome.rows, outcome.bad, outcome.duplicates
+    );
+    if let Some(p) = &rejects_path {
+        line.push_str(&format!("; bad rows written to {}", p.display()));
+    }
+    if args.dry_run {
+        line.push_str("; nothing was written (dry run)");
+    }
+    writeln!(out, "{line}")?;
+    Ok(())
+}
+
+/// A progress bar on stderr for files over a megabyte; hidden when stderr is not a
+/// terminal (scripts, tests).
+fn progress_bar(size: u64) -> ProgressBar {
+    if size < 1 << 20 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} importing [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}, {eta} left",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// Reads through, hashing what it reads.
+struct Hashing<R> {
+    inner: R,
+    hash: Rc<RefCell<Sha256>>,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.borrow_mut().update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// The rejects file beside the input: the bad rows as they were, with why, created
+/// (0600) at the first bad row.
+struct Rejects {
+    enabled: bool,
+    path: PathBuf,
+    header: Vec<String>,
+    jsonl: bool,
+    writer: Option<csv::Writer<File>>,
+    lines: Option<File>,
+    error: Option<std::io::Error>,
+}
+
+impl Rejects {
+    fn new(input: &Path, rows: &import::Rows, enabled: bool) -> Rejects {
+        let jsonl = rows.mapping.format == import::ImportFormat::TimesketchJsonl;
+        let ext = if jsonl {
+            "rejects.jsonl"
+        } else {
+            "rejects.csv"
+        };
+        let mut name = input.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".{ext}"));
+        Rejects {
+            enabled,
+            path: input.with_file_name(name),
+            header: rows
+                .mapping
+                .columns
+                .iter()
+                .map(|(c, _)| c.clone())
+                .collect(),
+            jsonl,
+            writer: None,
+            lines: None,
+            error: None,
+        }
+    }
+
+    fn create(&self) -> std::io::Result<File> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let file = options.open(&self.path)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+        Ok(file)
+    }
+
+    fn write(&mut self, bad: &RowError) {
+        if !self.enabled || self.error.is_some() {
+            return;
+        }
+        if let Err(e) = self.try_write(bad) {
+            self.error = Some(e);
+        }
+    }
+
+    fn try_write(&mut self, bad: &RowError) -> std::io::Result<()> {
+        if self.jsonl {
+            if self.lines.is_none() {
+                self.lines = Some(self.create()?);
+            }
+            if let Some(f) = self.lines.as_mut() {
+                for l in &bad.raw {
+                    writeln!(f, "{l}")?;
+                }
+            }
+            return Ok(());
+        }
+        if self.writer.is_none() {
+            let mut w = csv::Writer::from_writer(self.create()?);
+            let mut header = self.header.clone();
+            header.push("debrief_error".into());
+            w.write_record(&header)?;
+            self.writer = Some(w);
+        }
+        if let Some(w) = self.writer.as_mut() {
+            let mut record = bad.raw.clone();
+            record.push(bad.to_string());
+            w.write_record(&record)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes; the path when a rejects file was written.
+    fn finish(mut self) -> Result<Option<PathBuf>> {
+        if let Some(e) = self.error.take() {
+            return Err(anyhow!("cannot write {}: {e}", self.path.display()));
+        }
+        if let Some(mut w) = self.writer.take() {
+            w.flush()
+                .with_context(|| format!("cannot write {}", self.path.display()))?;
+            return Ok(Some(self.path));
+        }
+        Ok(self.lines.map(|_| self.path))
+    }
+}

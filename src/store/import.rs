@@ -1,0 +1,217 @@
+//! Importing a timeline: every row in one IMMEDIATE transaction, all or nothing.
+//!
+//! An import is recorded as one history row (the import, with its counts), not one per
+//! event: a million-row file would otherwise write a million snapshots. Undo removes the
+//! events the import added; it cannot be redone (importing the file again does the same,
+//! and skips what is already there).
+
+use super::{Result, Store, StoreError, Writer};
+use crate::domain::{ActorKind, Attribution};
+use crate::io::import::{ImportedRow, RowError};
+use rusqlite::params;
+use serde_json::json;
+use std::collections::HashMap;
+
+/// How to run an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportRun {
+    /// The file, as the analyst named it (recorded with the import).
+    pub file: String,
+    /// The format's name (`timesketch-csv`).
+    pub format: String,
+    /// Import the good rows and skip the bad ones (otherwise one bad row stops it all).
+    pub skip_bad: bool,
+    /// Read, check and count everything, then roll back.
+    pub dry_run: bool,
+}
+
+/// What an import did (or, in a dry run or a refused import, would have done).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportOutcome {
+    pub rows: u64,
+    pub imported: u64,
+    pub duplicates: u64,
+    pub bad: u64,
+    /// Whether the events are in the database now.
+    pub committed: bool,
+    pub import_id: Option<String>,
+}
+
+impl Store {
+    /// Imports rows into an incident. `on_bad` sees each bad row as it is met (to list it
+    /// or write it to a rejects file); `file_hash` is asked at the end, once the file has
+    /// been read (the SHA-256 recorded with the import).
+    pub fn import_rows(
+        &mut self,
+        incident_id: &str,
+        rows: &mut dyn Iterator<Item = std::result::Result<ImportedRow, RowError>>,
+        run: &ImportRun,
+        on_bad: &mut dyn FnMut(&RowError),
+        file_hash: &dyn Fn() -> String,
+    ) -> Result<ImportOutcome> {
+        self.require_incident_id(incident_id)?;
+        let label = format!("import {}", run.file);
+        self.write_if(&label, |w| {
+            let mut out = ImportOutcome::default();
+            let import_id = w.new_id();
+            let mut importer = Importer::new(w, incident_id, &import_id);
+            for row in rows {
+                out.rows += 1;
+                match row {
+                    Ok(r) => {
+                        if importer.insert(&r)? {
+                            out.imported += 1;
+                        } else {
+                            out.duplicates += 1;
+                        }
+                    }
+                    Err(e) => {
+                        out.bad += 1;
+                        on_bad(&e);
+                    }
+                }
+            }
+            let commit = !run.dry_run && (out.bad == 0 || run.skip_bad) && out.imported > 0;
+            if commit {
+                w.tx.execute(
+                    "INSERT INTO imports (id, incident_id, file, format, sha256, rows, imported,
+                         skipped, duplicates, at_us, by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    params![
+                        import_id,
+                        incident_id,
+                        run.file,
+                        run.format,
+                        file_hash(),
+                        out.rows as i64,
+                        out.imported as i64,
+                        out.bad as i64,
+                        out.duplicates as i64,
+                        w.now_us(),
+                        w.by
+                    ],
+                )?;
+                w.record_insert(
+                    "import",
+                    &import_id,
+                    Some(incident_id),
+                    &json!({
+                        "file": run.file, "format": run.format, "rows": out.rows,
+                        "imported": out.imported, "skipped": out.bad,
+                        "duplicates": out.duplicates,
+                    }),
+                )?;
+                out.import_id = Some(import_id);
+            }
+            out.committed = commit;
+            Ok((out, commit))
+        })
+    }
+
+    fn require_incident_id(&self, id: &str) -> Result<()> {
+        match self.incident_by_id(id)? {
+            Some(_) => Ok(()),
+            None => Err(StoreError::NotFound(format!(
+                "incident {id} no longer exists"
+            ))),
+        }
+    }
+}
+
+/// Inserts imported rows with prepared statements, remembering the actors it has seen.
+struct Importer<'w, 'a> {
+    w: &'w Writer<'a>,
+    incident_id: &'w str,
+    import_id: &'w str,
+    actors: HashMap<String, String>,
+    now: i64,
+}
+
+impl<'w, 'a> Importer<'w, 'a> {
+    fn new(w: &'w Writer<'a>, incident_id: &'w str, import_id: &'w str) -> Self {
+        Importer {
+            w,
+            incident_id,
+            import_id,
+            actors: HashMap::new(),
+            now: w.now_us(),
+        }
+    }
+
+    fn actor_id(&mut self, name: &str) -> Result<String> {
+        let key = name.to_lowercase();
+        if let Some(id) = self.actors.get(&key) {
+            return Ok(id.clone());
+        }
+        let actor = self.w.ensure_actor(
+            self.incident_id,
+            name,
+            ActorKind::Unclassified,
+            Attribution::Known,
+            "",
+        )?;
+        self.actors.insert(key, actor.id.clone());
+        Ok(actor.id)
+    }
+
+    /// Inserts one row; false when the incident already has it (same fingerprint).
+    fn insert(&mut self, r: &ImportedRow) -> Result<bool> {
+        let actor = r.actor.as_deref().map(|a| self.actor_id(a)).transpose()?;
+        let id = self.w.new_id();
+        let inserted = self
+            .w
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO events (id, incident_id, at_us, at_offset, at_precision,
+                     text, actor_id, source, phase, tags, technique, created_us, updated_us,
+                     attrs, fingerprint, import_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15)",
+            )?
+            .execute(params![
+                id,
+                self.incident_id,
+                r.at.micros(),
+                r.at.offset_secs,
+                r.at.precision.as_str(),
+                r.text,
+                actor,
+                r.source,
+                r.phase.map(|p| p.as_str()),
+                r.tags.join(" "),
+                r.technique,
+                self.now,
+                super::rows::attrs_to_text(&r.attrs),
+                r.fingerprint,
+                self.import_id
+            ])?;
+        if inserted == 0 {
+            return Ok(false);
+        }
+        if !r.tags.is_empty() {
+            let seq = self.w.tx.last_insert_rowid();
+            let mut tag = self.w.tx.prepare_cached(
+                "INSERT OR IGNORE INTO event_tags (tag, event_seq) VALUES (?1, ?2)",
+            )?;
+            for t in &r.tags {
+                tag.execute(params![t, seq])?;
+            }
+        }
+        Ok(true)
+    }
+}
+
+impl Writer<'_> {
+    /// Undoes an import: its events go (with their tags, links and index entries).
+    pub(crate) fn remove_import(&self, import_id: &str, incident_id: Option<&str>) -> Result<()> {
+        self.tx
+            .execute("DELETE FROM events WHERE import_id = ?1", [import_id])?;
+        self.tx
+            .execute("DELETE FROM imports WHERE id = ?1", [import_id])?;
+        self.record_delete(
+            "import",
+            import_id,
+            incident_id,
+            &json!({"import": import_id}),
+        )
+    }
+}
