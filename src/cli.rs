@@ -3,6 +3,7 @@
 use crate::domain::{
     ActionKind, ActionStatus, ActorKind, LapseKind, Phase, Priority, Severity, Status,
 };
+use crate::io::export::ExportFormat;
 use crate::io::import::{Field, ImportFormat};
 use crate::io::template::ReportFormat;
 use clap::{Args, Parser, Subcommand};
@@ -61,6 +62,16 @@ pub enum Command {
     Report(ReportArgs),
     /// Import a timeline (Timesketch, Plaso, DFIR-IRIS, or any CSV) into an incident
     Import(ImportArgs),
+    /// Export the timeline (Timesketch, DFIR-IRIS) or the actions (a ticket tracker's CSV)
+    Export {
+        key: String,
+        /// timesketch-csv, timesketch-jsonl, iris-csv or actions-csv
+        #[arg(long, value_parser = parse::<ExportFormat>)]
+        format: ExportFormat,
+        /// Write to this file (created 0600) instead of printing
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Load the demo incident (does nothing when it is already loaded)
     Demo,
     /// Show the latest recorded changes (what, old, new, when, by whom)

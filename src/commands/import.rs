@@ -1,4 +1,5 @@
-//! `debrief import`: a timeline file into an incident, all or nothing unless `--skip-bad`.
+//! `debrief import`: a timeline file into an incident, all or nothing unless `--skip-bad`;
+//! and `debrief export`: the timeline or the actions for other tools.
 
 use crate::cli::ImportArgs;
 use crate::io::import::{self, FileError, RowError, TimeOptions};
@@ -270,4 +271,40 @@ impl Rejects {
         }
         Ok(self.lines.map(|_| self.path))
     }
+}
+
+pub fn export(
+    store: &mut Store,
+    key: &str,
+    format: crate::io::export::ExportFormat,
+    output: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let incident = store.require_incident(key)?;
+    match output {
+        Some(path) => {
+            let name = path.display().to_string();
+            let mut file = crate::io::files::PrivateFile::create(path)
+                .with_context(|| format!("cannot write {name}"))?;
+            let n = crate::io::export::export(store, &incident.id, format, &mut file)
+                .with_context(|| format!("cannot write {name}"))?;
+            file.commit()
+                .with_context(|| format!("cannot write {name}"))?;
+            writeln!(
+                out,
+                "wrote {n} {} of {} to {name} ({})",
+                if format == crate::io::export::ExportFormat::ActionsCsv {
+                    "actions"
+                } else {
+                    "events"
+                },
+                incident.key,
+                format.label()
+            )?;
+        }
+        None => {
+            crate::io::export::export(store, &incident.id, format, out)?;
+        }
+    }
+    Ok(())
 }

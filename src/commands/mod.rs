@@ -49,6 +49,11 @@ pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Resu
         Command::Evaluation(c) => report::evaluation(store, c, out),
         Command::Report(args) => report::report(store, args, out),
         Command::Import(args) => import::import(store, args, out),
+        Command::Export {
+            key,
+            format,
+            output,
+        } => import::export(store, &key, format, output.as_deref(), out),
         Command::Demo => load_demo(store, out),
         Command::History { key, limit, json } => history(store, key.as_deref(), limit, json, out),
     }

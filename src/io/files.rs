@@ -35,6 +35,76 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// A file written in full before it takes its name: created 0600 beside its final path
+/// under a temporary name, renamed over it by [`PrivateFile::commit`]. Dropped without
+/// commit, it removes itself. For outputs too large to hold in memory (exports).
+pub struct PrivateFile {
+    tmp: std::path::PathBuf,
+    path: std::path::PathBuf,
+    file: Option<std::io::BufWriter<fs::File>>,
+}
+
+impl PrivateFile {
+    pub fn create(path: &Path) -> std::io::Result<PrivateFile> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "export".into());
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let file = options.open(&tmp)?;
+        Ok(PrivateFile {
+            tmp,
+            path: path.to_path_buf(),
+            file: Some(std::io::BufWriter::new(file)),
+        })
+    }
+
+    /// Flushes, syncs and gives the file its name.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        if let Some(w) = self.file.take() {
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            fs::rename(&self.tmp, &self.path)?;
+        }
+        Ok(())
+    }
+}
+
+impl Write for PrivateFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.file.as_mut() {
+            Some(f) => f.write(buf),
+            None => Err(std::io::Error::other("the file is closed")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.file.as_mut() {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for PrivateFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

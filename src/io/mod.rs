@@ -2,6 +2,7 @@
 //! hashes, and the postmortem report (its data, and its templates).
 
 pub mod demo;
+pub mod export;
 pub mod files;
 pub mod hash;
 pub mod import;

@@ -95,6 +95,8 @@ pub enum Field {
     /// Tags separated by `|`, `,` or `;`, or a JSON list.
     Tags,
     Technique,
+    /// How precisely the time is known: exact, minute or approximate (debrief's own).
+    Precision,
     /// Kept as an attribute of the event (the default for every other column).
     Attr,
     /// Left out.
@@ -113,13 +115,14 @@ impl std::str::FromStr for Field {
             "phase" => Field::Phase,
             "tags" | "tag" => Field::Tags,
             "technique" => Field::Technique,
+            "precision" => Field::Precision,
             "zone" | "tz" => Field::Zone,
             "attr" | "attribute" => Field::Attr,
             "ignore" | "skip" => Field::Ignore,
             other => {
                 return Err(format!(
                     "unknown field {other:?} (one of: at, epoch, text, actor, source, phase, \
-                     tags, technique, zone, attr, ignore)"
+                     tags, technique, precision, zone, attr, ignore)"
                 ));
             }
         })
@@ -223,6 +226,7 @@ fn role(format: ImportFormat, column: &str) -> Field {
             "source" => Field::Source,
             "phase" => Field::Phase,
             "technique" => Field::Technique,
+            "precision" => Field::Precision,
             _ => Field::Attr,
         },
         ImportFormat::PlasoCsv => match c.as_str() {

@@ -359,6 +359,10 @@ impl Rows {
             let column = m.column(Field::At).or(m.column(Field::Epoch));
             return Err(error(column, "no time in this row".into()));
         };
+        let mut at = at;
+        if let Some(p) = cell(Field::Precision).and_then(|(_, v)| v.parse().ok()) {
+            at.precision = p;
+        }
         let Some((_, text)) = cell(Field::Text) else {
             return Err(error(m.column(Field::Text), "the text is empty".into()));
         };

@@ -1,0 +1,356 @@
+//! Writing what others need: the timeline for Timesketch (CSV, JSONL) and DFIR-IRIS, and
+//! the actions for a ticket tracker. Events are streamed from the store page by page.
+//!
+//! Every CSV cell a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`,
+//! a tab or a carriage return) is neutralised with a leading `'`.
+
+use crate::domain::{Action, Event};
+use crate::store::{self, BacklogFilter, EventFilter, Store};
+use serde_json::{Map, Value, json};
+use std::io::Write;
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    TimesketchCsv,
+    TimesketchJsonl,
+    IrisCsv,
+    ActionsCsv,
+}
+
+impl ExportFormat {
+    pub const NAMES: &'static str = "timesketch-csv, timesketch-jsonl, iris-csv, actions-csv";
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportFormat::TimesketchCsv => "Timesketch CSV",
+            ExportFormat::TimesketchJsonl => "Timesketch JSONL",
+            ExportFormat::IrisCsv => "DFIR-IRIS timeline CSV",
+            ExportFormat::ActionsCsv => "actions CSV",
+        }
+    }
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "timesketch-csv" => Ok(ExportFormat::TimesketchCsv),
+            "timesketch-jsonl" => Ok(ExportFormat::TimesketchJsonl),
+            "iris-csv" => Ok(ExportFormat::IrisCsv),
+            "actions-csv" => Ok(ExportFormat::ActionsCsv),
+            other => Err(format!(
+                "unknown export format {other:?} (one of: {})",
+                ExportFormat::NAMES
+            )),
+        }
+    }
+}
+
+/// A cell a spreadsheet will not run: `=SUM(A1)` becomes `'=SUM(A1)`. A plain number
+/// (`-42`, `1.5`) or a UTC offset (`+01:00`) is left alone: nothing there can run, and the
+/// importers of the other tools need them as they are.
+pub fn neutral(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !inert_value(cell) => {
+            format!("'{cell}").into()
+        }
+        _ => cell.into(),
+    }
+}
+
+/// `-42`, `+1.5`, `+01:00`: digits with a sign, a point or a colon, and nothing else.
+fn inert_value(cell: &str) -> bool {
+    let body = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    !body.is_empty()
+        && body.starts_with(|c: char| c.is_ascii_digit())
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ':')
+}
+
+fn csv_row<W: Write>(w: &mut csv::Writer<W>, cells: &[String]) -> csv::Result<()> {
+    w.write_record(cells.iter().map(|c| neutral(c).into_owned()))
+}
+
+/// A write error, carried out of a `for_each_event` callback as a store error.
+fn write_failed(e: impl std::fmt::Display) -> store::StoreError {
+    store::StoreError::Invalid(format!("cannot write: {e}"))
+}
+
+/// What went wrong while exporting.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("cannot write: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot write: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// Writes the export of an incident; returns how many records it wrote.
+pub fn export(
+    store: &Store,
+    incident_id: &str,
+    format: ExportFormat,
+    out: &mut dyn Write,
+) -> Result<u64, ExportError> {
+    match format {
+        ExportFormat::TimesketchCsv => timesketch_csv(store, incident_id, out),
+        ExportFormat::TimesketchJsonl => timesketch_jsonl(store, incident_id, out),
+        ExportFormat::IrisCsv => iris_csv(store, incident_id, out),
+        ExportFormat::ActionsCsv => actions_csv(store, incident_id, out),
+    }
+}
+
+/// The columns Timesketch needs and debrief's own, before the attributes.
+const TIMESKETCH_COLUMNS: [&str; 10] = [
+    "message",
+    "datetime",
+    "timestamp",
+    "timestamp_desc",
+    "tag",
+    "actor",
+    "source",
+    "phase",
+    "technique",
+    "precision",
+];
+
+/// The fixed Timesketch fields of an event, in [`TIMESKETCH_COLUMNS`] order.
+fn timesketch_fields(e: &Event) -> [String; 10] {
+    let desc = e
+        .attrs
+        .iter()
+        .find(|(k, _)| k == "timestamp_desc")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| "Event Recorded".into());
+    [
+        e.text.clone(),
+        e.at.rfc3339_original(),
+        e.at.micros().to_string(),
+        desc,
+        if e.tags.is_empty() {
+            String::new()
+        } else {
+            serde_json::to_string(&e.tags).unwrap_or_default()
+        },
+        e.actor.clone().unwrap_or_default(),
+        e.source.clone().unwrap_or_default(),
+        e.phase.map(|p| p.as_str().to_string()).unwrap_or_default(),
+        e.technique.clone().unwrap_or_default(),
+        e.at.precision.as_str().to_string(),
+    ]
+}
+
+/// Every attribute name of the incident's events, in the order first met (one pass).
+fn attribute_names(store: &Store, incident_id: &str) -> Result<Vec<String>, ExportError> {
+    let mut names: Vec<String> = Vec::new();
+    store.for_each_event(&EventFilter::incident(incident_id), |e| {
+        for (k, _) in &e.attrs {
+            if k != "timestamp_desc"
+                && !TIMESKETCH_COLUMNS.contains(&k.as_str())
+                && !names.contains(k)
+            {
+                names.push(k.clone());
+            }
+        }
+        Ok(())
+    })?;
+    Ok(names)
+}
+
+fn timesketch_csv(
+    store: &Store,
+    incident_id: &str,
+    out: &mut dyn Write,
+) -> Result<u64, ExportError> {
+    let extra = attribute_names(store, incident_id)?;
+    let mut w = csv::Writer::from_writer(out);
+    let mut header: Vec<String> = TIMESKETCH_COLUMNS.iter().map(|c| c.to_string()).collect();
+    header.extend(extra.iter().cloned());
+    csv_row(&mut w, &header)?;
+    let mut n = 0;
+    store.for_each_event(&EventFilter::incident(incident_id), |e| {
+        let mut row: Vec<String> = timesketch_fields(e).to_vec();
+        for name in &extra {
+            row.push(
+                e.attrs
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
+            );
+        }
+        csv_row(&mut w, &row).map_err(write_failed)?;
+        n += 1;
+        Ok(())
+    })?;
+    w.flush()?;
+    Ok(n)
+}
+
+fn timesketch_jsonl(
+    store: &Store,
+    incident_id: &str,
+    out: &mut dyn Write,
+) -> Result<u64, ExportError> {
+    let mut n = 0;
+    store.for_each_event(&EventFilter::incident(incident_id), |e| {
+        let mut o = Map::new();
+        for (name, value) in TIMESKETCH_COLUMNS.iter().zip(timesketch_fields(e)) {
+            let v = match *name {
+                "timestamp" => json!(e.at.micros()),
+                "tag" => json!(e.tags),
+                _ if value.is_empty() => continue,
+                _ => json!(value),
+            };
+            o.insert(name.to_string(), v);
+        }
+        for (k, v) in &e.attrs {
+            o.entry(k.clone()).or_insert_with(|| json!(v));
+        }
+        writeln!(out, "{}", Value::Object(o)).map_err(write_failed)?;
+        n += 1;
+        Ok(())
+    })?;
+    Ok(n)
+}
+
+fn iris_csv(store: &Store, incident_id: &str, out: &mut dyn Write) -> Result<u64, ExportError> {
+    let mut w = csv::Writer::from_writer(out);
+    let header = [
+        "event_date",
+        "event_tz",
+        "event_title",
+        "event_category",
+        "event_content",
+        "event_raw",
+        "event_source",
+        "event_assets",
+        "event_iocs",
+        "event_tags",
+    ];
+    csv_row(&mut w, &header.map(String::from))?;
+    let mut n = 0;
+    store.for_each_event(&EventFilter::incident(incident_id), |e| {
+        let attr = |k: &str| {
+            e.attrs
+                .iter()
+                .find(|(a, _)| a == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let local = e.at.original();
+        let category = match e.phase {
+            Some(p) => p.label().to_string(),
+            None => attr("event_category"),
+        };
+        let row = [
+            local.format("%Y-%m-%dT%H:%M:%S%.3f").to_string(),
+            local.format("%:z").to_string(),
+            e.text.clone(),
+            category,
+            attr("event_content"),
+            attr("event_raw"),
+            e.source.clone().unwrap_or_default(),
+            attr("event_assets"),
+            attr("event_iocs"),
+            e.tags.join("|"),
+        ];
+        csv_row(&mut w, &row).map_err(write_failed)?;
+        n += 1;
+        Ok(())
+    })?;
+    w.flush()?;
+    Ok(n)
+}
+
+/// Columns a ticket tracker (Jira, GitHub, Linear) imports.
+fn actions_csv(store: &Store, incident_id: &str, out: &mut dyn Write) -> Result<u64, ExportError> {
+    let actions = store.backlog(&BacklogFilter {
+        incident_id: Some(incident_id.to_string()),
+        ..Default::default()
+    })?;
+    let mut w = csv::Writer::from_writer(out);
+    csv_row(
+        &mut w,
+        &[
+            "Summary",
+            "Description",
+            "Assignee",
+            "Priority",
+            "Due Date",
+            "Labels",
+            "Status",
+            "Ticket",
+        ]
+        .map(String::from),
+    )?;
+    for a in &actions {
+        csv_row(&mut w, &action_row(store, a)?)?;
+    }
+    w.flush()?;
+    Ok(actions.len() as u64)
+}
+
+fn action_row(store: &Store, a: &Action) -> Result<[String; 8], ExportError> {
+    let findings = store.action_findings(&a.id)?;
+    let mut description = a.description.clone();
+    if !findings.is_empty() {
+        if !description.is_empty() {
+            description.push_str("\n\n");
+        }
+        description.push_str(&format!(
+            "Addresses, from the postmortem of {}:",
+            a.incident_key
+        ));
+        for f in &findings {
+            description.push_str(&format!("\n- {} ({})", f.title, f.kind.label()));
+        }
+    }
+    let mut labels = vec![
+        "postmortem".to_string(),
+        a.incident_key.clone(),
+        a.kind.as_str().to_string(),
+    ];
+    if let Some(g) = &a.group {
+        labels.push(g.split_whitespace().collect::<Vec<_>>().join("-"));
+    }
+    Ok([
+        a.title.clone(),
+        description,
+        a.owner.clone().unwrap_or_default(),
+        a.priority.as_str().to_string(),
+        a.due.map(|d| d.to_string()).unwrap_or_default(),
+        labels.join(" "),
+        a.status.label().to_string(),
+        a.ticket.clone(),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        for (cell, want) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1", "+1"),
+            ("+1+1", "'+1+1"),
+            ("-2+3", "'-2+3"),
+            ("-42", "-42"),
+            ("+01:00", "+01:00"),
+            ("-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("plain text", "plain text"),
+            ("", ""),
+        ] {
+            assert_eq!(neutral(cell), want);
+        }
+    }
+}
