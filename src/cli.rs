@@ -62,6 +62,9 @@ pub enum Command {
     Report(ReportArgs),
     /// Import a timeline (Timesketch, Plaso, DFIR-IRIS, or any CSV) into an incident
     Import(ImportArgs),
+    /// Share an incident whole: one deterministic JSON file, imported or merged elsewhere
+    #[command(subcommand)]
+    Bundle(BundleCommand),
     /// Export the timeline (Timesketch, DFIR-IRIS) or the actions (a ticket tracker's CSV)
     Export {
         key: String,
@@ -84,6 +87,26 @@ pub enum Command {
         /// Print one JSON array
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Write the incident with everything attached (events, actors, evidence records,
+    /// findings, actions, reviews, owners, evaluation) as pretty, stable JSON
+    Export {
+        key: String,
+        /// Write to this file (created 0600) instead of printing
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Recreate a bundle's incident here, or merge it into the one already here (the
+    /// newer change of a record wins; every conflict is listed)
+    Import {
+        file: PathBuf,
+        /// Say what would change, without writing
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

@@ -308,3 +308,69 @@ pub fn export(
     }
     Ok(())
 }
+
+pub fn bundle(
+    store: &mut Store,
+    command: crate::cli::BundleCommand,
+    out: &mut dyn Write,
+) -> Result<()> {
+    use crate::cli::BundleCommand;
+    match command {
+        BundleCommand::Export { key, output } => {
+            let incident = store.require_incident(&key)?;
+            let mut text = serde_json::to_string_pretty(&store.bundle(&incident.id)?)?;
+            text.push('\n');
+            match output {
+                Some(path) => {
+                    crate::io::files::write_private(&path, text.as_bytes())
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    writeln!(
+                        out,
+                        "wrote the bundle of {} to {}",
+                        incident.key,
+                        path.display()
+                    )?;
+                }
+                None => out.write_all(text.as_bytes())?,
+            }
+        }
+        BundleCommand::Import { file, dry_run } => {
+            let name = file.display().to_string();
+            let text =
+                std::fs::read_to_string(&file).with_context(|| format!("cannot read {name}"))?;
+            let bundle: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                anyhow!(
+                    "{name}: not a bundle: line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                )
+            })?;
+            let o = store
+                .import_bundle(&bundle, dry_run)
+                .with_context(|| name.clone())?;
+            for c in &o.conflicts {
+                writeln!(out, "conflict: {}", inert(c))?;
+            }
+            let what = if o.created {
+                format!("created {}", o.incident_key)
+            } else {
+                format!("merged into {}", o.incident_key)
+            };
+            writeln!(
+                out,
+                "{}{what}: {} records added, {} replaced, {} unchanged, {} conflicts{}",
+                if dry_run { "would have " } else { "" },
+                o.added,
+                o.replaced,
+                o.unchanged,
+                o.conflicts.len(),
+                if dry_run {
+                    " (dry run: nothing was written)"
+                } else {
+                    ""
+                }
+            )?;
+        }
+    }
+    Ok(())
+}

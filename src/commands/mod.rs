@@ -49,6 +49,7 @@ pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Resu
         Command::Evaluation(c) => report::evaluation(store, c, out),
         Command::Report(args) => report::report(store, args, out),
         Command::Import(args) => import::import(store, args, out),
+        Command::Bundle(c) => import::bundle(store, c, out),
         Command::Export {
             key,
             format,

@@ -6,7 +6,7 @@ use chrono::DateTime;
 use rusqlite::params;
 
 impl Writer<'_> {
-    fn record(
+    pub(crate) fn record(
         &self,
         entity: &str,
         entity_id: &str,

@@ -6,6 +6,7 @@
 
 mod actions;
 mod actors;
+mod bundle;
 mod error;
 mod evaluation;
 mod events;
@@ -23,6 +24,7 @@ mod seed;
 mod undo;
 
 pub use actions::{BacklogFilter, OwnerLoad, ReviewInput, action_json, review_json};
+pub use bundle::{BUNDLE_VERSION, BundleOutcome};
 pub use error::{Result, StoreError};
 pub use evaluation::{EVALUATION_FIELDS, evaluation_json};
 pub use events::{EventFilter, EventPage, PageCursor};
@@ -216,5 +218,7 @@ impl Writer<'_> {
 
 #[cfg(test)]
 mod evaluation_tests;
+#[cfg(test)]
+mod interchange_tests;
 #[cfg(test)]
 mod tests;

@@ -126,6 +126,15 @@ impl Writer<'_> {
     /// Applies the opposite of a step: an insert is removed, a delete restored, a field
     /// set back to its old value.
     fn reverse(&self, s: &Step) -> Result<()> {
+        if let Some(table) = s.entity.strip_prefix("row:") {
+            let (from, to) = match s.op.as_str() {
+                "insert" => (s.new.as_deref(), None),
+                "delete" => (None, s.old.as_deref()),
+                _ => (s.new.as_deref(), s.old.as_deref()),
+            };
+            let inc = s.incident_id.as_deref();
+            return self.replay_row(table, &s.entity, &s.entity_id, inc, from, to);
+        }
         match s.op.as_str() {
             "insert" => self.remove(s),
             "delete" => self.restore(s, s.old.as_deref()),
@@ -135,6 +144,15 @@ impl Writer<'_> {
 
     /// Applies a step again.
     fn replay(&self, s: &Step) -> Result<()> {
+        if let Some(table) = s.entity.strip_prefix("row:") {
+            let (from, to) = match s.op.as_str() {
+                "insert" => (None, s.new.as_deref()),
+                "delete" => (s.old.as_deref(), None),
+                _ => (s.old.as_deref(), s.new.as_deref()),
+            };
+            let inc = s.incident_id.as_deref();
+            return self.replay_row(table, &s.entity, &s.entity_id, inc, from, to);
+        }
         match s.op.as_str() {
             "insert" => self.restore(s, s.new.as_deref()),
             "delete" => self.remove(s),

@@ -1,0 +1,645 @@
+//! Bundles: one incident with everything attached, as deterministic JSON, and back.
+//!
+//! A bundle holds the incident's rows table by table, exactly as stored (ids, times in
+//! microseconds, versions), so exporting, importing into a fresh database and exporting
+//! again gives the same bytes. Importing into a database that has the incident merges row
+//! by row: a missing row is added; a row that differs is a conflict, won by the side with
+//! the newer `updated_us` (this database's row when the table has no such column). Each
+//! added or replaced row is recorded in the history as a whole row (`row:<table>`), so
+//! undo takes the import back.
+
+use super::{Result, Store, StoreError, Writer};
+use rusqlite::types::Value as Sql;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+/// The bundle format's name and version. Bump the version when a reader of the old one
+/// could misread the new one.
+pub const BUNDLE_FORMAT: &str = "debrief-bundle";
+pub const BUNDLE_VERSION: i64 = 1;
+
+/// One table of a bundle: which rows belong to the incident, in which order, and what
+/// identifies a row.
+struct Table {
+    name: &'static str,
+    key: &'static [&'static str],
+    columns: &'static [&'static str],
+    /// Selects the incident's rows; `?1` is the incident id.
+    filter: &'static str,
+    order: &'static str,
+}
+
+impl Table {
+    fn has_updated(&self) -> bool {
+        self.columns.contains(&"updated_us")
+    }
+}
+
+/// In the order rows must be inserted (what they refer to first).
+const TABLES: [Table; 13] = [
+    Table {
+        name: "incidents",
+        key: &["id"],
+        columns: &[
+            "id",
+            "key",
+            "title",
+            "severity",
+            "status",
+            "customer_impact",
+            "data_breach",
+            "zone",
+            "detected_us",
+            "detected_offset",
+            "detected_precision",
+            "summary",
+            "response",
+            "takeaways",
+            "created_us",
+            "updated_us",
+            "version",
+        ],
+        filter: "id = ?1",
+        order: "id",
+    },
+    Table {
+        name: "actors",
+        key: &["id"],
+        columns: &[
+            "id",
+            "incident_id",
+            "name",
+            "kind",
+            "attribution",
+            "note",
+            "version",
+        ],
+        filter: "incident_id = ?1",
+        order: "id",
+    },
+    Table {
+        name: "events",
+        key: &["id"],
+        columns: &[
+            "id",
+            "incident_id",
+            "at_us",
+            "at_offset",
+            "at_precision",
+            "text",
+            "actor_id",
+            "source",
+            "phase",
+            "tags",
+            "technique",
+            "key_kind",
+            "caused_by",
+            "created_us",
+            "updated_us",
+            "version",
+            "attrs",
+            "fingerprint",
+        ],
+        filter: "incident_id = ?1",
+        order: "at_us, id",
+    },
+    Table {
+        name: "findings",
+        key: &["id"],
+        columns: &[
+            "id",
+            "incident_id",
+            "kind",
+            "title",
+            "description",
+            "impact",
+            "cross_org",
+            "org_group",
+            "created_us",
+            "updated_us",
+            "version",
+        ],
+        filter: "incident_id = ?1",
+        order: "id",
+    },
+    Table {
+        name: "finding_events",
+        key: &["finding_id", "event_id"],
+        columns: &["finding_id", "event_id"],
+        filter: "finding_id IN (SELECT id FROM findings WHERE incident_id = ?1)",
+        order: "finding_id, event_id",
+    },
+    Table {
+        name: "evidence",
+        key: &["id"],
+        columns: &[
+            "id",
+            "incident_id",
+            "kind",
+            "locator",
+            "title",
+            "sha256",
+            "size",
+            "modified_us",
+            "added_us",
+            "verified_us",
+            "verify_state",
+            "version",
+        ],
+        filter: "incident_id = ?1",
+        order: "id",
+    },
+    Table {
+        name: "evidence_links",
+        key: &["evidence_id", "event_id", "finding_id"],
+        columns: &["evidence_id", "event_id", "finding_id"],
+        filter: "evidence_id IN (SELECT id FROM evidence WHERE incident_id = ?1)",
+        order: "evidence_id, event_id, finding_id",
+    },
+    Table {
+        name: "owners",
+        key: &["name"],
+        columns: &["id", "name", "kind", "contact", "version"],
+        filter: "id IN (SELECT owner_id FROM actions WHERE incident_id = ?1
+                 UNION SELECT group_id FROM actions WHERE incident_id = ?1)",
+        order: "name",
+    },
+    Table {
+        name: "actions",
+        key: &["id"],
+        columns: &[
+            "id",
+            "incident_id",
+            "kind",
+            "title",
+            "description",
+            "owner_id",
+            "group_id",
+            "priority",
+            "due",
+            "status",
+            "reject_reason",
+            "ticket",
+            "created_us",
+            "updated_us",
+            "version",
+        ],
+        filter: "incident_id = ?1",
+        order: "id",
+    },
+    Table {
+        name: "action_findings",
+        key: &["action_id", "finding_id"],
+        columns: &["action_id", "finding_id"],
+        filter: "action_id IN (SELECT id FROM actions WHERE incident_id = ?1)",
+        order: "action_id, finding_id",
+    },
+    Table {
+        name: "reviews",
+        key: &["id"],
+        columns: &[
+            "id",
+            "action_id",
+            "at_us",
+            "by",
+            "note",
+            "status_before",
+            "status_after",
+            "changes",
+        ],
+        filter: "action_id IN (SELECT id FROM actions WHERE incident_id = ?1)",
+        order: "at_us, id",
+    },
+    Table {
+        name: "sop_changes",
+        key: &["id"],
+        columns: &["id", "action_id", "document", "section", "incorporated"],
+        filter: "action_id IN (SELECT id FROM actions WHERE incident_id = ?1)",
+        order: "id",
+    },
+    Table {
+        name: "evaluation_items",
+        key: &["id"],
+        columns: &[
+            "id",
+            "incident_id",
+            "position",
+            "area",
+            "question",
+            "sufficiency",
+            "completeness",
+            "note",
+            "findings",
+            "created_us",
+            "updated_us",
+            "version",
+        ],
+        filter: "incident_id = ?1",
+        order: "position, id",
+    },
+];
+
+fn table(name: &str) -> Result<&'static Table> {
+    TABLES
+        .iter()
+        .find(|t| t.name == name)
+        .ok_or_else(|| StoreError::Invalid(format!("a bundle has no table {name:?}")))
+}
+
+fn to_json(v: Sql) -> Value {
+    match v {
+        Sql::Null => Value::Null,
+        Sql::Integer(i) => json!(i),
+        Sql::Real(f) => json!(f),
+        Sql::Text(t) => json!(t),
+        Sql::Blob(b) => json!(b),
+    }
+}
+
+fn to_sql(v: &Value) -> Sql {
+    match v {
+        Value::Null => Sql::Null,
+        Value::Bool(b) => Sql::Integer(i64::from(*b)),
+        Value::Number(n) => n
+            .as_i64()
+            .map(Sql::Integer)
+            .or_else(|| n.as_f64().map(Sql::Real))
+            .unwrap_or(Sql::Null),
+        Value::String(s) => Sql::Text(s.clone()),
+        other => Sql::Text(other.to_string()),
+    }
+}
+
+/// What a bundle import did (or, dry, would do).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BundleOutcome {
+    pub incident_key: String,
+    /// The incident was not in this database before.
+    pub created: bool,
+    pub added: usize,
+    pub replaced: usize,
+    pub unchanged: usize,
+    /// One line per row that differed, saying which side was kept.
+    pub conflicts: Vec<String>,
+}
+
+impl Store {
+    /// The incident as a bundle (see the module notes).
+    pub fn bundle(&self, incident_id: &str) -> Result<Value> {
+        let mut tables = Map::new();
+        for t in &TABLES {
+            let sql = format!(
+                "SELECT {} FROM {} WHERE {} ORDER BY {}",
+                t.columns.join(", "),
+                t.name,
+                t.filter,
+                t.order
+            );
+            let mut stmt = self.conn.prepare(&sql)?;
+            let rows = stmt.query_map([incident_id], |r| {
+                let mut row = Map::new();
+                for (i, c) in t.columns.iter().enumerate() {
+                    row.insert(c.to_string(), to_json(r.get::<_, Sql>(i)?));
+                }
+                Ok(Value::Object(row))
+            })?;
+            let rows: Vec<Value> = rows.collect::<rusqlite::Result<_>>()?;
+            tables.insert(t.name.to_string(), Value::Array(rows));
+        }
+        Ok(json!({
+            "format": BUNDLE_FORMAT,
+            "version": BUNDLE_VERSION,
+            "tables": tables,
+        }))
+    }
+
+    /// Imports a bundle: recreates its incident, or merges into the one already here.
+    /// `dry_run` does it all and rolls back.
+    pub fn import_bundle(&mut self, bundle: &Value, dry_run: bool) -> Result<BundleOutcome> {
+        check_header(bundle)?;
+        let incident = bundle["tables"]["incidents"]
+            .as_array()
+            .and_then(|a| a.first())
+            .ok_or_else(|| StoreError::Invalid("the bundle holds no incident".into()))?;
+        let id = incident["id"].as_str().unwrap_or_default().to_string();
+        let key = incident["key"].as_str().unwrap_or_default().to_string();
+        if let Some(other) = self.incident_by_key(&key)?.filter(|i| i.id != id) {
+            return Err(StoreError::Conflict(format!(
+                "this database already has an incident {} that is not the bundle's (id {} here, {id} in the bundle); rename one of them first",
+                other.key, other.id
+            )));
+        }
+        let created = self.incident_by_id(&id)?.is_none();
+        let label = format!("import bundle of {key}");
+        self.write_if(&label, |w| {
+            let mut out = BundleOutcome {
+                incident_key: key.clone(),
+                created,
+                ..Default::default()
+            };
+            let mut owner_ids: HashMap<String, String> = HashMap::new();
+            for t in &TABLES {
+                for row in bundle["tables"][t.name].as_array().into_iter().flatten() {
+                    let Some(row) = row.as_object() else {
+                        return Err(StoreError::Invalid(format!(
+                            "a {} row of the bundle is not an object",
+                            t.name
+                        )));
+                    };
+                    let mut row = row.clone();
+                    if t.name == "actions" {
+                        for c in ["owner_id", "group_id"] {
+                            if let Some(local) =
+                                row[c].as_str().and_then(|o| owner_ids.get(o)).cloned()
+                            {
+                                row.insert(c.into(), json!(local));
+                            }
+                        }
+                    }
+                    if t.name == "owners" {
+                        if let Some(local) = w.owner_named(&row)? {
+                            if let Some(bundle_id) = row["id"].as_str() {
+                                owner_ids.insert(bundle_id.to_string(), local);
+                            }
+                            out.unchanged += 1;
+                            continue;
+                        }
+                    }
+                    w.merge_row(t, &id, &row, &mut out)?;
+                }
+            }
+            Ok((out, !dry_run))
+        })
+    }
+}
+
+fn check_header(bundle: &Value) -> Result<()> {
+    if bundle["format"] != BUNDLE_FORMAT {
+        return Err(StoreError::Invalid(
+            "not a debrief bundle (its \"format\" is not \"debrief-bundle\")".into(),
+        ));
+    }
+    match bundle["version"].as_i64() {
+        Some(v) if v <= BUNDLE_VERSION => Ok(()),
+        Some(v) => Err(StoreError::Invalid(format!(
+            "the bundle is version {v}, written by a newer debrief (this one reads up to {BUNDLE_VERSION}); update debrief to import it"
+        ))),
+        None => Err(StoreError::Invalid("the bundle has no version".into())),
+    }
+}
+
+fn key_text(t: &Table, row: &Map<String, Value>) -> String {
+    t.key
+        .iter()
+        .map(|k| match &row[*k] {
+            Value::String(s) => s.clone(),
+            Value::Null => "-".into(),
+            other => other.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+impl Writer<'_> {
+    /// The local id of an owner with the bundle owner's name, if there is one.
+    fn owner_named(&self, row: &Map<String, Value>) -> Result<Option<String>> {
+        let name = row["name"].as_str().unwrap_or_default();
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .tx
+            .query_row("SELECT id FROM owners WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// The row of `t` with the key of `row`, as stored here.
+    fn stored_row(
+        &self,
+        t: &Table,
+        row: &Map<String, Value>,
+    ) -> Result<Option<Map<String, Value>>> {
+        let cond: Vec<String> = t
+            .key
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{k} IS ?{}", i + 1))
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {}",
+            t.columns.join(", "),
+            t.name,
+            cond.join(" AND ")
+        );
+        let args: Vec<Sql> = t.key.iter().map(|k| to_sql(&row[*k])).collect();
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+        match rows.next()? {
+            Some(r) => {
+                let mut m = Map::new();
+                for (i, c) in t.columns.iter().enumerate() {
+                    m.insert(c.to_string(), to_json(r.get::<_, Sql>(i)?));
+                }
+                Ok(Some(m))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn merge_row(
+        &self,
+        t: &Table,
+        incident_id: &str,
+        row: &Map<String, Value>,
+        out: &mut BundleOutcome,
+    ) -> Result<()> {
+        // Only the columns the table has, in its order.
+        let row: Map<String, Value> = t
+            .columns
+            .iter()
+            .map(|c| (c.to_string(), row.get(*c).cloned().unwrap_or(Value::Null)))
+            .collect();
+        let entity = format!("row:{}", t.name);
+        let key = key_text(t, &row);
+        match self.stored_row(t, &row)? {
+            None => {
+                self.put_row(t, &row, false)?;
+                self.record_insert(&entity, &key, Some(incident_id), &Value::Object(row))?;
+                out.added += 1;
+            }
+            Some(local) if local == row => out.unchanged += 1,
+            Some(local) => {
+                let differ: Vec<&str> = t
+                    .columns
+                    .iter()
+                    .copied()
+                    .filter(|c| local[*c] != row[*c] && !matches!(*c, "updated_us" | "version"))
+                    .collect();
+                let key = format!("{key} ({})", differ.join(", "));
+                let theirs = row["updated_us"].as_i64().unwrap_or(i64::MIN);
+                let ours = local["updated_us"].as_i64().unwrap_or(i64::MIN);
+                if t.has_updated() && theirs > ours {
+                    self.put_row(t, &row, true)?;
+                    self.record(
+                        &entity,
+                        &key_text(t, &row),
+                        Some(incident_id),
+                        "update",
+                        None,
+                        (
+                            Some(&Value::Object(local).to_string()),
+                            Some(&Value::Object(row).to_string()),
+                        ),
+                    )?;
+                    out.replaced += 1;
+                    out.conflicts.push(format!(
+                        "{} {key}: changed on both sides; the bundle's is newer and was kept",
+                        t.name
+                    ));
+                } else {
+                    out.unchanged += 1;
+                    out.conflicts.push(format!(
+                        "{} {key}: changed on both sides; this database's is newer and was kept",
+                        t.name
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes a whole row: inserted, or (`replace`) updated in place so its local rowid,
+    /// links and index entries stay.
+    fn put_row(&self, t: &Table, row: &Map<String, Value>, replace: bool) -> Result<()> {
+        let values: Vec<Sql> = t.columns.iter().map(|c| to_sql(&row[*c])).collect();
+        let sql = if replace {
+            let set: Vec<String> = t
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{c} = ?{}", i + 1))
+                .collect();
+            let cond: Vec<String> = t
+                .key
+                .iter()
+                .map(|k| {
+                    let i = t.columns.iter().position(|c| c == k).unwrap_or(0);
+                    format!("{k} IS ?{}", i + 1)
+                })
+                .collect();
+            format!(
+                "UPDATE {} SET {} WHERE {}",
+                t.name,
+                set.join(", "),
+                cond.join(" AND ")
+            )
+        } else {
+            let marks: Vec<String> = (1..=t.columns.len()).map(|i| format!("?{i}")).collect();
+            format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                t.name,
+                t.columns.join(", "),
+                marks.join(", ")
+            )
+        };
+        self.tx
+            .prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(values))?;
+        if t.name == "events" {
+            self.retag(row["id"].as_str().unwrap_or_default())?;
+        }
+        Ok(())
+    }
+
+    /// Rebuilds an event's tag index from its `tags` column.
+    fn retag(&self, event_id: &str) -> Result<()> {
+        let (seq, tags): (i64, String) = self.tx.query_row(
+            "SELECT seq, tags FROM events WHERE id = ?1",
+            [event_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        self.tx
+            .execute("DELETE FROM event_tags WHERE event_seq = ?1", [seq])?;
+        for tag in tags.split_whitespace() {
+            self.tx.execute(
+                "INSERT OR IGNORE INTO event_tags (tag, event_seq) VALUES (?1, ?2)",
+                rusqlite::params![tag, seq],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn delete_whole_row(&self, t: &Table, row: &Map<String, Value>) -> Result<()> {
+        let cond: Vec<String> = t
+            .key
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{k} IS ?{}", i + 1))
+            .collect();
+        let args: Vec<Sql> = t.key.iter().map(|k| to_sql(&row[*k])).collect();
+        self.tx.execute(
+            &format!("DELETE FROM {} WHERE {}", t.name, cond.join(" AND ")),
+            rusqlite::params_from_iter(args),
+        )?;
+        Ok(())
+    }
+
+    /// Undo and redo of a whole-row step (`row:<table>`): `to` is the row it should hold
+    /// afterwards, `None` when it should not be there.
+    pub(crate) fn replay_row(
+        &self,
+        table_name: &str,
+        entity: &str,
+        key: &str,
+        incident_id: Option<&str>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<()> {
+        let t = table(table_name)?;
+        let parse = |s: &str| -> Result<Map<String, Value>> {
+            serde_json::from_str::<Map<String, Value>>(s)
+                .map_err(|e| StoreError::Invalid(format!("unreadable row in history: {e}")))
+        };
+        let from = from.map(parse).transpose()?;
+        let to = to.map(parse).transpose()?;
+        match (&from, &to) {
+            (Some(old), None) => {
+                self.delete_whole_row(t, old)?;
+                self.record(
+                    entity,
+                    key,
+                    incident_id,
+                    "delete",
+                    None,
+                    (Some(&Value::Object(old.clone()).to_string()), None),
+                )
+            }
+            (None, Some(new)) => {
+                self.put_row(t, new, false)?;
+                self.record(
+                    entity,
+                    key,
+                    incident_id,
+                    "insert",
+                    None,
+                    (None, Some(&Value::Object(new.clone()).to_string())),
+                )
+            }
+            (Some(old), Some(new)) => {
+                self.put_row(t, new, true)?;
+                self.record(
+                    entity,
+                    key,
+                    incident_id,
+                    "update",
+                    None,
+                    (
+                        Some(&Value::Object(old.clone()).to_string()),
+                        Some(&Value::Object(new.clone()).to_string()),
+                    ),
+                )
+            }
+            (None, None) => Ok(()),
+        }
+    }
+}
