@@ -356,14 +356,16 @@ impl Store {
                             }
                         }
                     }
-                    if t.name == "owners" {
-                        if let Some(local) = w.owner_named(&row)? {
-                            if let Some(bundle_id) = row["id"].as_str() {
-                                owner_ids.insert(bundle_id.to_string(), local);
-                            }
-                            out.unchanged += 1;
-                            continue;
+                    // Owners are shared by all incidents: one with the same name here is
+                    // the same person, whatever its id; the actions follow the local id.
+                    if t.name == "owners"
+                        && let Some(local) = w.owner_named(&row)?
+                    {
+                        if let Some(bundle_id) = row["id"].as_str() {
+                            owner_ids.insert(bundle_id.to_string(), local);
                         }
+                        out.unchanged += 1;
+                        continue;
                     }
                     w.merge_row(t, &id, &row, &mut out)?;
                 }
