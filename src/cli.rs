@@ -141,7 +141,8 @@ fn parse_map(s: &str) -> Result<(String, Field), String> {
     let (column, field) = s
         .rsplit_once('=')
         .ok_or_else(|| format!("{s:?}: write COLUMN=FIELD, e.g. 'Time=at'"))?;
-    Ok((column.to_string(), field.parse()?))
+    let field: Field = field.parse()?;
+    Ok((column.to_string(), field))
 }
 
 #[derive(Debug, Args)]

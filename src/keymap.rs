@@ -106,6 +106,7 @@ pub enum Command {
     LinkFindings,
     WriteReport,
     ToggleScope,
+    Import,
 }
 
 impl Command {
@@ -162,6 +163,7 @@ impl Command {
             LinkFindings => "link-findings",
             WriteReport => "write-report",
             ToggleScope => "toggle-timeline-scope",
+            Import => "import",
         }
     }
 }
@@ -644,6 +646,13 @@ impl Default for Keymap {
                 Undo,
                 "undo the last change",
                 Some("undo"),
+            ),
+            (
+                Timeline,
+                Key::char('I'),
+                Import,
+                "import a timeline file (Timesketch, Plaso, DFIR-IRIS, CSV)",
+                Some("import"),
             ),
             (
                 Report,

@@ -86,7 +86,10 @@ where
             terminal.draw(|f| ui::render(app, f))?;
             dirty = false;
         }
-        match source.next(Duration::from_millis(1000))? {
+        // While an import runs, wake up often to move its gauge.
+        let busy = app.import_job.is_some();
+        let wait = if busy { 100 } else { 1000 };
+        match source.next(Duration::from_millis(wait))? {
             Some(event) => {
                 if let Some(msg) = Msg::from_terminal(event) {
                     update(app, msg, store);
@@ -95,6 +98,10 @@ where
             }
             None if source.finished() => break,
             None => {}
+        }
+        if busy {
+            update(app, Msg::Poll, store);
+            dirty = true;
         }
         if last_tick.elapsed() >= Duration::from_secs(30) {
             last_tick = Instant::now();

@@ -253,6 +253,13 @@ fn timeline(app: &mut App, command: Command, store: &mut Store) {
             prompt: Box::new(Prompt::new(PromptKind::JumpTime, "")),
             selected: 0,
         }),
+        Command::Import => {
+            app.import_preview = super::import::preview("", Some(&t.incident));
+            app.overlays.push(Overlay::Prompt {
+                prompt: Box::new(Prompt::new(PromptKind::ImportPath, "")),
+                selected: 0,
+            });
+        }
         ToggleZone => {
             app.local_times = !app.local_times;
             let zone = if app.local_times {
@@ -645,6 +652,16 @@ fn prompt_key(
             }
         }
         KeyCode::Enter => submit_prompt(app, prompt, selected, store),
+        KeyCode::Tab if prompt.kind == PromptKind::ImportPath => {
+            if let Some(done) = super::import::complete(&prompt.text()) {
+                prompt.input = Prompt::new(PromptKind::ImportPath, &done).input;
+            }
+            import_preview(app, &prompt);
+            app.overlays.push(Overlay::Prompt {
+                prompt,
+                selected: 0,
+            });
+        }
         KeyCode::Down if prompt.kind == PromptKind::Palette => app.overlays.push(Overlay::Prompt {
             prompt,
             selected: selected + 1,
@@ -655,12 +672,21 @@ fn prompt_key(
         }),
         _ => {
             type_into(&mut prompt.input, key);
+            if prompt.kind == PromptKind::ImportPath {
+                import_preview(app, &prompt);
+            }
             app.overlays.push(Overlay::Prompt {
                 prompt,
                 selected: 0,
             });
         }
     }
+}
+
+/// Reads the typed file's format and first rows for the prompt (here, not in render).
+fn import_preview(app: &mut App, prompt: &Prompt) {
+    let incident = app.timeline.as_ref().map(|t| t.incident.clone());
+    app.import_preview = super::import::preview(&prompt.text(), incident.as_ref());
 }
 
 fn submit_prompt(app: &mut App, prompt: Box<Prompt>, selected: usize, store: &mut Store) {
@@ -680,6 +706,7 @@ fn submit_prompt(app: &mut App, prompt: Box<Prompt>, selected: usize, store: &mu
         PromptKind::BacklogFilter => backlog_handlers::apply_filter(app, store, &text),
         PromptKind::EvaluationArea => super::evaluation::add_area(app, store, &text),
         PromptKind::ReportPath => super::evaluation::write_report(app, store, &text),
+        PromptKind::ImportPath => super::import::start(app, store, &text),
     }
 }
 
@@ -811,7 +838,7 @@ fn load_demo(app: &mut App, store: &mut Store) {
     open_timeline(app, store, incident);
 }
 
-fn reload_incidents(app: &mut App, store: &Store) {
+pub(super) fn reload_incidents(app: &mut App, store: &Store) {
     if let Err(e) = app.incidents.reload(store) {
         app.error(format!("cannot read the incidents: {e}"));
     }

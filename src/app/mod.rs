@@ -9,6 +9,7 @@ mod backlog_handlers;
 pub mod evaluation;
 pub mod form;
 mod handlers;
+pub mod import;
 mod incident_handlers;
 pub mod incidents;
 pub mod prompt;
@@ -36,6 +37,8 @@ pub enum Msg {
     Resize(u16, u16),
     /// The clock moved on (for "changed 5 min ago").
     Tick(DateTime<Utc>),
+    /// Time to look at work running in the background (an import).
+    Poll,
 }
 
 impl Msg {
@@ -172,6 +175,10 @@ pub struct App {
     pub owners: backlog::OwnersState,
     pub evaluation: evaluation::EvaluationState,
     pub report: evaluation::ReportState,
+    /// An import running in the background, shown as a gauge.
+    pub import_job: Option<import::ImportJob>,
+    /// What the import path prompt shows under the input (computed as it is typed).
+    pub import_preview: Vec<String>,
     /// Open actions not reviewed for this many days stand out (config `review_days`).
     pub review_days: i64,
     pub status: Status,
@@ -203,6 +210,8 @@ impl App {
             owners: backlog::OwnersState::default(),
             evaluation: evaluation::EvaluationState::default(),
             report: evaluation::ReportState::default(),
+            import_job: None,
+            import_preview: Vec::new(),
             review_days: 14,
             status: Status {
                 text: "press ? for help".into(),
@@ -271,6 +280,7 @@ pub fn update(app: &mut App, msg: Msg, store: &mut Store) {
             app.height = h;
         }
         Msg::Tick(now) => app.now = now,
+        Msg::Poll => import::poll(app, store),
         Msg::Key(key) => handlers::key(app, key, store),
         Msg::Mouse(m) => handlers::mouse(app, m, store),
         Msg::Paste(text) => handlers::paste(app, &text),

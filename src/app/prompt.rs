@@ -16,6 +16,7 @@ pub enum PromptKind {
     BacklogFilter,
     EvaluationArea,
     ReportPath,
+    ImportPath,
 }
 
 impl PromptKind {
@@ -29,6 +30,7 @@ impl PromptKind {
             PromptKind::BacklogFilter => "filter the backlog",
             PromptKind::EvaluationArea => "new area",
             PromptKind::ReportPath => "write the report to",
+            PromptKind::ImportPath => "import",
         }
     }
 }
@@ -56,6 +58,7 @@ impl Prompt {
             }
             PromptKind::EvaluationArea => "e.g. Legal hold, Backups, Vendor management",
             PromptKind::ReportPath => "a file: .md for Markdown, .html or .json",
+            PromptKind::ImportPath => "the timeline file to import (tab completes)",
         });
         Prompt { kind, input }
     }

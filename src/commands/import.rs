@@ -7,12 +7,9 @@ use crate::store::{ImportRun, Store};
 use crate::text::inert;
 use anyhow::{Context, Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sha2::{Digest, Sha256};
-use std::cell::RefCell;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::time::Instant;
 
 /// How many bad rows are listed before the rest are only counted.
@@ -36,19 +33,16 @@ pub fn import(store: &mut Store, args: ImportArgs, out: &mut dyn Write) -> Resul
     };
 
     // The file is read once: hashed and counted for the progress bar on the way.
-    let hash = Rc::new(RefCell::new(Sha256::new()));
+    let (tracked, hash) = import::Tracked::new(file, None);
     let progress = progress_bar(size);
-    let reader: Box<dyn Read> = Box::new(progress.wrap_read(Hashing {
-        inner: file,
-        hash: hash.clone(),
-    }));
+    let reader: Box<dyn Read> = Box::new(progress.wrap_read(tracked));
     let mut rows = import::open(reader, args.format, &args.maps, time).map_err(|e| match e {
         FileError::Empty => anyhow!("{name}: the file is empty: nothing to import"),
         e => anyhow!("{name}: {e}"),
     })?;
     let format = rows.mapping.format;
-    writeln!(
-        out,
+    // Said on success only: a failure prints nothing on stdout.
+    let format_line = format!(
         "{name}: {}{}",
         format.label(),
         if rows.detected {
@@ -56,7 +50,7 @@ pub fn import(store: &mut Store, args: ImportArgs, out: &mut dyn Write) -> Resul
         } else {
             ""
         }
-    )?;
+    );
 
     let mut rejects = Rejects::new(&args.file, &rows, args.skip_bad && !args.dry_run);
     let mut listed: Vec<String> = Vec::new();
@@ -66,10 +60,7 @@ pub fn import(store: &mut Store, args: ImportArgs, out: &mut dyn Write) -> Resul
         skip_bad: args.skip_bad,
         dry_run: args.dry_run,
     };
-    let digest = || {
-        let h = hash.borrow().clone();
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-    };
+    let digest = || hash.hex();
     let outcome = store.import_rows(
         &incident.id,
         &mut rows,
@@ -85,6 +76,28 @@ pub fn import(store: &mut Store, args: ImportArgs, out: &mut dyn Write) -> Resul
     progress.finish_and_clear();
     let outcome = outcome?;
     let rejects_path = rejects.finish()?;
+    if outcome.rows == 0 {
+        bail!("{name}: the file has a header but no rows: nothing to import");
+    }
+    if outcome.bad > 0 && (!args.skip_bad || outcome.imported + outcome.duplicates == 0) {
+        list_bad(&listed, &name, outcome.bad);
+        if args.skip_bad {
+            bail!(
+                "{name}: nothing imported: all {} rows are bad{}",
+                outcome.rows,
+                rejects_path
+                    .as_ref()
+                    .map(|p| format!(" (written to {})", p.display()))
+                    .unwrap_or_default()
+            );
+        }
+        bail!(
+            "{name}: nothing imported: {} of {} rows are bad; fix them, or import the good ones with --skip-bad",
+            outcome.bad,
+            outcome.rows
+        );
+    }
+    writeln!(out, "{format_line}")?;
     if let Some(unit) = rows.epoch_unit {
         writeln!(out, "numeric timestamps read as {} since 1970", unit.name())?;
     }
@@ -95,31 +108,7 @@ pub fn import(store: &mut Store, args: ImportArgs, out: &mut dyn Write) -> Resul
             rows.lossy_rows
         )?;
     }
-    if outcome.rows == 0 {
-        bail!("{name}: the file has a header but no rows: nothing to import");
-    }
-    let list_bad = |listed: &[String]| {
-        let mut stderr = std::io::stderr().lock();
-        for l in listed {
-            let _ = writeln!(stderr, "{l}");
-        }
-        if outcome.bad as usize > listed.len() {
-            let _ = writeln!(
-                stderr,
-                "{name}: and {} more bad rows",
-                outcome.bad as usize - listed.len()
-            );
-        }
-    };
     let seconds = started.elapsed().as_secs_f64();
-    if outcome.bad > 0 && !args.skip_bad {
-        list_bad(&listed);
-        bail!(
-            "{name}: nothing imported: {} of {} rows are bad; fix them, or import the good ones with --skip-bad",
-            outcome.bad,
-            outcome.rows
-        );
-    }
     let verb = if args.dry_run {
         "would import"
     } else {
@@ -139,6 +128,21 @@ pub fn import(store: &mut Store, args: ImportArgs, out: &mut dyn Write) -> Resul
     Ok(())
 }
 
+/// Lists the first bad rows on stderr, then how many more there were.
+fn list_bad(listed: &[String], name: &str, bad: u64) {
+    let mut stderr = std::io::stderr().lock();
+    for l in listed {
+        let _ = writeln!(stderr, "{l}");
+    }
+    if bad as usize > listed.len() {
+        let _ = writeln!(
+            stderr,
+            "{name}: and {} more bad rows",
+            bad as usize - listed.len()
+        );
+    }
+}
+
 /// A progress bar on stderr for files over a megabyte; hidden when stderr is not a
 /// terminal (scripts, tests).
 fn progress_bar(size: u64) -> ProgressBar {
@@ -152,20 +156,6 @@ fn progress_bar(size: u64) -> ProgressBar {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
-}
-
-/// Reads through, hashing what it reads.
-struct Hashing<R> {
-    inner: R,
-    hash: Rc<RefCell<Sha256>>,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hash.borrow_mut().update(&buf[..n]);
-        Ok(n)
-    }
 }
 
 /// The rejects file beside the input: the bad rows as they were, with why, created
@@ -239,7 +229,14 @@ impl Rejects {
             }
             if let Some(f) = self.lines.as_mut() {
                 for l in &bad.raw {
-                    writeln!(f, "{l}")?;
+                    // The line as it was, with why beside it when it is an object.
+                    match serde_json::from_str::<serde_json::Value>(l) {
+                        Ok(serde_json::Value::Object(mut o)) => {
+                            o.insert("debrief_error".into(), bad.to_string().into());
+                            writeln!(f, "{}", serde_json::Value::Object(o))?;
+                        }
+                        _ => writeln!(f, "{l}")?,
+                    }
                 }
             }
             return Ok(());

@@ -148,6 +148,14 @@ impl Store {
         Ok(value)
     }
 
+    /// The database file, or `None` for an in-memory database.
+    pub fn path(&self) -> Option<std::path::PathBuf> {
+        self.conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from)
+    }
+
     /// The raw connection, for checks in tests and maintenance commands.
     pub fn connection(&self) -> &Connection {
         &self.conn

@@ -53,7 +53,21 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         inert(&app.status.text).into_owned(),
         theme.tone(app.status.tone),
     ));
-    frame.render_widget(Paragraph::new(status), a.status);
+    match &app.import_job {
+        // An import in the background takes the status line for its gauge.
+        Some(job) => {
+            let gauge = ratatui::widgets::LineGauge::default()
+                .ratio(job.ratio())
+                .label(format!(
+                    "importing {} {:>3.0}%",
+                    inert(&job.file),
+                    job.ratio() * 100.0
+                ))
+                .filled_style(theme.title());
+            frame.render_widget(gauge, a.status);
+        }
+        None => frame.render_widget(Paragraph::new(status), a.status),
+    }
     footer(app, frame, a.footer, &theme);
     overlays::render(app, frame, area, &theme);
     // The review walk takes the body of the screen, under the header and over the views.

@@ -552,6 +552,20 @@ fn prompt_preview(
             };
             (vec![line], vec![])
         }
+        PromptKind::ImportPath => (
+            app.import_preview
+                .iter()
+                .map(|l| {
+                    let style = if l.starts_with('⚠') {
+                        theme.error()
+                    } else {
+                        theme.dim()
+                    };
+                    Line::from(Span::styled(l.clone(), style))
+                })
+                .collect(),
+            vec![],
+        ),
         PromptKind::EvaluationArea => (
             vec![Line::from(Span::styled(
                 "an area of this incident's own, added at the end of the checklist",

@@ -277,6 +277,16 @@ fn detail(
     for l in inert_with(&clip(&e.text, MAX_SHOWN), true).lines() {
         lines.push(Line::raw(l.to_string()));
     }
+    if !e.attrs.is_empty() {
+        // Columns of the imported source row, as they were.
+        lines.push(Line::raw(""));
+        for (k, v) in &e.attrs {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} ", inert(&clip(k, 30))), theme.dim()),
+                Span::raw(inert(&clip(v, 300)).into_owned()),
+            ]));
+        }
+    }
     if !t.chain.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled("Caused by", theme.dim())));

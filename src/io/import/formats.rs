@@ -272,7 +272,7 @@ pub fn mapping(
     for (name, field) in maps {
         let Some(i) = columns.iter().position(|(h, _)| h == name) else {
             return Err(format!(
-                "--map {name}={field:?}: the file has no column {name:?} (columns: {})",
+                "--map {name}=...: the file has no column {name:?} (columns: {})",
                 header.join(", ")
             ));
         };

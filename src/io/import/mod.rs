@@ -67,6 +67,8 @@ pub enum FileError {
 struct Record {
     line: u64,
     cells: Vec<String>,
+    /// The line as it was, for a JSONL record (its rejects file holds lines, not cells).
+    line_text: Option<String>,
 }
 
 enum Source {
@@ -231,7 +233,11 @@ impl Rows {
                         if lossy {
                             self.lossy_rows += 1;
                         }
-                        Some(Ok(Record { line, cells }))
+                        Some(Ok(Record {
+                            line,
+                            cells,
+                            line_text: None,
+                        }))
                     }
                     Err(e) => {
                         let line = e.position().map(|p| p.line()).unwrap_or(0) + self.line_fix;
@@ -259,8 +265,10 @@ impl Rows {
                     .iter()
                     .map(|(c, _)| c.clone())
                     .collect();
+                let line_text;
                 let object = if let Some(o) = first.take() {
                     *line += 1;
+                    line_text = Some(serde_json::Value::Object(o.clone()).to_string());
                     o
                 } else {
                     let mut buf = Vec::new();
@@ -292,7 +300,10 @@ impl Rows {
                         }
                     };
                     match serde_json::from_str::<serde_json::Value>(text.trim()) {
-                        Ok(serde_json::Value::Object(map)) => map,
+                        Ok(serde_json::Value::Object(map)) => {
+                            line_text = Some(text.trim_end().to_string());
+                            map
+                        }
                         _ => {
                             return Some(Err(RowError {
                                 line: *line,
@@ -312,7 +323,11 @@ impl Rows {
                         Some(other) => other.to_string(),
                     })
                     .collect();
-                Some(Ok(Record { line: *line, cells }))
+                Some(Ok(Record {
+                    line: *line,
+                    cells,
+                    line_text,
+                }))
             }
         }
     }
@@ -321,7 +336,10 @@ impl Rows {
     fn map(&mut self, rec: Record) -> Result<ImportedRow, RowError> {
         let m = &self.mapping;
         let dash = m.format.dash_is_empty();
-        let raw = rec.cells.clone();
+        let raw = match &rec.line_text {
+            Some(l) => vec![l.clone()],
+            None => rec.cells.clone(),
+        };
         let error = |column: Option<usize>, message: String| RowError {
             line: rec.line,
             column: column.map(|i| m.columns[i].0.clone()),
@@ -345,8 +363,10 @@ impl Rows {
         };
         let zone = cell(Field::Zone).map(|(_, v)| v);
         let at = if let Some((i, v)) = cell(Field::At) {
-            if self.epoch_unit.is_none() && v.chars().all(|c| c.is_ascii_digit()) {
-                self.epoch_unit = Some(EpochUnit::of(v.parse().unwrap_or(0)));
+            if self.epoch_unit.is_none()
+                && let Ok((_, unit)) = time::epoch(v)
+            {
+                self.epoch_unit = Some(unit);
             }
             time::at(v, zone, &self.time).map_err(|e| error(Some(i), e))?
         } else if let (Some((_, d)), Some((i, c))) = (cell(Field::Date), cell(Field::Clock)) {
@@ -454,6 +474,52 @@ fn fingerprint(columns: &[(String, Field)], cells: &[String]) -> String {
     }
     let digest = h.finalize();
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A reader that hashes what passes through (SHA-256, recorded with the import) and
+/// counts the bytes (for a progress gauge in another thread).
+pub struct Tracked<R> {
+    inner: R,
+    hash: std::rc::Rc<std::cell::RefCell<Sha256>>,
+    read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+}
+
+/// The hash of what a [`Tracked`] reader has read so far.
+pub struct HashHandle(std::rc::Rc<std::cell::RefCell<Sha256>>);
+
+impl HashHandle {
+    pub fn hex(&self) -> String {
+        let digest = self.0.borrow().clone().finalize();
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl<R: Read> Tracked<R> {
+    pub fn new(
+        inner: R,
+        read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    ) -> (Tracked<R>, HashHandle) {
+        let hash = std::rc::Rc::new(std::cell::RefCell::new(Sha256::new()));
+        (
+            Tracked {
+                inner,
+                hash: hash.clone(),
+                read,
+            },
+            HashHandle(hash),
+        )
+    }
+}
+
+impl<R: Read> Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.borrow_mut().update(&buf[..n]);
+        if let Some(r) = &self.read {
+            r.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(n)
+    }
 }
 
 #[cfg(test)]

@@ -59,19 +59,29 @@ impl EpochUnit {
 /// A number since 1970 as an instant, and the unit it was read in.
 pub fn epoch(text: &str) -> Result<(Timestamp, EpochUnit), String> {
     let t = text.trim();
-    let value: i64 = match t.parse::<i64>() {
-        Ok(v) => v,
-        Err(_) => t
-            .parse::<f64>()
-            .ok()
-            .filter(|f| f.is_finite() && f.abs() < 9.2e18)
-            .map(|f| f as i64)
-            .ok_or_else(|| format!("{t:?} is not a number of seconds, ms or µs since 1970"))?,
+    let not_a_number = || format!("{t:?} is not a number of seconds, ms or µs since 1970");
+    let micros = match t.parse::<i64>() {
+        Ok(v) => EpochUnit::of(v).micros(v).map(|m| (m, EpochUnit::of(v))),
+        // A fraction (Zeek writes `1773220784.250123`): the whole part gives the unit,
+        // the fraction is kept to the microsecond.
+        Err(_) => {
+            let f = t
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite() && f.abs() < 9.2e18)
+                .ok_or_else(not_a_number)?;
+            let unit = EpochUnit::of(f.trunc() as i64);
+            let per = match unit {
+                EpochUnit::Seconds => 1e6,
+                EpochUnit::Milliseconds => 1e3,
+                EpochUnit::Microseconds => 1.0,
+                EpochUnit::Nanoseconds => 1e-3,
+            };
+            Some(((f * per).round() as i64, unit))
+        }
     };
-    let unit = EpochUnit::of(value);
-    let utc = unit
-        .micros(value)
-        .and_then(DateTime::<Utc>::from_timestamp_micros)
+    let (micros, unit) = micros.ok_or_else(|| format!("{t:?} is out of range"))?;
+    let utc = DateTime::<Utc>::from_timestamp_micros(micros)
         .ok_or_else(|| format!("{t:?} is out of range"))?;
     Ok((Timestamp::new(utc, 0, Precision::Exact), unit))
 }
