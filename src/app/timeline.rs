@@ -164,7 +164,8 @@ impl TimelineState {
     pub fn move_by(&mut self, store: &Store, delta: isize) -> Result<()> {
         let mut target = self.selected as isize + delta;
         while target >= self.rows.len() as isize && self.more_after {
-            self.extend_after(store)?;
+            // Rows let go of at the front shift every index down.
+            target -= self.extend_after(store)? as isize;
         }
         while target < 0 && self.more_before {
             let added = self.extend_before(store)?;
@@ -173,9 +174,11 @@ impl TimelineState {
         let last = self.rows.len().saturating_sub(1) as isize;
         let target = target.clamp(0, last.max(0)) as usize;
         // Keep a page in hand beyond the selection, so scrolling never waits at the edge.
-        if target + self.viewport >= self.rows.len() && self.more_after {
-            self.extend_after(store)?;
-        }
+        let target = if target + self.viewport >= self.rows.len() && self.more_after {
+            target.saturating_sub(self.extend_after(store)?)
+        } else {
+            target
+        };
         let target = if target < self.viewport && self.more_before {
             target + self.extend_before(store)?
         } else {
@@ -184,9 +187,11 @@ impl TimelineState {
         self.select(store, target)
     }
 
-    fn extend_after(&mut self, store: &Store) -> Result<()> {
+    /// Appends a page; returns how many rows were let go of at the front to stay within
+    /// the window.
+    fn extend_after(&mut self, store: &Store) -> Result<usize> {
         let Some(last) = self.rows.last() else {
-            return Ok(());
+            return Ok(0);
         };
         let cursor = position(last, store)?;
         let page = store.events_page(&self.filter, Some(cursor), PAGE)?;
@@ -199,8 +204,9 @@ impl TimelineState {
             self.offset = self.offset.saturating_sub(drop);
             self.first_index = self.first_index.map(|i| i + drop as i64);
             self.more_before = true;
+            return Ok(drop);
         }
-        Ok(())
+        Ok(0)
     }
 
     /// Prepends a page; returns how many rows were added in front.
