@@ -111,6 +111,15 @@ fn a_filter_over_a_hundred_thousand_events_counts_and_pages() {
     let t = h.app.timeline.as_ref().unwrap();
     assert_eq!(text(t), format!("row {} token", N - 10));
     assert_eq!(t.position_label(), format!("{}/{}", N / 10, N / 10));
+    // A filter matching most events is counted only so far, and says so.
+    h.keys("x/noise<enter>");
+    let t = h.app.timeline.as_ref().unwrap();
+    assert_eq!(t.total_label(), "10000+");
+    assert!(h.screen().contains("1/10000+"), "{}", h.screen());
+    h.keys("G");
+    let t = h.app.timeline.as_ref().unwrap();
+    assert_eq!(text(t), format!("row {} noise", N - 1));
+    assert_eq!(t.position_label(), "?/10000+");
     h.keys("x/\"row 77777\"<enter>");
     let t = h.app.timeline.as_ref().unwrap();
     assert_eq!(t.total, 1);

@@ -381,7 +381,7 @@ fn apply_filter(app: &mut App, store: &mut Store, text: &str) {
     let Some(t) = app.timeline.as_mut() else {
         return;
     };
-    let result = t.set_filter(store, text).map(|()| t.total);
+    let result = t.set_filter(store, text).map(|()| t.total_label());
     match result {
         Ok(total) if text.trim().is_empty() => app.info(format!("filter cleared · {total} events")),
         Ok(total) => app.info(format!("{total} events match {}", inert(text.trim()))),

@@ -174,13 +174,16 @@ fn show_events(
     set(&mut filter);
     t.filter = filter;
     t.filter_text = label.to_string();
-    let result = store.count_matching(&t.filter).and_then(|n| {
-        t.total = n;
-        t.load_start(store)
-    });
+    let cap = Some(super::timeline::COUNT_CAP);
+    let result = store
+        .count_matching_up_to(&t.filter, cap)
+        .and_then(|(n, exact)| {
+            (t.total, t.total_exact) = (n, exact);
+            t.load_start(store)
+        });
     match result {
         Ok(()) => {
-            let n = t.total;
+            let n = t.total_label();
             app.view = View::Timeline;
             app.info(format!(
                 "{n} events · {} · x clears the filter",

@@ -7,6 +7,9 @@ use crate::store::{EventFilter, PageCursor, Result, Store};
 /// How many events are fetched at a time, and the most the window keeps.
 const PAGE: usize = 100;
 const MAX_WINDOW: usize = 3 * PAGE;
+/// Filtered timelines are counted this far: past it the title says `10000+` (counting a
+/// million matches would hold up every filter by a second).
+pub const COUNT_CAP: i64 = 10_000;
 
 #[derive(Debug, Clone)]
 pub struct TimelineState {
@@ -25,8 +28,9 @@ pub struct TimelineState {
     pub offset: usize,
     /// How many rows fit on screen (set from the layout in update).
     pub viewport: usize,
-    /// Matching events in all.
+    /// Matching events in all, or the first [`COUNT_CAP`] of them when `total_exact` is false.
     pub total: i64,
+    pub total_exact: bool,
     /// Position of the first row within the whole filtered timeline, when known.
     pub first_index: Option<i64>,
     /// The causes of the selected event, nearest first.
@@ -56,6 +60,7 @@ impl TimelineState {
             offset: 0,
             viewport: 10,
             total: 0,
+            total_exact: true,
             first_index: Some(0),
             chain: Vec::new(),
             evidence: Vec::new(),
@@ -78,7 +83,8 @@ impl TimelineState {
             self.incident = i;
         }
         self.ctx = store.time_context(&self.incident)?;
-        self.total = store.count_matching(&self.filter)?;
+        (self.total, self.total_exact) =
+            store.count_matching_up_to(&self.filter, Some(COUNT_CAP))?;
         self.actors = store
             .list_actors(&self.incident.id)?
             .into_iter()
@@ -102,7 +108,9 @@ impl TimelineState {
         self.more_after = false;
         self.more_before = page.next.is_some();
         self.rows = page.events.into_iter().rev().collect();
-        self.first_index = Some(self.total - self.rows.len() as i64);
+        self.first_index = self
+            .total_exact
+            .then(|| self.total - self.rows.len() as i64);
         let last = self.rows.len().saturating_sub(1);
         self.select(store, last)
     }
@@ -272,18 +280,28 @@ impl TimelineState {
         let parsed = parse_filter(&self.incident.id, text)?;
         self.filter = parsed;
         self.filter_text = text.trim().to_string();
-        self.total = store
-            .count_matching(&self.filter)
+        (self.total, self.total_exact) = store
+            .count_matching_up_to(&self.filter, Some(COUNT_CAP))
             .map_err(|e| e.to_string())?;
         self.load_start(store).map_err(|e| e.to_string())
     }
 
     /// The position of the selected row in the whole filtered timeline, when known.
     pub fn position_label(&self) -> String {
+        let total = self.total_label();
         match (self.first_index, self.rows.is_empty()) {
-            (_, true) => format!("0/{}", self.total),
-            (Some(first), false) => format!("{}/{}", first + self.selected as i64 + 1, self.total),
-            (None, false) => format!("?/{}", self.total),
+            (_, true) => format!("0/{total}"),
+            (Some(first), false) => format!("{}/{total}", first + self.selected as i64 + 1),
+            (None, false) => format!("?/{total}"),
+        }
+    }
+
+    /// The number of matching events as shown: `47`, or `10000+` past the counting cap.
+    pub fn total_label(&self) -> String {
+        if self.total_exact {
+            self.total.to_string()
+        } else {
+            format!("{}+", self.total)
         }
     }
 }

@@ -30,6 +30,16 @@ impl EventFilter {
             ..Default::default()
         }
     }
+
+    /// No condition but the incident.
+    pub fn is_everything(&self) -> bool {
+        self.search.as_deref().and_then(fts_query).is_none()
+            && self.actor.is_none()
+            && self.tag.is_none()
+            && self.phase.is_none()
+            && self.finding.is_none()
+            && self.evidence.is_none()
+    }
 }
 
 /// A position in the timeline: the (time, seq) of the last event of a page.
@@ -112,12 +122,17 @@ impl Store {
         Ok(self.conn.query_row(&sql, [id], event).optional()?)
     }
 
+    /// The incident's number of events (kept by triggers: no counting).
     pub fn count_events(&self, incident_id: &str) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM events WHERE incident_id = ?1",
-            [incident_id],
-            |r| r.get(0),
-        )?)
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT events FROM event_counts WHERE incident_id = ?1",
+                [incident_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
     }
 
     /// Up to `limit` events after `after` (from the start when `None`), in time order.
@@ -147,7 +162,10 @@ impl Store {
         limit: usize,
         forward: bool,
     ) -> Result<EventPage> {
-        let mut sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.incident_id = ?");
+        let mut sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE {}",
+            self.incident_condition(filter)?
+        );
         let mut args: Vec<Value> = vec![filter.incident_id.clone().into()];
         filter_sql(filter, &mut sql, &mut args);
         if let Some(c) = from {
@@ -192,15 +210,55 @@ impl Store {
 
     /// How many events match the filter.
     pub fn count_matching(&self, filter: &EventFilter) -> Result<i64> {
-        let mut sql = String::from(
-            "SELECT count(*) FROM events e LEFT JOIN actors a ON a.id = e.actor_id WHERE e.incident_id = ?",
+        self.count_matching_up_to(filter, None).map(|(n, _)| n)
+    }
+
+    /// How many events match, counting no further than `cap` (a million-event filter
+    /// would take a second to count); `false` when there are more than `cap`.
+    pub fn count_matching_up_to(
+        &self,
+        filter: &EventFilter,
+        cap: Option<i64>,
+    ) -> Result<(i64, bool)> {
+        if filter.is_everything() {
+            return Ok((self.count_events(&filter.incident_id)?, true));
+        }
+        let mut inner = format!(
+            "SELECT 1 FROM events e LEFT JOIN actors a ON a.id = e.actor_id WHERE {}",
+            self.incident_condition(filter)?
         );
         let mut args: Vec<Value> = vec![filter.incident_id.clone().into()];
-        filter_sql(filter, &mut sql, &mut args);
-        Ok(self
+        filter_sql(filter, &mut inner, &mut args);
+        if let Some(cap) = cap {
+            inner.push_str(" LIMIT ?");
+            args.push((cap + 1).into());
+        }
+        let n: i64 = self
             .conn
-            .prepare_cached(&sql)?
-            .query_row(params_from_iter(args), |r| r.get(0))?)
+            .prepare_cached(&format!("SELECT count(*) FROM ({inner})"))?
+            .query_row(params_from_iter(args), |r| r.get(0))?;
+        Ok(match cap {
+            Some(cap) if n > cap => (cap, false),
+            _ => (n, true),
+        })
+    }
+
+    /// The condition on the incident. When a search matches few events (of all
+    /// incidents), the time index is kept out of it (`+`), so SQLite looks those few up
+    /// instead of walking the incident's whole timeline to find them.
+    fn incident_condition(&self, filter: &EventFilter) -> Result<&'static str> {
+        let Some(q) = filter.search.as_deref().and_then(fts_query) else {
+            return Ok("e.incident_id = ?");
+        };
+        let matches: i64 = self.conn.prepare_cached(
+            "SELECT count(*) FROM (SELECT rowid FROM events_fts WHERE events_fts MATCH ?1 LIMIT 5001)",
+        )?
+        .query_row([q], |r| r.get(0))?;
+        Ok(if matches <= 5000 {
+            "+e.incident_id = ?"
+        } else {
+            "e.incident_id = ?"
+        })
     }
 
     /// The keyset position of an event, to page around it.
@@ -218,9 +276,11 @@ impl Store {
 
     /// The tags used in an incident, most used first.
     pub fn list_tags(&self, incident_id: &str) -> Result<Vec<String>> {
+        // From the tags (few) to their events, not from the events (maybe millions).
         let mut stmt = self.conn.prepare_cached(
-            "SELECT t.tag FROM event_tags t JOIN events e ON e.seq = t.event_seq
-             WHERE e.incident_id = ?1 GROUP BY t.tag ORDER BY count(*) DESC, t.tag",
+            "SELECT t.tag FROM event_tags t
+             WHERE (SELECT e.incident_id FROM events e WHERE e.seq = t.event_seq) = ?1
+             GROUP BY t.tag ORDER BY count(*) DESC, t.tag",
         )?;
         let rows = stmt.query_map([incident_id], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

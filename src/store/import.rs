@@ -12,10 +12,15 @@ use rusqlite::params;
 use serde_json::json;
 use std::collections::HashMap;
 
-/// The trigger that indexes a new event (as in migration 5), put back after a bulk load.
-const FTS_INSERT_TRIGGER: &str = "CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
+/// The triggers that index and count a new event (migrations 5 and 6), put back after a
+/// bulk load.
+const INSERT_TRIGGERS: &str = "CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
     INSERT INTO events_fts (rowid, text, source, tags, attrs)
         VALUES (new.seq, new.text, new.source, new.tags, new.attrs);
+END;
+CREATE TRIGGER event_counts_insert AFTER INSERT ON events BEGIN
+    INSERT INTO event_counts (incident_id, events) VALUES (new.incident_id, 1)
+        ON CONFLICT (incident_id) DO UPDATE SET events = events + 1;
 END;";
 
 /// How to run an import.
@@ -66,7 +71,7 @@ impl Store {
             // by the trigger row by row (the trigger comes back in the same transaction).
             let last_seq: i64 =
                 w.tx.query_row("SELECT coalesce(max(seq), 0) FROM events", [], |r| r.get(0))?;
-            w.tx.execute_batch("DROP TRIGGER events_fts_insert")?;
+            w.tx.execute_batch("DROP TRIGGER events_fts_insert; DROP TRIGGER event_counts_insert")?;
             let mut importer = Importer::new(w, incident_id, &import_id);
             for row in rows {
                 out.rows += 1;
@@ -89,7 +94,12 @@ impl Store {
                  SELECT seq, text, source, tags, attrs FROM events WHERE seq > ?1",
                 [last_seq],
             )?;
-            w.tx.execute_batch(FTS_INSERT_TRIGGER)?;
+            w.tx.execute_batch(INSERT_TRIGGERS)?;
+            w.tx.execute(
+                "INSERT INTO event_counts (incident_id, events) VALUES (?1, ?2)
+                 ON CONFLICT (incident_id) DO UPDATE SET events = events + ?2",
+                rusqlite::params![incident_id, out.imported as i64],
+            )?;
             let commit = !run.dry_run && (out.bad == 0 || run.skip_bad) && out.imported > 0;
             if commit {
                 w.tx.execute(

@@ -49,7 +49,7 @@ impl Store {
     pub fn list_incidents(&self) -> Result<Vec<IncidentSummary>> {
         let sql = format!(
             "SELECT {INCIDENT_COLUMNS},
-                    (SELECT count(*) FROM events e WHERE e.incident_id = i.id),
+                    coalesce((SELECT n.events FROM event_counts n WHERE n.incident_id = i.id), 0),
                     -- One row per action (not per changed field): cheap even after big imports.
                     max(i.updated_us, coalesce((SELECT max(c.at_us) FROM change_sets c
                                                 WHERE c.incident_id = i.id), 0))

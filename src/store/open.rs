@@ -17,6 +17,7 @@ const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0003_backlog.sql")),
     M::up(include_str!("migrations/0004_evaluation.sql")),
     M::up(include_str!("migrations/0005_import.sql")),
+    M::up(include_str!("migrations/0006_event_counts.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {
