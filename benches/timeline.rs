@@ -225,14 +225,15 @@ fn child(db: &Path) {
     rows.push(("jump to a time (t)".into(), jump));
 
     // Search: Enter on the filter prompt to the first page of results.
-    let mut search = |word: &str| -> (Duration, i64) {
+    let mut search = |word: &str| -> (Duration, String) {
         send(&mut app, &mut store, key(KeyCode::Char('x')));
         send(&mut app, &mut store, key(KeyCode::Char('/')));
         for c in word.chars() {
             send(&mut app, &mut store, key(KeyCode::Char(c)));
         }
         let d = timed(&mut terminal, &mut app, &mut store, key(KeyCode::Enter));
-        (d, app.timeline.as_ref().map(|t| t.total).unwrap_or(0))
+        let shown = app.timeline.as_ref().map(|t| t.total_label());
+        (d, shown.unwrap_or_default())
     };
     // A row number: it matches one event (and none that merely start with it).
     let rare_word = format!("{}", events * 3 / 4 + 7);
