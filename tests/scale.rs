@@ -111,6 +111,20 @@ fn a_filter_over_a_hundred_thousand_events_counts_and_pages() {
     let t = h.app.timeline.as_ref().unwrap();
     assert_eq!(text(t), format!("row {} token", N - 10));
     assert_eq!(t.position_label(), format!("{}/{}", N / 10, N / 10));
+    // A search with many hits keeps them between pages; a new event is found at once.
+    let id = h.app.timeline.as_ref().unwrap().incident.id.clone();
+    let at =
+        debrief::domain::parse_time("2026-03-12T00:00:00Z", &debrief::domain::TimeContext::utc())
+            .unwrap();
+    let late = debrief::domain::NewEvent::new(at, "late token").unwrap();
+    h.keys("x/token<enter>");
+    assert_eq!(h.app.timeline.as_ref().unwrap().total_label(), "10000");
+    h.store.add_event(&id, &late).unwrap();
+    h.keys("x/token<enter>G");
+    let t = h.app.timeline.as_ref().unwrap();
+    assert_eq!(t.total_label(), "10000+");
+    assert_eq!(text(t), "late token");
+
     // A filter matching most events is counted only so far, and says so.
     h.keys("x/noise<enter>");
     let t = h.app.timeline.as_ref().unwrap();

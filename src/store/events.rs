@@ -58,10 +58,15 @@ pub struct EventPage {
 
 /// Appends the filter's conditions (all but the incident) to a query over `events e`
 /// joined with `actors a`.
-fn filter_sql(filter: &EventFilter, sql: &mut String, args: &mut Vec<Value>) {
+fn filter_sql(filter: &EventFilter, dense: bool, sql: &mut String, args: &mut Vec<Value>) {
     if let Some(q) = filter.search.as_deref().and_then(fts_query) {
-        sql.push_str(" AND e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)");
-        args.push(q.into());
+        if dense {
+            // The hits of this search, kept in a temporary table (see `search_plan`).
+            sql.push_str(" AND e.seq IN (SELECT seq FROM temp.search_hits)");
+        } else {
+            sql.push_str(" AND e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)");
+            args.push(q.into());
+        }
     }
     if let Some(actor) = &filter.actor {
         sql.push_str(" AND a.name = ? COLLATE NOCASE");
@@ -82,6 +87,17 @@ fn filter_sql(filter: &EventFilter, sql: &mut String, args: &mut Vec<Value>) {
     if let Some(evidence) = &filter.evidence {
         sql.push_str(" AND e.id IN (SELECT event_id FROM evidence_links WHERE evidence_id = ?)");
         args.push(evidence.clone().into());
+    }
+}
+
+/// The condition on the incident. When a search matches few events, the time index is
+/// kept out of it (`+`), so SQLite looks those few up by rowid instead of walking the
+/// incident's whole timeline to find them.
+fn incident_condition(filter: &EventFilter, dense: bool) -> &'static str {
+    if filter.search.as_deref().and_then(fts_query).is_some() && !dense {
+        "+e.incident_id = ?"
+    } else {
+        "e.incident_id = ?"
     }
 }
 
@@ -162,12 +178,13 @@ impl Store {
         limit: usize,
         forward: bool,
     ) -> Result<EventPage> {
+        let dense = self.search_plan(filter)?;
         let mut sql = format!(
             "SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE {}",
-            self.incident_condition(filter)?
+            incident_condition(filter, dense)
         );
         let mut args: Vec<Value> = vec![filter.incident_id.clone().into()];
-        filter_sql(filter, &mut sql, &mut args);
+        filter_sql(filter, dense, &mut sql, &mut args);
         if let Some(c) = from {
             sql.push_str(if forward {
                 " AND (e.at_us, e.seq) > (?, ?)"
@@ -223,12 +240,13 @@ impl Store {
         if filter.is_everything() {
             return Ok((self.count_events(&filter.incident_id)?, true));
         }
+        let dense = self.search_plan(filter)?;
         let mut inner = format!(
             "SELECT 1 FROM events e LEFT JOIN actors a ON a.id = e.actor_id WHERE {}",
-            self.incident_condition(filter)?
+            incident_condition(filter, dense)
         );
         let mut args: Vec<Value> = vec![filter.incident_id.clone().into()];
-        filter_sql(filter, &mut inner, &mut args);
+        filter_sql(filter, dense, &mut inner, &mut args);
         if let Some(cap) = cap {
             inner.push_str(" LIMIT ?");
             args.push((cap + 1).into());
@@ -243,22 +261,39 @@ impl Store {
         })
     }
 
-    /// The condition on the incident. When a search matches few events (of all
-    /// incidents), the time index is kept out of it (`+`), so SQLite looks those few up
-    /// instead of walking the incident's whole timeline to find them.
-    fn incident_condition(&self, filter: &EventFilter) -> Result<&'static str> {
+    /// How a search is run. One that matches few events (≤ 5,000 in the full-text
+    /// index) looks them up by rowid (`false`). One that matches many walks the time index
+    /// and checks each event against its hits, which SQLite would otherwise read out of
+    /// the index again for every page: they are read once into `temp.search_hits` and
+    /// kept until the search or the data changes (`true`).
+    fn search_plan(&self, filter: &EventFilter) -> Result<bool> {
         let Some(q) = filter.search.as_deref().and_then(fts_query) else {
-            return Ok("e.incident_id = ?");
+            return Ok(false);
         };
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let key = (q.clone(), version, self.writes.get());
+        if self.search_hits.borrow().as_ref() == Some(&key) {
+            return Ok(true);
+        }
         let matches: i64 = self.conn.prepare_cached(
             "SELECT count(*) FROM (SELECT rowid FROM events_fts WHERE events_fts MATCH ?1 LIMIT 5001)",
         )?
-        .query_row([q], |r| r.get(0))?;
-        Ok(if matches <= 5000 {
-            "+e.incident_id = ?"
-        } else {
-            "e.incident_id = ?"
-        })
+        .query_row([&q], |r| r.get(0))?;
+        if matches <= 5000 {
+            return Ok(false);
+        }
+        self.conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS search_hits (seq INTEGER PRIMARY KEY);
+             DELETE FROM temp.search_hits;",
+        )?;
+        self.conn.execute(
+            "INSERT INTO temp.search_hits SELECT rowid FROM events_fts WHERE events_fts MATCH ?1",
+            [&q],
+        )?;
+        *self.search_hits.borrow_mut() = Some(key);
+        Ok(true)
     }
 
     /// The keyset position of an event, to page around it.

@@ -68,6 +68,11 @@ pub struct Store {
     analyst: String,
     clock: Clock,
     ids: Ids,
+    /// Writes committed through this store, so cached search hits know they are stale
+    /// (other connections' commits show in `PRAGMA data_version`).
+    writes: Cell<u64>,
+    /// Which search `temp.search_hits` holds: (FTS query, data_version, writes).
+    search_hits: std::cell::RefCell<Option<(String, i64, u64)>>,
 }
 
 impl Store {
@@ -88,6 +93,8 @@ impl Store {
             analyst: analyst.to_string(),
             clock: Box::new(Utc::now),
             ids: Ids::Random,
+            writes: Cell::new(0),
+            search_hits: std::cell::RefCell::new(None),
         }
     }
 
@@ -144,6 +151,7 @@ impl Store {
         if commit {
             writer.finish()?;
             writer.tx.commit()?;
+            self.writes.set(self.writes.get() + 1);
         }
         Ok(value)
     }
