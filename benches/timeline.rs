@@ -242,7 +242,12 @@ fn child(db: &Path) {
     // Paging through the common word's hits (the filter stays applied).
     let mut filtered = Vec::new();
     for _ in 0..100 {
-        filtered.push(timed(&mut terminal, &mut app, &mut store, key(KeyCode::PageDown)));
+        filtered.push(timed(
+            &mut terminal,
+            &mut app,
+            &mut store,
+            key(KeyCode::PageDown),
+        ));
     }
     filtered.sort();
 
