@@ -210,3 +210,33 @@ fn a_bundle_from_a_newer_debrief_or_not_a_bundle_is_refused() {
     let e = fail(debrief_at(d, &fresh).args(["bundle", "import", "junk.json"]));
     assert!(e.contains("junk.json: not a bundle: line 1"), "{e}");
 }
+
+#[test]
+fn a_backup_is_a_private_consistent_copy_and_never_overwrites() {
+    let dir = tmp();
+    let d = dir.path();
+    ok(debrief(d).arg("demo"));
+    let out = ok(debrief(d).args(["backup", "-o", "copy.db"]));
+    assert_eq!(out, "wrote a copy of the database to copy.db\n");
+    let copy = d.join("copy.db");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let list = json(debrief_at(d, &copy).args(["incident", "list", "--json"]));
+    assert_eq!(list[0]["key"], "IR-2026-014");
+    assert_eq!(list[0]["events"], 47);
+    let before = std::fs::read(&copy).unwrap();
+    let e = fail(debrief(d).args(["backup", "-o", "copy.db"]));
+    assert!(e.contains("cannot create copy.db"), "{e}");
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        before,
+        "the old copy is untouched"
+    );
+    // Without -o, the copy goes beside the database, named with the time.
+    let out = ok(debrief(d).arg("backup"));
+    assert!(out.contains("t.db.backup-"), "{out}");
+}

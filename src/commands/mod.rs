@@ -56,6 +56,7 @@ pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Resu
             output,
         } => import::export(store, &key, format, output.as_deref(), out),
         Command::Demo => load_demo(store, out),
+        Command::Backup { output } => backup(store, output, out),
         Command::History { key, limit, json } => history(store, key.as_deref(), limit, json, out),
     }
 }
@@ -286,4 +287,22 @@ fn clip(text: &str) -> String {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text.to_string(),
     }
+}
+
+fn backup(store: &Store, output: Option<std::path::PathBuf>, out: &mut dyn Write) -> Result<()> {
+    let target = match output {
+        Some(p) => p,
+        None => {
+            let db = store
+                .path()
+                .ok_or_else(|| anyhow!("the database is in memory: give -o FILE"))?;
+            let stamp = store.now().format("%Y%m%d-%H%M%S");
+            let mut name = db.file_name().unwrap_or_default().to_os_string();
+            name.push(format!(".backup-{stamp}"));
+            db.with_file_name(name)
+        }
+    };
+    store.backup_to(&target)?;
+    writeln!(out, "wrote a copy of the database to {}", target.display())?;
+    Ok(())
 }

@@ -156,6 +156,31 @@ impl Store {
         Ok(value)
     }
 
+    /// Writes a consistent copy of the whole database to `target` (readable by its owner
+    /// only), while it is in use: SQLite's `VACUUM INTO` reads one snapshot. Refuses a
+    /// target that exists.
+    pub fn backup_to(&self, target: &Path) -> Result<()> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        // An empty file made first, so the copy is private from its first byte.
+        options
+            .open(target)
+            .map_err(|e| StoreError::Invalid(format!("cannot create {}: {e}", target.display())))?;
+        let result = self
+            .conn
+            .execute("VACUUM INTO ?1", [target.to_string_lossy().into_owned()]);
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(target);
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
     /// The database file, or `None` for an in-memory database.
     pub fn path(&self) -> Option<std::path::PathBuf> {
         self.conn
