@@ -1,0 +1,121 @@
+//! Killing debrief (SIGKILL) in the middle of work: an import is wholly there or wholly
+//! absent, every edit that reported success is there, and the file passes SQLite's
+//! integrity check.
+#![cfg(unix)]
+
+mod common;
+
+use common::*;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn integrity(db: &std::path::Path) -> String {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn events(db: &std::path::Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn an_import_killed_halfway_is_wholly_absent() {
+    let dir = tmp();
+    let d = dir.path();
+    ok(debrief(d).args(["incident", "new", "IR-K", "--title", "Killed import"]));
+    let n = 300_000;
+    let mut csv = std::io::BufWriter::new(std::fs::File::create(d.join("big.csv")).unwrap());
+    writeln!(csv, "message,timestamp,timestamp_desc").unwrap();
+    for i in 0..n {
+        writeln!(
+            csv,
+            "row {i} of a large export,{},Event Recorded",
+            1_773_100_800 + i
+        )
+        .unwrap();
+    }
+    csv.flush().unwrap();
+    drop(csv);
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("debrief"))
+        .args(["--db", "t.db", "import", "IR-K", "big.csv"])
+        .env("DEBRIEF_CONFIG", d.join("none.toml"))
+        .current_dir(d)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let finished = child.try_wait().unwrap().is_some();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let db = db_path(d);
+    assert_eq!(integrity(&db), "ok");
+    let count = events(&db);
+    if finished {
+        assert_eq!(count, n, "a finished import is whole");
+    } else {
+        assert_eq!(count, 0, "a killed import left {count} events");
+    }
+    // The database is usable and the import can be run again.
+    let out = ok(debrief(d).args(["import", "IR-K", "big.csv"]));
+    assert!(
+        out.contains(&format!("imported {n} events")) || finished,
+        "{out}"
+    );
+    assert_eq!(events(&db), n);
+}
+
+#[test]
+fn edits_that_reported_success_survive_a_kill() {
+    let dir = tmp();
+    let d = dir.path();
+    ok(debrief(d).args(["incident", "new", "IR-E", "--title", "Killed edits"]));
+    let bin = assert_cmd::cargo::cargo_bin("debrief");
+    // A burst of edits from a shell; each one's id is printed once it is saved.
+    let script = format!(
+        "i=0; while [ $i -lt 400 ]; do DEBRIEF_CONFIG=none.toml '{}' --db t.db event add IR-E --at \"2026-03-11 09:00:$((i % 60))Z\" --text \"edit $i\" || exit 1; i=$((i+1)); done",
+        bin.display()
+    );
+    let mut child = Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(d)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    std::thread::sleep(Duration::from_millis(1200));
+    // Kill the shell and whichever debrief it is running, mid-write if it is writing.
+    let _ = Command::new("pkill")
+        .args([
+            "-KILL",
+            "-f",
+            &format!("{} --db t.db event add IR-E", bin.display()),
+        ])
+        .status();
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(started.elapsed() < Duration::from_secs(60));
+    let saved: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(!saved.is_empty(), "no edit finished before the kill");
+    let db = db_path(d);
+    assert_eq!(integrity(&db), "ok");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    for id in &saved {
+        let there: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM events WHERE id = ?1)",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(there, "edit {id} reported success and is gone");
+    }
+}
