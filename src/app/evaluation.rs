@@ -12,7 +12,7 @@ use crate::keymap::Command;
 use crate::store::Store;
 use crate::text::inert;
 use crossterm::event::{KeyCode, KeyEvent};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default)]
 pub struct EvaluationState {
@@ -353,17 +353,33 @@ pub(super) fn report(app: &mut App, command: Command, store: &mut Store) {
         }
         Command::WriteReport => {
             if let Some(i) = incident(app) {
+                let prompt = Prompt::new(PromptKind::ReportPath, &default_report_path(&i.key));
+                super::handlers::file_notes(app, &prompt);
                 app.overlays.push(Overlay::Prompt {
-                    prompt: Box::new(Prompt::new(
-                        PromptKind::ReportPath,
-                        &default_report_path(&i.key),
-                    )),
+                    prompt: Box::new(prompt),
                     selected: 0,
                 });
             }
         }
         _ => {}
     }
+}
+
+/// What writing the report to `typed` will do, for the prompt.
+pub fn report_path_note(typed: &str) -> String {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return "type a file name".into();
+    }
+    let replaces = if Path::new(typed).exists() {
+        "; replaces the file there"
+    } else {
+        ""
+    };
+    format!(
+        "writes the {} report (readable by you only){replaces}",
+        format_for(typed).label()
+    )
 }
 
 /// The format a path asks for by its extension (Markdown unless .html or .json).

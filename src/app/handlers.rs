@@ -254,7 +254,7 @@ fn timeline(app: &mut App, command: Command, store: &mut Store) {
             selected: 0,
         }),
         Command::Import => {
-            app.import_preview = super::import::preview("", Some(&t.incident));
+            app.prompt_notes = super::import::preview("", Some(&t.incident));
             app.overlays.push(Overlay::Prompt {
                 prompt: Box::new(Prompt::new(PromptKind::ImportPath, "")),
                 selected: 0,
@@ -656,7 +656,7 @@ fn prompt_key(
             if let Some(done) = super::import::complete(&prompt.text()) {
                 prompt.input = Prompt::new(PromptKind::ImportPath, &done).input;
             }
-            import_preview(app, &prompt);
+            file_notes(app, &prompt);
             app.overlays.push(Overlay::Prompt {
                 prompt,
                 selected: 0,
@@ -672,9 +672,7 @@ fn prompt_key(
         }),
         _ => {
             type_into(&mut prompt.input, key);
-            if prompt.kind == PromptKind::ImportPath {
-                import_preview(app, &prompt);
-            }
+            file_notes(app, &prompt);
             app.overlays.push(Overlay::Prompt {
                 prompt,
                 selected: 0,
@@ -683,10 +681,19 @@ fn prompt_key(
     }
 }
 
-/// Reads the typed file's format and first rows for the prompt (here, not in render).
-fn import_preview(app: &mut App, prompt: &Prompt) {
-    let incident = app.timeline.as_ref().map(|t| t.incident.clone());
-    app.import_preview = super::import::preview(&prompt.text(), incident.as_ref());
+/// What a file prompt says of the typed path (here, not in render: it reads the disk):
+/// an import's format and first rows, or what writing the report there will do.
+pub(super) fn file_notes(app: &mut App, prompt: &Prompt) {
+    match prompt.kind {
+        PromptKind::ImportPath => {
+            let incident = app.timeline.as_ref().map(|t| t.incident.clone());
+            app.prompt_notes = super::import::preview(&prompt.text(), incident.as_ref());
+        }
+        PromptKind::ReportPath => {
+            app.prompt_notes = vec![super::evaluation::report_path_note(&prompt.text())];
+        }
+        _ => {}
+    }
 }
 
 fn submit_prompt(app: &mut App, prompt: Box<Prompt>, selected: usize, store: &mut Store) {

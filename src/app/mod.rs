@@ -177,8 +177,9 @@ pub struct App {
     pub report: evaluation::ReportState,
     /// An import running in the background, shown as a gauge.
     pub import_job: Option<import::ImportJob>,
-    /// What the import path prompt shows under the input (computed as it is typed).
-    pub import_preview: Vec<String>,
+    /// What a file prompt (import, report) shows under the input: computed in update as
+    /// it is typed, since it looks at the file system.
+    pub prompt_notes: Vec<String>,
     /// Open actions not reviewed for this many days stand out (config `review_days`).
     pub review_days: i64,
     pub status: Status,
@@ -211,7 +212,7 @@ impl App {
             evaluation: evaluation::EvaluationState::default(),
             report: evaluation::ReportState::default(),
             import_job: None,
-            import_preview: Vec::new(),
+            prompt_notes: Vec::new(),
             review_days: 14,
             status: Status {
                 text: "press ? for help".into(),

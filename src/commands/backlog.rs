@@ -5,7 +5,7 @@ use crate::domain::NewAction;
 use crate::domain::action::{parse_date, walk_order};
 use crate::store::{BacklogFilter, IdKind, ReviewInput, Store, action_json, review_json, short_id};
 use crate::text::inert;
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
 use serde_json::json;
 use std::io::Write;
@@ -45,14 +45,13 @@ pub fn action(store: &mut Store, command: ActionCommand, out: &mut dyn Write) ->
             new.due = date_arg("--due", due.as_deref())?;
             new.ticket = ticket.trim().to_string();
             new.description = description;
-            let findings = findings
-                .iter()
-                .map(|f| {
-                    store
-                        .resolve_id(IdKind::Finding, &incident.id, f)
-                        .context("--finding")
-                })
-                .collect::<Result<Vec<_>>>()?;
+            let findings = super::findings::resolve_all(
+                store,
+                IdKind::Finding,
+                &incident.id,
+                &findings,
+                "--finding",
+            )?;
             let a = store.create_action(&incident.id, &new, &findings)?;
             writeln!(out, "{}", a.id)?;
         }

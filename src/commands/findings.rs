@@ -254,7 +254,8 @@ pub fn evidence(store: &mut Store, command: EvidenceCommand, out: &mut dyn Write
     Ok(())
 }
 
-fn resolve_all(
+/// Ids typed on the command line (any unique start or end), each resolved or named by flag.
+pub(super) fn resolve_all(
     store: &Store,
     kind: IdKind,
     incident_id: &str,

@@ -2,6 +2,7 @@
 //! and `debrief export`: the timeline or the actions for other tools.
 
 use crate::cli::ImportArgs;
+use crate::io::files::PrivateFile;
 use crate::io::import::{self, FileError, RowError, TimeOptions};
 use crate::store::{ImportRun, Store};
 use crate::text::inert;
@@ -158,15 +159,15 @@ fn progress_bar(size: u64) -> ProgressBar {
     bar
 }
 
-/// The rejects file beside the input: the bad rows as they were, with why, created
-/// (0600) at the first bad row.
+/// The rejects file beside the input: the bad rows as they were, with why; started at
+/// the first bad row, private (0600), and given its name once whole.
 struct Rejects {
     enabled: bool,
     path: PathBuf,
     header: Vec<String>,
     jsonl: bool,
-    writer: Option<csv::Writer<File>>,
-    lines: Option<File>,
+    writer: Option<csv::Writer<PrivateFile>>,
+    lines: Option<PrivateFile>,
     error: Option<std::io::Error>,
 }
 
@@ -196,21 +197,8 @@ impl Rejects {
         }
     }
 
-    fn create(&self) -> std::io::Result<File> {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let file = options.open(&self.path)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        }
-        Ok(file)
+    fn create(&self) -> std::io::Result<PrivateFile> {
+        PrivateFile::create(&self.path)
     }
 
     fn write(&mut self, bad: &RowError) {
@@ -261,12 +249,18 @@ impl Rejects {
         if let Some(e) = self.error.take() {
             return Err(anyhow!("cannot write {}: {e}", self.path.display()));
         }
-        if let Some(mut w) = self.writer.take() {
-            w.flush()
-                .with_context(|| format!("cannot write {}", self.path.display()))?;
+        let path = self.path.clone();
+        let cannot = |e: std::io::Error| anyhow!("cannot write {}: {e}", path.display());
+        if let Some(w) = self.writer.take() {
+            let file = w.into_inner().map_err(|e| cannot(e.into_error()))?;
+            file.commit().map_err(cannot)?;
             return Ok(Some(self.path));
         }
-        Ok(self.lines.map(|_| self.path))
+        if let Some(file) = self.lines.take() {
+            file.commit().map_err(cannot)?;
+            return Ok(Some(self.path));
+        }
+        Ok(None)
     }
 }
 

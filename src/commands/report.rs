@@ -89,14 +89,13 @@ pub fn evaluation(
             } else if findings == ["-"] {
                 Some(String::new())
             } else {
-                let ids = findings
-                    .iter()
-                    .map(|f| {
-                        store
-                            .resolve_id(IdKind::Finding, &incident.id, f)
-                            .context("--finding")
-                    })
-                    .collect::<Result<Vec<_>>>()?;
+                let ids = super::findings::resolve_all(
+                    store,
+                    IdKind::Finding,
+                    &incident.id,
+                    &findings,
+                    "--finding",
+                )?;
                 Some(ids.join(" "))
             };
             let mut changes: Vec<(&str, Option<&str>)> = Vec::new();

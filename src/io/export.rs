@@ -220,19 +220,7 @@ fn timesketch_jsonl(
 
 fn iris_csv(store: &Store, incident_id: &str, out: &mut dyn Write) -> Result<u64, ExportError> {
     let mut w = csv::Writer::from_writer(out);
-    let header = [
-        "event_date",
-        "event_tz",
-        "event_title",
-        "event_category",
-        "event_content",
-        "event_raw",
-        "event_source",
-        "event_assets",
-        "event_iocs",
-        "event_tags",
-    ];
-    csv_row(&mut w, &header.map(String::from))?;
+    csv_row(&mut w, &crate::io::import::IRIS_COLUMNS.map(String::from))?;
     let mut n = 0;
     store.for_each_event(&EventFilter::incident(incident_id), |e| {
         let attr = |k: &str| {

@@ -7,32 +7,22 @@ use std::path::Path;
 /// Writes `bytes` to `path` readable by the owner only (0600 under any umask), replacing
 /// it atomically: a crash leaves the old file or the new one, never half of it.
 pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    let mut file = PrivateFile::create(path)?;
+    file.write_all(bytes)?;
+    file.commit()
+}
+
+/// Creates a new file readable by its owner only (0600 under any umask); refuses one that
+/// exists.
+pub fn create_private(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
-    result
+    options.open(path)
 }
 
 /// A file written in full before it takes its name: created 0600 beside its final path
@@ -55,14 +45,7 @@ impl PrivateFile {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "export".into());
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let file = options.open(&tmp)?;
+        let file = create_private(&tmp)?;
         Ok(PrivateFile {
             tmp,
             path: path.to_path_buf(),

@@ -548,25 +548,7 @@ impl Writer<'_> {
             .prepare_cached(&sql)?
             .execute(rusqlite::params_from_iter(values))?;
         if t.name == "events" {
-            self.retag(row["id"].as_str().unwrap_or_default())?;
-        }
-        Ok(())
-    }
-
-    /// Rebuilds an event's tag index from its `tags` column.
-    fn retag(&self, event_id: &str) -> Result<()> {
-        let (seq, tags): (i64, String) = self.tx.query_row(
-            "SELECT seq, tags FROM events WHERE id = ?1",
-            [event_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        self.tx
-            .execute("DELETE FROM event_tags WHERE event_seq = ?1", [seq])?;
-        for tag in tags.split_whitespace() {
-            self.tx.execute(
-                "INSERT OR IGNORE INTO event_tags (tag, event_seq) VALUES (?1, ?2)",
-                rusqlite::params![tag, seq],
-            )?;
+            self.reindex_tags(row["id"].as_str().unwrap_or_default())?;
         }
         Ok(())
     }

@@ -402,16 +402,35 @@ impl Writer<'_> {
                 e => e.into(),
             })?;
         let seq = self.tx.last_insert_rowid();
-        let mut tag_insert = self
-            .tx
-            .prepare_cached("INSERT OR IGNORE INTO event_tags (tag, event_seq) VALUES (?1, ?2)")?;
-        for tag in &new.tags {
-            tag_insert.execute(params![tag, seq])?;
-        }
+        self.index_tags(seq, &new.tags)?;
         let sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.seq = ?1");
         let created = self.tx.query_row(&sql, [seq], event)?;
         self.record_insert("event", id, Some(incident_id), &json::event(&created))?;
         Ok(created)
+    }
+
+    /// Adds an event's tags to the tag index (the `tags` column is the source).
+    pub(crate) fn index_tags(&self, seq: i64, tags: &[String]) -> Result<()> {
+        let mut insert = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO event_tags (tag, event_seq) VALUES (?1, ?2)")?;
+        for tag in tags {
+            insert.execute(params![tag, seq])?;
+        }
+        Ok(())
+    }
+
+    /// Rebuilds an event's rows in the tag index from its `tags` column.
+    pub(crate) fn reindex_tags(&self, event_id: &str) -> Result<()> {
+        let (seq, tags): (i64, String) = self.tx.query_row(
+            "SELECT seq, tags FROM events WHERE id = ?1",
+            [event_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        self.tx
+            .execute("DELETE FROM event_tags WHERE event_seq = ?1", [seq])?;
+        let tags: Vec<String> = tags.split_whitespace().map(str::to_string).collect();
+        self.index_tags(seq, &tags)
     }
 
     pub(crate) fn event(&self, id: &str) -> Result<Event> {

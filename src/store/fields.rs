@@ -222,16 +222,8 @@ impl Writer<'_> {
             }
             "tags" => {
                 let n = set("tags", &value.unwrap_or_default())?;
-                self.tx.execute(
-                    "DELETE FROM event_tags WHERE event_seq = (SELECT seq FROM events WHERE id = ?1)",
-                    [id],
-                )?;
-                for tag in value.unwrap_or_default().split_whitespace() {
-                    self.tx.execute(
-                        "INSERT OR IGNORE INTO event_tags (tag, event_seq)
-                         SELECT ?1, seq FROM events WHERE id = ?2",
-                        params![tag, id],
-                    )?;
+                if n > 0 {
+                    self.reindex_tags(id)?;
                 }
                 n
             }

@@ -219,13 +219,7 @@ impl<'w, 'a> Importer<'w, 'a> {
             return Ok(false);
         }
         if !r.tags.is_empty() {
-            let seq = self.w.tx.last_insert_rowid();
-            let mut tag = self.w.tx.prepare_cached(
-                "INSERT OR IGNORE INTO event_tags (tag, event_seq) VALUES (?1, ?2)",
-            )?;
-            for t in &r.tags {
-                tag.execute(params![t, seq])?;
-            }
+            self.w.index_tags(self.w.tx.last_insert_rowid(), &r.tags)?;
         }
         Ok(true)
     }

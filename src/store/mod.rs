@@ -160,16 +160,8 @@ impl Store {
     /// only), while it is in use: SQLite's `VACUUM INTO` reads one snapshot. Refuses a
     /// target that exists.
     pub fn backup_to(&self, target: &Path) -> Result<()> {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
         // An empty file made first, so the copy is private from its first byte.
-        options
-            .open(target)
+        crate::io::files::create_private(target)
             .map_err(|e| StoreError::Invalid(format!("cannot create {}: {e}", target.display())))?;
         let result = self
             .conn

@@ -553,7 +553,7 @@ fn prompt_preview(
             (vec![line], vec![])
         }
         PromptKind::ImportPath => (
-            app.import_preview
+            app.prompt_notes
                 .iter()
                 .map(|l| {
                     let style = if l.starts_with('⚠') {
@@ -573,28 +573,13 @@ fn prompt_preview(
             ))],
             vec![],
         ),
-        PromptKind::ReportPath => {
-            let typed = text.trim();
-            let format = crate::app::evaluation::format_for(typed);
-            let exists = std::path::Path::new(typed).exists();
-            let line = if typed.is_empty() {
-                Line::from(Span::styled("type a file name", theme.dim()))
-            } else {
-                Line::from(Span::styled(
-                    format!(
-                        "writes the {} report (readable by you only){}",
-                        format.label(),
-                        if exists {
-                            "; replaces the file there"
-                        } else {
-                            ""
-                        }
-                    ),
-                    theme.dim(),
-                ))
-            };
-            (vec![line], vec![])
-        }
+        PromptKind::ReportPath => (
+            app.prompt_notes
+                .iter()
+                .map(|l| Line::from(Span::styled(l.clone(), theme.dim())))
+                .collect(),
+            vec![],
+        ),
         PromptKind::Evidence => {
             let path = std::path::Path::new(text.trim());
             let line = if text.trim().is_empty() {

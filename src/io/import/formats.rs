@@ -179,7 +179,8 @@ const PLASO_DYNAMIC: [&str; 8] = [
     "display_name",
     "tag",
 ];
-const IRIS: [&str; 10] = [
+/// DFIR-IRIS timeline CSV columns, in its order (read here, written by the export).
+pub const IRIS_COLUMNS: [&str; 10] = [
     "event_date",
     "event_tz",
     "event_title",
@@ -199,7 +200,7 @@ pub fn detect(header: &[String], jsonl: bool) -> Option<ImportFormat> {
     if jsonl {
         return timesketch.then_some(ImportFormat::TimesketchJsonl);
     }
-    if has(header, &IRIS[..3]) {
+    if has(header, &IRIS_COLUMNS[..3]) {
         Some(ImportFormat::IrisCsv)
     } else if has(header, &L2T) {
         Some(ImportFormat::PlasoCsv)
@@ -340,7 +341,7 @@ mod tests {
             Some(ImportFormat::PlasoDynamic)
         );
         assert_eq!(
-            detect(&h(&IRIS.join(",")), false),
+            detect(&h(&IRIS_COLUMNS.join(",")), false),
             Some(ImportFormat::IrisCsv)
         );
         assert_eq!(detect(&h("Time,Event"), false), None);

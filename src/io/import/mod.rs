@@ -7,7 +7,7 @@
 mod formats;
 mod time;
 
-pub use formats::{Field, ImportFormat, Mapping, detect, mapping};
+pub use formats::{Field, IRIS_COLUMNS, ImportFormat, Mapping, detect, mapping};
 pub use time::{EpochUnit, TimeOptions};
 
 use crate::domain::{Phase, Timestamp};
