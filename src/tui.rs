@@ -81,15 +81,16 @@ where
 {
     let mut dirty = true;
     let mut last_tick = Instant::now();
+    let mut last_poll = Instant::now();
     while !app.quit {
         if dirty {
             terminal.draw(|f| ui::render(app, f))?;
             dirty = false;
         }
-        // While an import runs, wake up often to move its gauge.
-        let busy = app.import_job.is_some();
-        let wait = if busy { 100 } else { 1000 };
-        match source.next(Duration::from_millis(wait))? {
+        // Twice a second, look for other windows' commits (they show within a second);
+        // while an import runs, ten times, to move its gauge.
+        let every = Duration::from_millis(if app.import_job.is_some() { 100 } else { 500 });
+        match source.next(every)? {
             Some(event) => {
                 if let Some(msg) = Msg::from_terminal(event) {
                     update(app, msg, store);
@@ -99,7 +100,8 @@ where
             None if source.finished() => break,
             None => {}
         }
-        if busy {
+        if last_poll.elapsed() >= every {
+            last_poll = Instant::now();
             update(app, Msg::Poll, store);
             dirty = true;
         }

@@ -302,6 +302,22 @@ fn record(app: &mut App, walk: &mut Walk, input: &ReviewInput, store: &mut Store
                 app.error(format!("cannot read the next action: {e}"));
             }
         }
+        Err(crate::store::StoreError::Stale(_)) => {
+            // Show the action as the other window left it; the analyst reviews it again.
+            let fresh = store.action(&a.id).and_then(|fresh| {
+                if let (Some(f), Some(slot)) = (fresh, walk.items.get_mut(walk.index)) {
+                    *slot = f;
+                }
+                walk.load(store)
+            });
+            match fresh {
+                Ok(_) => app.error(
+                    "not saved: another window reviewed or changed this action meanwhile; \
+                     it is shown as it is now, give your review again",
+                ),
+                Err(e) => app.error(format!("not saved, and cannot read the action: {e}")),
+            }
+        }
         Err(e) => app.error(format!("not saved: {e}")),
     }
 }

@@ -7,7 +7,7 @@ use super::timeline::TimelineState;
 use super::{App, Overlay, Pending, View, backlog_handlers, incident_handlers};
 use crate::domain::{IncidentPatch, KeyEventKind};
 use crate::keymap::{Command, Key};
-use crate::store::{PageCursor, Store};
+use crate::store::{PageCursor, Store, StoreError};
 use crate::text::{inert, inert_with};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
@@ -373,6 +373,10 @@ fn save_edit(
             reload_timeline_at(app, store, &saved.id);
             app.success(format!("saved: {what}"));
         }
+        Err(StoreError::Stale(_)) => {
+            reload_timeline_at(app, store, &before.id);
+            app.error("not saved: another window changed this event; it is shown as it is now, press again");
+        }
         Err(e) => app.error(format!("not saved: {e}")),
     }
 }
@@ -428,6 +432,7 @@ fn overlay_key(app: &mut App, overlay: Overlay, key: KeyEvent, store: &mut Store
             choices,
             selected,
         } => incident_handlers::lapse_picker_key(app, store, event, choices, selected, key),
+        Overlay::Conflict(conflict) => super::conflict::key(app, conflict, key, store),
     }
 }
 
@@ -544,7 +549,7 @@ pub(super) fn cancel_form(app: &mut App, form: Overlay, changed: bool) {
     }
 }
 
-fn save_event_form(app: &mut App, form: Box<EventForm>, store: &mut Store) {
+pub(super) fn save_event_form(app: &mut App, form: Box<EventForm>, store: &mut Store) {
     let Some(incident_id) = app.timeline.as_ref().map(|t| t.incident.id.clone()) else {
         return;
     };
@@ -569,6 +574,9 @@ fn save_event_form(app: &mut App, form: Box<EventForm>, store: &mut Store) {
             };
             app.success(format!("{verb}: {}", clip(&inert(&saved.text), 60)));
         }
+        Err(StoreError::Stale(_)) => {
+            super::conflict::ask(app, store, super::conflict::StaleForm::Event(form))
+        }
         Err(e) => {
             app.error(format!("not saved: {e}"));
             app.overlays.push(Overlay::EventForm(form));
@@ -587,7 +595,7 @@ fn incident_form_key(app: &mut App, mut form: Box<IncidentForm>, key: KeyEvent, 
     }
 }
 
-fn save_incident_form(app: &mut App, form: Box<IncidentForm>, store: &mut Store) {
+pub(super) fn save_incident_form(app: &mut App, form: Box<IncidentForm>, store: &mut Store) {
     let new = match form.to_new_incident() {
         Ok(n) => n,
         Err(e) => {
@@ -627,6 +635,9 @@ fn save_incident_form(app: &mut App, form: Box<IncidentForm>, store: &mut Store)
                 "{verb} incident {} · enter opens its timeline",
                 inert(&saved.key)
             ));
+        }
+        Err(StoreError::Stale(_)) => {
+            super::conflict::ask(app, store, super::conflict::StaleForm::Incident(form))
         }
         Err(e) => {
             app.error(format!("not saved: {e}"));
@@ -795,23 +806,7 @@ fn undo(app: &mut App, store: &mut Store, redo: bool) {
     };
     match result {
         Ok(Some(r)) => {
-            reload_incidents(app, store);
-            if let Some(t) = app.timeline.as_mut() {
-                match store.incident_by_id(&t.incident.id) {
-                    Ok(Some(_)) => {
-                        let _ = t.reload(store);
-                    }
-                    _ => {
-                        app.timeline = None;
-                        app.view = View::Incidents;
-                    }
-                }
-            }
-            if app.incidents.rows.is_empty() {
-                app.view = View::Welcome;
-            }
-            incident_handlers::refresh(app, store);
-            backlog_handlers::refresh(app, store);
+            refresh_all(app, store);
             let verb = if redo { "redone" } else { "undone" };
             app.success(format!("{verb}: {}", r.label));
         }
@@ -843,6 +838,31 @@ fn load_demo(app: &mut App, store: &mut Store) {
     reload_incidents(app, store);
     app.incidents.select_key(&incident.key);
     open_timeline(app, store, incident);
+}
+
+/// Re-reads everything on screen after a change that may have touched any of it (an undo,
+/// another window's commit), keeping the selection where it can.
+pub(super) fn refresh_all(app: &mut App, store: &Store) {
+    reload_incidents(app, store);
+    if let Some(t) = app.timeline.as_mut() {
+        match store.incident_by_id(&t.incident.id) {
+            Ok(Some(_)) => {
+                let _ = t.reload(store);
+            }
+            _ => {
+                // The incident is gone (deleted, or its creation undone).
+                app.timeline = None;
+                app.view = View::Incidents;
+            }
+        }
+    }
+    match (app.view, app.incidents.rows.is_empty()) {
+        (_, true) => app.view = View::Welcome,
+        (View::Welcome, false) => app.view = View::Incidents,
+        _ => {}
+    }
+    incident_handlers::refresh(app, store);
+    backlog_handlers::refresh(app, store);
 }
 
 pub(super) fn reload_incidents(app: &mut App, store: &Store) {

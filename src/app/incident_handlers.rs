@@ -404,9 +404,15 @@ pub(super) fn record_key(
     }
 }
 
-fn save_record(app: &mut App, form: Box<RecordForm>, store: &mut Store) {
+pub(super) fn save_record(app: &mut App, form: Box<RecordForm>, store: &mut Store) {
     let Some(incident_id) = app.timeline.as_ref().map(|t| t.incident.id.clone()) else {
         return;
+    };
+    // Set when a version-checked save was overtaken by another window.
+    let mut stale = false;
+    let mut failed = |e: crate::store::StoreError| {
+        stale = matches!(e, crate::store::StoreError::Stale(_));
+        e.to_string()
     };
     let result: Result<String, String> = match &form.kind {
         RecordKind::Finding {
@@ -419,13 +425,13 @@ fn save_record(app: &mut App, form: Box<RecordForm>, store: &mut Store) {
             };
             saved
                 .map(|f| format!("saved finding: {}", inert(&clip(&f.title, 50))))
-                .map_err(|e| e.to_string())
+                .map_err(&mut failed)
         }),
         RecordKind::Overview { incident } => form.to_patch().and_then(|patch| {
             store
                 .update_incident(&incident.id, &patch, Some(incident.version))
                 .map(|_| "saved the overview".to_string())
-                .map_err(|e| e.to_string())
+                .map_err(&mut failed)
         }),
         RecordKind::Action { finding } => form.to_action().and_then(|new| {
             let findings: Vec<String> = finding.iter().map(|f| f.id.clone()).collect();
@@ -467,6 +473,9 @@ fn save_record(app: &mut App, form: Box<RecordForm>, store: &mut Store) {
             refresh(app, store);
             super::backlog_handlers::refresh(app, store);
             app.success(message);
+        }
+        Err(_) if stale => {
+            super::conflict::ask(app, store, super::conflict::StaleForm::Record(form))
         }
         Err(e) => {
             app.error(format!("not saved: {e}"));

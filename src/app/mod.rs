@@ -6,6 +6,7 @@
 
 pub mod backlog;
 mod backlog_handlers;
+pub mod conflict;
 pub mod evaluation;
 pub mod form;
 mod handlers;
@@ -37,7 +38,8 @@ pub enum Msg {
     Resize(u16, u16),
     /// The clock moved on (for "changed 5 min ago").
     Tick(DateTime<Utc>),
-    /// Time to look at work running in the background (an import).
+    /// Time to look at work running in the background (an import) and at changes other
+    /// windows committed.
     Poll,
 }
 
@@ -132,6 +134,8 @@ pub enum Overlay {
         choices: Vec<evaluation::FindingChoice>,
         selected: usize,
     },
+    /// A save refused because another window changed the record first: what now?
+    Conflict(Box<conflict::Conflict>),
     /// Choose what went wrong for an event: an existing finding, or a new one of a kind.
     LapsePicker {
         event: Box<crate::domain::Event>,
@@ -175,6 +179,9 @@ pub struct App {
     pub owners: backlog::OwnersState,
     pub evaluation: evaluation::EvaluationState,
     pub report: evaluation::ReportState,
+    /// The database's `data_version` when last looked at: when it moves, another window
+    /// (or the CLI) committed, and the screen is read again.
+    pub data_version: Option<i64>,
     /// An import running in the background, shown as a gauge.
     pub import_job: Option<import::ImportJob>,
     /// What a file prompt (import, report) shows under the input: computed in update as
@@ -211,6 +218,7 @@ impl App {
             owners: backlog::OwnersState::default(),
             evaluation: evaluation::EvaluationState::default(),
             report: evaluation::ReportState::default(),
+            data_version: None,
             import_job: None,
             prompt_notes: Vec::new(),
             review_days: 14,
@@ -231,6 +239,7 @@ impl App {
 
     /// Reads what the first screen needs: the incident list, or the welcome screen.
     pub fn start(&mut self, store: &Store) {
+        self.data_version = store.data_version().ok();
         if let Err(e) = self.incidents.reload(store) {
             self.error(format!("cannot read the incidents: {e}"));
         }
@@ -273,6 +282,22 @@ impl App {
     }
 }
 
+/// Shows what other windows and the CLI committed since the last look. While this
+/// window's own import runs, its commit is left to the import's completion to show.
+fn watch(app: &mut App, store: &mut Store) {
+    let Ok(now) = store.data_version() else {
+        return;
+    };
+    let before = app.data_version.replace(now);
+    if before.is_none_or(|b| b == now) || app.import_job.is_some() {
+        return;
+    }
+    handlers::refresh_all(app, store);
+    if app.status.tone != Tone::Error {
+        app.info("updated: another window or the command line changed the database");
+    }
+}
+
 /// Applies one message. Store errors become status messages; the workbench keeps running.
 pub fn update(app: &mut App, msg: Msg, store: &mut Store) {
     match msg {
@@ -281,7 +306,10 @@ pub fn update(app: &mut App, msg: Msg, store: &mut Store) {
             app.height = h;
         }
         Msg::Tick(now) => app.now = now,
-        Msg::Poll => import::poll(app, store),
+        Msg::Poll => {
+            import::poll(app, store);
+            watch(app, store);
+        }
         Msg::Key(key) => handlers::key(app, key, store),
         Msg::Mouse(m) => handlers::mouse(app, m, store),
         Msg::Paste(text) => handlers::paste(app, &text),

@@ -535,7 +535,7 @@ impl Writer<'_> {
     ) -> Result<Review> {
         let before = self.action(id)?;
         if let Some(v) = expected_version.filter(|v| *v != before.version) {
-            return Err(StoreError::Conflict(format!(
+            return Err(StoreError::Stale(format!(
                 "the action was changed elsewhere (version {v} is now {}); reload it first",
                 before.version
             )));

@@ -11,8 +11,13 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// A clash with what is there (a duplicate key, a second "first malicious" event).
     #[error("{0}")]
     Conflict(String),
+    /// An edit of a record that another connection changed since it was read (its
+    /// version moved on); nothing was written.
+    #[error("{0}")]
+    Stale(String),
     #[error("the database is busy (another debrief is writing to it); try again in a moment")]
     Busy,
     #[error("database error: {0}")]

@@ -270,9 +270,7 @@ impl Store {
         let Some(q) = filter.search.as_deref().and_then(fts_query) else {
             return Ok(false);
         };
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let version = self.data_version()?;
         let key = (q.clone(), version, self.writes.get());
         if self.search_hits.borrow().as_ref() == Some(&key) {
             return Ok(true);
@@ -449,7 +447,7 @@ impl Writer<'_> {
     ) -> Result<Event> {
         let before = self.event(id)?;
         if let Some(v) = expected_version.filter(|v| *v != before.version) {
-            return Err(StoreError::Conflict(format!(
+            return Err(StoreError::Stale(format!(
                 "the event was changed elsewhere (version {v} is now {}); reload it first",
                 before.version
             )));

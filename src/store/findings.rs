@@ -334,7 +334,7 @@ impl Store {
         self.write("edit finding", |w| {
             let before = w.finding(id)?;
             if let Some(v) = expected_version.filter(|v| *v != before.version) {
-                return Err(StoreError::Conflict(format!(
+                return Err(StoreError::Stale(format!(
                     "the finding was changed elsewhere (version {v} is now {}); reload it first",
                     before.version
                 )));

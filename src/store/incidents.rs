@@ -150,7 +150,7 @@ impl Writer<'_> {
     ) -> Result<Incident> {
         let before = self.incident(id)?;
         if let Some(v) = expected_version.filter(|v| *v != before.version) {
-            return Err(StoreError::Conflict(format!(
+            return Err(StoreError::Stale(format!(
                 "incident {} was changed elsewhere (version {} is now {}); reload it first",
                 before.key, v, before.version
             )));

@@ -181,6 +181,15 @@ impl Store {
             .map(std::path::PathBuf::from)
     }
 
+    /// A number that changes whenever another connection (another window, the CLI, a
+    /// background import) commits to the database; this connection's own commits leave it
+    /// alone. The workbench polls it to show other windows' changes.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// The raw connection, for checks in tests and maintenance commands.
     pub fn connection(&self) -> &Connection {
         &self.conn

@@ -251,7 +251,7 @@ fn a_stale_version_is_refused_and_changes_nothing() {
     let e = s
         .update_incident(&i.id, &other, Some(i.version))
         .unwrap_err();
-    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    assert!(matches!(e, StoreError::Stale(_)), "{e}");
     assert_eq!(s.require_incident("IR-1").unwrap().severity, Severity::Low);
 }
 

@@ -16,6 +16,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         match overlay {
             Overlay::Help { scroll } => help(app, frame, area, theme, *scroll),
             Overlay::Confirm { question, .. } => confirm(frame, area, theme, question),
+            Overlay::Conflict(c) => conflict(frame, area, theme, c),
             Overlay::EventForm(form) => event_form(app, frame, area, theme, form),
             Overlay::IncidentForm(form) => incident_form(frame, area, theme, form),
             Overlay::Record(form) => record_form(frame, area, theme, form),
@@ -43,6 +44,11 @@ pub fn footer_keys(app: &App) -> Option<Vec<(String, String)>> {
     let pairs: &[(&str, &str)] = match app.overlays.last()? {
         Overlay::Help { .. } => &[("↑↓", "scroll"), ("any key", "close")],
         Overlay::Confirm { .. } => &[("y", "yes"), ("n", "no")],
+        Overlay::Conflict(_) => &[
+            ("o", "save yours"),
+            ("e", "back to the form"),
+            ("t", "keep theirs"),
+        ],
         Overlay::Walk(_) => &[
             ("a/i/r/v", "status"),
             ("x", "reject"),
@@ -186,6 +192,66 @@ fn confirm(frame: &mut Frame<'_>, area: Rect, theme: &Theme, question: &str) {
             .block(boxed(" Confirm ", theme)),
         r,
     );
+}
+
+/// What another window changed, beside what the analyst typed, and the three ways on.
+fn conflict(frame: &mut Frame<'_>, area: Rect, theme: &Theme, c: &crate::app::conflict::Conflict) {
+    let mut lines = vec![
+        Line::raw(format!(
+            "Another window saved this {} after you opened it.",
+            c.what
+        )),
+        Line::raw(""),
+    ];
+    if c.changes.is_empty() {
+        lines.push(Line::styled(
+            "It changed nothing you can see in this form.",
+            theme.dim(),
+        ));
+    }
+    for ch in &c.changes {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<10}", ch.label), theme.title()),
+            Span::raw(format!("theirs: {}", one_line(&ch.theirs))),
+        ]));
+        let yours = match &ch.yours {
+            Some(typed) => format!("yours:  {}", one_line(&inert(typed))),
+            None => "yours:  (you left it alone: theirs is kept)".to_string(),
+        };
+        lines.push(Line::raw(format!("{:<10}{yours}", "")));
+    }
+    lines.push(Line::raw(""));
+    for (key, what) in [
+        (
+            "o",
+            " save: what you typed replaces theirs, their other changes stay",
+        ),
+        ("e", " back to the form, now on top of their version"),
+        ("t", " keep theirs and drop your edit"),
+    ] {
+        lines.push(Line::from(vec![
+            Span::styled(key, theme.key()),
+            Span::raw(what),
+        ]));
+    }
+    let height = lines.len() as u16 + 2;
+    let r = centered(area, 76, height);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(boxed(" Changed in another window ", theme)),
+        r,
+    );
+}
+
+/// The first line of a value, marked when there is more.
+fn one_line(text: &str) -> String {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default();
+    if lines.next().is_some() {
+        format!("{first} …")
+    } else {
+        first.to_string()
+    }
 }
 
 /// Draws a form's fields: label, editor, and the field's problem or hint beside it.
