@@ -41,6 +41,9 @@ pub fn run(mut store: Store, keymap: Keymap, review_days: i64) -> Result<()> {
     // ours, around it, also turns mouse capture and bracketed paste off.
     let mut terminal = ratatui::init();
     let previous = std::panic::take_hook();
+    let data = store
+        .path()
+        .map_or_else(|| "memory".to_string(), |p| p.display().to_string());
     std::panic::set_hook(Box::new(move |info| {
         let _ = crossterm::execute!(
             std::io::stdout(),
@@ -48,6 +51,11 @@ pub fn run(mut store: Store, keymap: Keymap, review_days: i64) -> Result<()> {
             DisableBracketedPaste
         );
         previous(info);
+        // Every confirmed action was committed when it was made; say where it is.
+        eprintln!(
+            "\ndebrief stopped on an internal error (above). Everything you confirmed was \
+             saved as you went, in {data}\nA copy to attach to a bug report: debrief backup -o FILE"
+        );
     }));
     let _guard = TerminalGuard;
     crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
@@ -93,6 +101,7 @@ where
         match source.next(every)? {
             Some(event) => {
                 if let Some(msg) = Msg::from_terminal(event) {
+                    forced_panic(&msg);
                     update(app, msg, store);
                     dirty = true;
                 }
@@ -112,4 +121,15 @@ where
         }
     }
     Ok(())
+}
+
+/// Debug builds only: with `DEBRIEF_TEST_PANIC` set, F12 panics, so a test can show that
+/// a panic gives the terminal back (release builds have no such key).
+fn forced_panic(msg: &Msg) {
+    if cfg!(debug_assertions)
+        && std::env::var_os("DEBRIEF_TEST_PANIC").is_some()
+        && matches!(msg, Msg::Key(k) if k.code == crossterm::event::KeyCode::F(12))
+    {
+        panic!("forced by DEBRIEF_TEST_PANIC (a test of the terminal restore)");
+    }
 }

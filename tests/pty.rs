@@ -28,7 +28,16 @@ struct Session {
 }
 
 impl Session {
+    /// The workbench on `db`.
     fn start(db: &Path) -> Session {
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.arg("--db");
+        cmd.arg(db);
+        Session::spawn(cmd, db)
+    }
+
+    /// Any command in a 100x30 terminal, with the test's config and terminal type.
+    fn spawn(mut cmd: CommandBuilder, db: &Path) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -37,9 +46,6 @@ impl Session {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.arg("--db");
-        cmd.arg(db);
         cmd.env("DEBRIEF_CONFIG", db.with_extension("toml"));
         cmd.env("TERM", "xterm-256color");
         let child = pty.slave.spawn_command(cmd).unwrap();
@@ -87,6 +93,23 @@ impl Session {
             "never showed {text:?}; screen:\n{}",
             self.screen().screen().contents()
         );
+    }
+
+    /// Everything the program wrote, as text.
+    fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until the program has written `text` (anywhere, scrolled off or not).
+    fn wait_for_raw(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if self.raw().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("never wrote {text:?}; output:\n{}", self.raw());
     }
 
     fn type_keys(&mut self, keys: &str) {
@@ -166,4 +189,111 @@ fn capture_an_event_quit_and_find_it_from_the_cli() {
     assert_eq!(e["actor"], "mallory");
     assert_eq!(e["technique"], "T1078");
     assert_eq!(e["tags"], serde_json::json!(["initial-access"]));
+}
+
+fn new_incident(db: &Path) {
+    let made = cli(
+        db,
+        &[
+            "incident",
+            "new",
+            "IR-1",
+            "--title",
+            "Mailbox takeover",
+            "--detected",
+            "2026-03-11 10:00Z",
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+}
+
+/// The terminal modes a full-screen program may leave behind, all off.
+fn assert_terminal_restored(parser: &vt100::Parser) {
+    let screen = parser.screen();
+    assert!(!screen.alternate_screen(), "still on the alternate screen");
+    assert!(!screen.hide_cursor(), "the cursor is still hidden");
+    assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+    assert!(!screen.bracketed_paste(), "bracketed paste still on");
+}
+
+#[test]
+fn a_panic_gives_the_terminal_back_and_says_where_the_data_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    new_incident(&db);
+    // The shell reports the exit and the line settings the panic left behind.
+    let mut cmd = CommandBuilder::new("sh");
+    cmd.arg("-c");
+    cmd.arg(r#""$0" --db "$1"; echo "exit=$?"; stty -a; echo "stty done""#);
+    cmd.arg(BIN);
+    cmd.arg(&db);
+    cmd.env("DEBRIEF_TEST_PANIC", "1");
+    let mut s = Session::spawn(cmd, &db);
+    s.wait_for("IR-1");
+    s.type_keys("\r");
+    s.wait_for("No events yet");
+    s.type_keys("\x1b[24~"); // F12: panics in debug builds under DEBRIEF_TEST_PANIC
+    s.wait_for_raw("stty done");
+
+    let raw = s.raw();
+    assert!(raw.contains("forced by DEBRIEF_TEST_PANIC"), "{raw}");
+    assert!(
+        raw.contains("Everything you confirmed was saved as you went, in"),
+        "{raw}"
+    );
+    let shown = raw.replace(['\r', '\n'], "");
+    assert!(
+        shown.contains(&db.display().to_string()),
+        "names the database: {raw}"
+    );
+    assert!(raw.contains("exit=101"), "a panic exits 101: {raw}");
+    // Raw mode is off again: the line discipline echoes and reads whole lines.
+    let stty = &raw[raw.rfind("exit=").unwrap()..];
+    let words: Vec<&str> = stty.split([' ', ';', '\r', '\n']).collect();
+    for setting in ["icanon", "echo", "isig"] {
+        assert!(words.contains(&setting), "{setting} is off: {stty}");
+    }
+    assert_terminal_restored(&s.screen());
+}
+
+#[test]
+fn a_change_from_the_command_line_shows_in_the_open_workbench() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    new_incident(&db);
+    let mut s = Session::start(&db);
+    s.wait_for("IR-1");
+    s.type_keys("\r");
+    s.wait_for("No events yet");
+
+    let added = cli(
+        &db,
+        &[
+            "event",
+            "add",
+            "IR-1",
+            "--at",
+            "10:07",
+            "--text",
+            "Beacon to 203.0.113.9",
+        ],
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let start = Instant::now();
+    s.wait_for("Beacon to 203.0.113.9");
+    // The workbench looks twice a second; the bound is generous so a busy machine
+    // does not fail the test, and the measured time is printed.
+    let took = start.elapsed();
+    eprintln!("the CLI's event showed in the workbench after {took:?}");
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    s.wait_for("another window or the command line changed the database");
+    s.type_keys("q");
 }
