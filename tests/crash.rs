@@ -27,7 +27,9 @@ fn an_import_killed_halfway_is_wholly_absent() {
     let dir = tmp();
     let d = dir.path();
     ok(debrief(d).args(["incident", "new", "IR-K", "--title", "Killed import"]));
-    let n = 300_000;
+    // The size the hardening issue names; the import is killed long before it ends, then
+    // run again to the end (about a minute together in a debug build).
+    let n = 1_000_000;
     let mut csv = std::io::BufWriter::new(std::fs::File::create(d.join("big.csv")).unwrap());
     writeln!(csv, "message,timestamp,timestamp_desc").unwrap();
     for i in 0..n {
@@ -48,7 +50,7 @@ fn an_import_killed_halfway_is_wholly_absent() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    std::thread::sleep(Duration::from_millis(2000));
     let finished = child.try_wait().unwrap().is_some();
     child.kill().unwrap();
     child.wait().unwrap();
