@@ -232,3 +232,33 @@ fn an_overtaken_incident_edit_is_asked_about_too() {
     assert_eq!(after.title, "Mailbox takeover of the CFO");
     assert_eq!(after.severity, debrief::domain::Severity::Critical);
 }
+
+#[test]
+fn a_busy_database_waits_then_says_so_and_keeps_what_was_typed() {
+    let mut two = two_windows();
+    // Another program holds the write lock longer than the workbench waits (5 s).
+    let path = two.b.path().unwrap();
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    two.a.keys("c10:09 token revoked<enter>");
+    assert!(!two.a.app.quit);
+    assert!(
+        two.a.app.status.text.contains("the database is busy"),
+        "{}",
+        two.a.app.status.text
+    );
+    assert!(
+        two.a.screen().contains("10:09 token revoked"),
+        "the capture stays open"
+    );
+    assert_eq!(two.a.event_texts().len(), 1, "nothing was written");
+    // Once the other writer is done, the same enter saves it.
+    holder.execute_batch("ROLLBACK").unwrap();
+    two.a.keys("<enter>");
+    assert!(
+        two.a.app.status.text.contains("captured"),
+        "{}",
+        two.a.app.status.text
+    );
+    assert_eq!(two.a.event_texts().len(), 2);
+}
