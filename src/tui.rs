@@ -8,24 +8,51 @@ use crate::store::Store;
 use crate::ui;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
+use crossterm::cursor::Show;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::Terminal;
-use ratatui::backend::Backend;
+use ratatui::backend::{Backend, CrosstermBackend};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+/// Whether the terminal is in the workbench's modes (raw, alternate screen, mouse, paste).
+static TAKEN: AtomicBool = AtomicBool::new(false);
 
 /// Restores the terminal however the workbench ends: normally, by error, or by panic.
 struct TerminalGuard;
 
 impl TerminalGuard {
-    fn restore() {
-        let _ = crossterm::execute!(
+    /// Puts the terminal in the workbench's modes.
+    fn take() -> Result<TerminalGuard> {
+        crossterm::terminal::enable_raw_mode()?;
+        TAKEN.store(true, Ordering::SeqCst);
+        // Made before the rest, so a failure below still gives the terminal back.
+        let guard = TerminalGuard;
+        crossterm::execute!(
             std::io::stdout(),
-            DisableMouseCapture,
-            DisableBracketedPaste
-        );
-        ratatui::restore();
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        )?;
+        Ok(guard)
+    }
+
+    /// Gives the terminal back, once: leaving the alternate screen a second time would
+    /// move the cursor back over what was printed since (a panic's message).
+    fn restore() {
+        if TAKEN.swap(false, Ordering::SeqCst) {
+            let _ = crossterm::terminal::disable_raw_mode();
+            let _ = crossterm::execute!(
+                std::io::stdout(),
+                DisableMouseCapture,
+                DisableBracketedPaste,
+                LeaveAlternateScreen,
+                Show
+            );
+        }
     }
 }
 
@@ -37,19 +64,12 @@ impl Drop for TerminalGuard {
 
 /// Opens the workbench on the terminal.
 pub fn run(mut store: Store, keymap: Keymap, review_days: i64) -> Result<()> {
-    // ratatui::init installs a panic hook that leaves the alternate screen and raw mode;
-    // ours, around it, also turns mouse capture and bracketed paste off.
-    let mut terminal = ratatui::init();
-    let previous = std::panic::take_hook();
     let data = store
         .path()
         .map_or_else(|| "memory".to_string(), |p| p.display().to_string());
+    let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(
-            std::io::stdout(),
-            DisableMouseCapture,
-            DisableBracketedPaste
-        );
+        TerminalGuard::restore();
         previous(info);
         // Every confirmed action was committed when it was made; say where it is.
         eprintln!(
@@ -57,8 +77,8 @@ pub fn run(mut store: Store, keymap: Keymap, review_days: i64) -> Result<()> {
              saved as you went, in {data}\nA copy to attach to a bug report: debrief backup -o FILE"
         );
     }));
-    let _guard = TerminalGuard;
-    crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+    let _guard = TerminalGuard::take()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let mut app = App::new(keymap, Utc::now(), no_color);
     app.review_days = review_days;

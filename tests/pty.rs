@@ -232,6 +232,8 @@ fn a_panic_gives_the_terminal_back_and_says_where_the_data_is() {
     cmd.arg(BIN);
     cmd.arg(&db);
     cmd.env("DEBRIEF_TEST_PANIC", "1");
+    // A backtrace would scroll the message off the 30-line screen.
+    cmd.env("RUST_BACKTRACE", "0");
     let mut s = Session::spawn(cmd, &db);
     s.wait_for("IR-1");
     s.type_keys("\r");
@@ -257,7 +259,17 @@ fn a_panic_gives_the_terminal_back_and_says_where_the_data_is() {
     for setting in ["icanon", "echo", "isig"] {
         assert!(words.contains(&setting), "{setting} is off: {stty}");
     }
-    assert_terminal_restored(&s.screen());
+    let parser = s.screen();
+    assert_terminal_restored(&parser);
+    // What was printed after the restore stays readable: the terminal was given back
+    // once, so nothing moved the cursor back over the message.
+    let screen = parser.screen().contents();
+    for line in [
+        "forced by DEBRIEF_TEST_PANIC",
+        "debrief stopped on an internal error",
+    ] {
+        assert!(screen.contains(line), "{line:?} overwritten:\n{screen}");
+    }
 }
 
 #[test]
