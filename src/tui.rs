@@ -68,7 +68,13 @@ pub fn run(mut store: Store, keymap: Keymap, review_days: i64) -> Result<()> {
         .path()
         .map_or_else(|| "memory".to_string(), |p| p.display().to_string());
     let previous = std::panic::take_hook();
+    let main = std::thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() != main {
+            // A worker (the import) reports its end on the status line; printing here
+            // would scribble over the workbench, which goes on.
+            return;
+        }
         TerminalGuard::restore();
         previous(info);
         // Every confirmed action was committed when it was made; say where it is.

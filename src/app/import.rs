@@ -115,9 +115,21 @@ pub(super) fn start(app: &mut App, store: &mut Store, typed: &str) {
             let thread_read = read.clone();
             let thread_path = path.clone();
             std::thread::spawn(move || {
-                let result = Store::open(&db, &analyst)
-                    .map_err(|e| format!("cannot open the database: {e}"))
-                    .and_then(|mut s| run(&mut s, &incident, &thread_path, Some(thread_read)));
+                let work = || {
+                    Store::open(&db, &analyst)
+                        .map_err(|e| format!("cannot open the database: {e}"))
+                        .and_then(|mut s| run(&mut s, &incident, &thread_path, Some(thread_read)))
+                };
+                // A panic rolls the import's transaction back; say so instead of vanishing.
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+                    .unwrap_or_else(|panic| {
+                        let what = panic
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_default();
+                        Err(format!("the import stopped on an internal error ({what})"))
+                    });
                 let _ = tx.send(result);
             });
             app.import_job = Some(ImportJob {
