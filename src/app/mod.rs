@@ -307,8 +307,10 @@ pub fn update(app: &mut App, msg: Msg, store: &mut Store) {
         }
         Msg::Tick(now) => app.now = now,
         Msg::Poll => {
-            import::poll(app, store);
+            // Watch first: the import's own commit is seen while its job is still
+            // running, and so never taken for another window's.
             watch(app, store);
+            import::poll(app, store);
         }
         Msg::Key(key) => handlers::key(app, key, store),
         Msg::Mouse(m) => handlers::mouse(app, m, store),
