@@ -161,6 +161,8 @@ pub(super) fn poll(app: &mut App, store: &mut Store) {
         Err(mpsc::TryRecvError::Disconnected) => Err("the import stopped unexpectedly".into()),
     };
     app.import_job = None;
+    // Its commit is shown by `finish`, not taken for another window's later.
+    app.data_version = store.data_version().ok();
     finish(app, store, result);
 }
 
