@@ -262,3 +262,61 @@ fn a_busy_database_waits_then_says_so_and_keeps_what_was_typed() {
     );
     assert_eq!(two.a.event_texts().len(), 2);
 }
+
+#[test]
+fn an_overtaken_evaluation_edit_is_asked_about_and_ratings_keys_refuse_a_stale_area() {
+    let mut two = two_windows();
+    let checklist = debrief::domain::evaluation::default_checklist();
+    two.b
+        .start_evaluation(&two.incident_id, &checklist)
+        .unwrap();
+    two.a.send(Msg::Poll);
+    two.a
+        .keys("8<enter><c-u>Containment waited for the mailbox owner");
+    let area = two.b.evaluation(&two.incident_id).unwrap()[0].clone();
+    two.b
+        .edit_evaluation_fields(
+            &area.id,
+            &[("sufficiency", Some("partly"))],
+            Some(area.version),
+        )
+        .unwrap();
+    two.a.keys("<c-s>");
+    let screen = two.a.screen();
+    assert!(
+        screen.contains("Another window saved this evaluation area"),
+        "{screen}"
+    );
+    assert!(screen.contains("theirs: partly"), "{screen}");
+    two.a.keys("o");
+    let saved = two.b.evaluation(&two.incident_id).unwrap()[0].clone();
+    assert_eq!(saved.note, "Containment waited for the mailbox owner");
+    assert_eq!(saved.sufficiency, Some(debrief::domain::Rating::Partly));
+
+    // The rating key steps from what the screen shows; if another window moved the
+    // area on meanwhile, it says so and shows the area as it is now.
+    two.b
+        .edit_evaluation_fields(
+            &saved.id,
+            &[("completeness", Some("met"))],
+            Some(saved.version),
+        )
+        .unwrap();
+    two.a.keys("c");
+    assert!(
+        two.a
+            .app
+            .status
+            .text
+            .contains("another window changed this area"),
+        "{}",
+        two.a.app.status.text
+    );
+    let now = two.b.evaluation(&two.incident_id).unwrap()[0].clone();
+    assert_eq!(
+        now.completeness,
+        Some(debrief::domain::Rating::Met),
+        "theirs kept"
+    );
+    assert_eq!(two.a.app.evaluation.items[0].completeness, now.completeness);
+}

@@ -20,7 +20,7 @@ pub enum StaleForm {
 /// What the conflict box shows and holds.
 #[derive(Debug, Clone)]
 pub struct Conflict {
-    /// "event", "incident", "finding", "overview".
+    /// "event", "incident", "finding", "overview", "evaluation area".
     pub what: &'static str,
     /// The analyst's form, already merged onto the other window's version: fields the
     /// analyst did not touch hold the other window's values.
@@ -130,6 +130,16 @@ fn merge(store: &Store, form: StaleForm) -> crate::store::Result<Option<Conflict
                     Some(theirs) => ("overview", RecordForm::overview(&theirs)),
                     None => return Ok(None),
                 },
+                RecordKind::Evaluation { item } => {
+                    match store
+                        .evaluation(&item.incident_id)?
+                        .into_iter()
+                        .find(|i| i.id == item.id)
+                    {
+                        Some(theirs) => ("evaluation area", RecordForm::evaluation(&theirs)),
+                        None => return Ok(None),
+                    }
+                }
                 // Other records are not version-checked, so they never come here.
                 _ => return Ok(None),
             };

@@ -170,6 +170,17 @@ fn changed(app: &mut App, store: &Store, message: String) {
     app.success(message);
 }
 
+/// A refused change: when another window got there first, the area is shown as it is now.
+fn not_saved(app: &mut App, store: &Store, e: crate::store::StoreError) {
+    if !matches!(e, crate::store::StoreError::Stale(_)) {
+        return app.error(format!("not saved: {e}"));
+    }
+    if let Some(i) = incident(app) {
+        let _ = app.evaluation.load(store, &i);
+    }
+    app.error("not saved: another window changed this area meanwhile; it is shown as it is now, try again");
+}
+
 fn start(app: &mut App, store: &mut Store) {
     let Some(i) = incident(app) else { return };
     let areas = match crate::config::evaluation_checklist() {
@@ -200,7 +211,7 @@ fn rate(app: &mut App, command: Command, store: &mut Store) {
     };
     let next = Rating::cycle(current);
     let value = next.map(|r| r.as_str()).unwrap_or("");
-    match store.edit_evaluation(&item.id, field, Some(value)) {
+    match store.edit_evaluation_fields(&item.id, &[(field, Some(value))], Some(item.version)) {
         Ok(_) => changed(
             app,
             store,
@@ -210,7 +221,7 @@ fn rate(app: &mut App, command: Command, store: &mut Store) {
                 next.map(|r| r.label()).unwrap_or("not rated")
             ),
         ),
-        Err(e) => app.error(format!("not saved: {e}")),
+        Err(e) => not_saved(app, store, e),
     }
 }
 
@@ -288,13 +299,15 @@ fn save_links(app: &mut App, store: &mut Store, item: &EvaluationItem, choices: 
             ids.push(c.id.clone());
         }
     }
-    match store.edit_evaluation(&item.id, "findings", Some(&ids.join(" "))) {
+    let links = ids.join(" ");
+    match store.edit_evaluation_fields(&item.id, &[("findings", Some(&links))], Some(item.version))
+    {
         Ok(_) => changed(
             app,
             store,
             format!("{}: {} findings linked", inert(&item.area), ids.len()),
         ),
-        Err(e) => app.error(format!("not saved: {e}")),
+        Err(e) => not_saved(app, store, e),
     }
 }
 

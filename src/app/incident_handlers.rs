@@ -454,9 +454,9 @@ pub(super) fn save_record(app: &mut App, form: Box<RecordForm>, store: &mut Stor
                 return Ok("nothing changed".to_string());
             }
             store
-                .edit_evaluation_fields(&item.id, &changes)
+                .edit_evaluation_fields(&item.id, &changes, Some(item.version))
                 .map(|i| format!("saved the evaluation of {}", inert(&i.area)))
-                .map_err(|e| e.to_string())
+                .map_err(&mut failed)
         }),
         RecordKind::Actor { actor } => form.to_actor().and_then(|(kind, attribution, note)| {
             store

@@ -121,7 +121,7 @@ pub fn evaluation(
                 .iter()
                 .position(|i| i.id == item.id)
                 .unwrap_or(0);
-            let updated = store.edit_evaluation_fields(&item.id, &changes)?;
+            let updated = store.edit_evaluation_fields(&item.id, &changes, None)?;
             print_item(out, n + 1, &updated)?;
         }
         EvaluationCommand::Add {

@@ -51,6 +51,8 @@ pub struct EvaluationItem {
     pub note: String,
     /// Ids of the findings this area's rating rests on, in the order they were linked.
     pub findings: Vec<String>,
+    /// Bumped by every change, so an edit made from a stale copy is refused.
+    pub version: i64,
 }
 
 impl EvaluationItem {

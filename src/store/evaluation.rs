@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde_json::{Value, json};
 
 const ITEM_COLUMNS: &str = "id, incident_id, position, area, question, sufficiency, \
-    completeness, note, findings";
+    completeness, note, findings, version";
 
 /// The fields an analyst edits, by their history names.
 pub const EVALUATION_FIELDS: [&str; 6] = [
@@ -32,6 +32,7 @@ fn item(r: &Row<'_>) -> rusqlite::Result<EvaluationItem> {
         completeness: parsed_opt(r, 6)?,
         note: r.get(7)?,
         findings: findings.split_whitespace().map(str::to_string).collect(),
+        version: r.get(9)?,
     })
 }
 
@@ -107,19 +108,35 @@ impl Store {
         field: &str,
         value: Option<&str>,
     ) -> Result<EvaluationItem> {
-        self.edit_evaluation_fields(item_id, &[(field, value)])
+        self.edit_evaluation_fields(item_id, &[(field, value)], None)
     }
 
-    /// Sets several fields of an area at once: one action, one undo.
+    /// Sets several fields of an area at once: one action, one undo. With
+    /// `expected_version` (the version the analyst's copy was read at), refuses when
+    /// another window changed the area since.
     pub fn edit_evaluation_fields(
         &mut self,
         item_id: &str,
         changes: &[(&str, Option<&str>)],
+        expected_version: Option<i64>,
     ) -> Result<EvaluationItem> {
         let before = self.evaluation_item(item_id)?;
         let fields: Vec<&str> = changes.iter().map(|(f, _)| *f).collect();
         let label = format!("evaluate {}: {}", before.area, fields.join(", "));
         self.write(&label, |w| {
+            // Checked under the write lock: `before` is what the history will say was there.
+            let now: i64 = w.tx.query_row(
+                "SELECT version FROM evaluation_items WHERE id = ?1",
+                [item_id],
+                |r| r.get(0),
+            )?;
+            let expected = expected_version.unwrap_or(before.version);
+            if now != expected {
+                return Err(StoreError::Stale(format!(
+                    "the evaluation of {} was changed elsewhere (version {expected} is now {now}); reload it first",
+                    before.area
+                )));
+            }
             for (field, value) in changes {
                 let old = evaluation_value(&before, field)?;
                 let value = canonical(field, *value)?;

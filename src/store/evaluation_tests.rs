@@ -187,3 +187,28 @@ fn the_demo_carries_a_rated_evaluation_linked_to_its_findings() {
     assert!(items.iter().all(|i| !i.question.is_empty()));
     assert_eq!(items[0].findings.len(), 2);
 }
+
+#[test]
+fn an_edit_from_a_stale_copy_of_an_area_is_refused() {
+    let mut s = store();
+    let inc = started(&mut s);
+    let copy = s.resolve_evaluation_area(&inc, "contain").unwrap();
+    // Another window rates it first.
+    let theirs = s
+        .edit_evaluation_fields(&copy.id, &[("note", Some("theirs"))], Some(copy.version))
+        .unwrap();
+    assert_eq!(theirs.version, copy.version + 1);
+    let e = s
+        .edit_evaluation_fields(&copy.id, &[("note", Some("mine"))], Some(copy.version))
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Stale(_)), "{e}");
+    assert_eq!(
+        s.resolve_evaluation_area(&inc, "contain").unwrap().note,
+        "theirs"
+    );
+    // From the fresh copy it saves.
+    let mine = s
+        .edit_evaluation_fields(&copy.id, &[("note", Some("mine"))], Some(theirs.version))
+        .unwrap();
+    assert_eq!(mine.note, "mine");
+}
