@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// Marks a SQLite file as a debrief database ('DBRF'); set by the first migration.
 pub const APPLICATION_ID: i32 = 0x4442_5246;
 
-const MIGRATIONS_SLICE: &[M<'static>] = &[
+pub(super) const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_foundation.sql")),
     M::up(include_str!("migrations/0002_findings_evidence.sql")),
     M::up(include_str!("migrations/0003_backlog.sql")),
@@ -37,6 +37,8 @@ pub fn open_file(path: &Path) -> Result<Connection> {
     };
     let created = if path.exists() {
         check_header(path).map_err(refuse)?;
+        #[cfg(unix)]
+        check_writable(path).map_err(refuse)?;
         false
     } else {
         create_private(path).map_err(|e| refuse(format!("cannot create the database: {e}")))?;
@@ -87,7 +89,8 @@ fn create_private(path: &Path) -> std::io::Result<()> {
     options.open(path).map(drop)
 }
 
-/// Refuses, by reading only, a file SQLite would misread: empty, or not SQLite at all.
+/// Refuses, by reading only, a file SQLite would misread: empty, not SQLite at all, or
+/// shorter than its header says.
 fn check_header(path: &Path) -> std::result::Result<(), String> {
     let mut file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     let mut header = [0u8; 100];
@@ -109,7 +112,81 @@ fn check_header(path: &Path) -> std::result::Result<(), String> {
             "not a SQLite database (is this the right file? choose another with --db)".into(),
         );
     }
+    let len = file
+        .metadata()
+        .map_err(|e| format!("cannot read: {e}"))?
+        .len();
+    check_length(path, &header, len)
+}
+
+/// A file shorter than its pages would read as damaged only when a missing page is
+/// reached, perhaps long after opening; say so at once, unless the pages may still be in
+/// a write-ahead log (or a rollback journal) beside it.
+fn check_length(path: &Path, header: &[u8; 100], len: u64) -> std::result::Result<(), String> {
+    match promised_size(header) {
+        Some(promised) if len < promised && !has_journal(path) => Err(format!(
+            "the file is truncated ({len} bytes of the {promised} its header promises): \
+             it was cut short while being copied or written; restore it from a backup \
+             (`debrief backup` makes one)"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Page size times page count, when SQLite itself would trust the count: only when
+/// "version-valid-for" (bytes 92..96) equals the change counter (bytes 24..28), as
+/// writers older than SQLite 3.7.0 left the count stale.
+fn promised_size(header: &[u8; 100]) -> Option<u64> {
+    if header[92..96] != header[24..28] {
+        return None;
+    }
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    let pages = u32::from_be_bytes([header[28], header[29], header[30], header[31]]);
+    Some(page_size * u64::from(pages))
+}
+
+/// A non-empty -wal (or -journal) file may hold pages the main file does not have yet.
+fn has_journal(path: &Path) -> bool {
+    ["-wal", "-journal"]
+        .iter()
+        .any(|suffix| fs::metadata(with_suffix(path, suffix)).is_ok_and(|m| m.len() > 0))
+}
+
+/// Refuses, before SQLite opens it, a file or folder its owner may not write: a read-only
+/// database would fail at the first change, and SQLite creates FILE-wal and FILE-shm
+/// beside it. The mode bits are read rather than access(2), which says yes to root.
+#[cfg(unix)]
+fn check_writable(path: &Path) -> std::result::Result<(), String> {
+    if !owner_may_write(path)? {
+        return Err(format!(
+            "the file is read-only; debrief records every change as it is made, so it needs \
+             to write: make it writable (chmod u+w {}) or work on a copy",
+            path.display()
+        ));
+    }
+    let folder = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !owner_may_write(folder)? {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        return Err(format!(
+            "the folder {} is read-only; SQLite keeps its write-ahead log ({name}-wal) beside \
+             the database: make the folder writable or move the database",
+            folder.display()
+        ));
+    }
     Ok(())
+}
+
+#[cfg(unix)]
+fn owner_may_write(path: &Path) -> std::result::Result<bool, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(meta.permissions().mode() & 0o200 != 0)
 }
 
 /// Reads the file's marks through SQLite (which also sees a not yet checkpointed WAL)
@@ -121,6 +198,11 @@ fn check_ours(conn: &Connection) -> std::result::Result<i32, String> {
                 Some(rusqlite::ErrorCode::NotADatabase) => {
                     "the file is corrupt or not a SQLite database".to_string()
                 }
+                // Damage in the schema itself: nothing can be read, `debrief check` included.
+                Some(rusqlite::ErrorCode::DatabaseCorrupt) => format!(
+                    "the database file is damaged ({e}); nothing was changed: \
+                     restore it from a backup"
+                ),
                 _ => format!("cannot read the database: {e}"),
             })
     };
@@ -191,4 +273,49 @@ pub fn open_memory() -> Result<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     migrations().to_latest(&mut conn)?;
     Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A header promising `pages` pages of `size` bytes (SQLite's encoding: 1 is 65536),
+    /// its page count trusted unless `stale`.
+    fn header(size: u16, pages: u32, stale: bool) -> [u8; 100] {
+        let mut h = [0u8; 100];
+        h[16..18].copy_from_slice(&size.to_be_bytes());
+        h[24..28].copy_from_slice(&7u32.to_be_bytes());
+        h[28..32].copy_from_slice(&pages.to_be_bytes());
+        h[92..96].copy_from_slice(&(if stale { 6u32 } else { 7 }).to_be_bytes());
+        h
+    }
+
+    #[test]
+    fn the_promised_size_is_trusted_as_sqlite_trusts_it() {
+        assert_eq!(promised_size(&header(4096, 10, false)), Some(40_960));
+        assert_eq!(promised_size(&header(1, 2, false)), Some(131_072));
+        assert_eq!(promised_size(&header(4096, 10, true)), None);
+    }
+
+    #[test]
+    fn a_short_file_is_refused_unless_a_log_beside_it_may_hold_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let h = header(4096, 10, false);
+        assert!(check_length(&path, &h, 40_960).is_ok());
+        assert!(
+            check_length(&path, &h, 50_000).is_ok(),
+            "longer is not damage"
+        );
+        let e = check_length(&path, &h, 20_480).unwrap_err();
+        assert!(e.contains("truncated (20480 bytes of the 40960"), "{e}");
+        fs::write(with_suffix(&path, "-wal"), b"").unwrap();
+        assert!(
+            check_length(&path, &h, 20_480).is_err(),
+            "an empty log holds nothing"
+        );
+        fs::write(with_suffix(&path, "-wal"), b"frames").unwrap();
+        assert!(check_length(&path, &h, 20_480).is_ok());
+        assert!(check_length(&path, &header(4096, 10, true), 20_480).is_ok());
+    }
 }
