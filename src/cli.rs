@@ -81,6 +81,8 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Read the whole database file and say whether it is intact (exit 1 if damaged)
+    Check,
     /// Load the demo incident (does nothing when it is already loaded)
     Demo,
     /// Show the latest recorded changes (what, old, new, when, by whom)

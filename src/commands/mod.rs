@@ -55,6 +55,7 @@ pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Resu
             format,
             output,
         } => import::export(store, &key, format, output.as_deref(), out),
+        Command::Check => check(store, out),
         Command::Demo => load_demo(store, out),
         Command::Backup { output } => backup(store, output, out),
         Command::History { key, limit, json } => history(store, key.as_deref(), limit, json, out),
@@ -305,4 +306,37 @@ fn backup(store: &Store, output: Option<std::path::PathBuf>, out: &mut dyn Write
     store.backup_to(&target)?;
     writeln!(out, "wrote a copy of the database to {}", target.display())?;
     Ok(())
+}
+
+/// Lists what `PRAGMA integrity_check` finds (inert: a damaged page may hold any bytes) and
+/// fails when it finds anything; opening reads too little of the file to notice.
+fn check(store: &Store, out: &mut dyn Write) -> Result<()> {
+    let problems = store.integrity_problems()?;
+    if problems.is_empty() {
+        let (incidents, events) = store.totals()?;
+        writeln!(
+            out,
+            "ok: the database is intact ({incidents} {}, {events} {})",
+            plural(incidents, "incident"),
+            plural(events, "event")
+        )?;
+        return Ok(());
+    }
+    for problem in &problems {
+        writeln!(out, "{}", inert(problem))?;
+    }
+    Err(anyhow!(
+        "the database file is damaged ({} {} listed above); nothing was changed: \
+         restore the file from a backup",
+        problems.len(),
+        plural(problems.len() as i64, "problem")
+    ))
+}
+
+fn plural(n: i64, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
 }

@@ -20,6 +20,17 @@ pub enum StoreError {
     Stale(String),
     #[error("the database is busy (another debrief is writing to it); try again in a moment")]
     Busy,
+    /// SQLite met a damaged page (or a file that is no database) while reading; the
+    /// statement failed and its transaction rolled back. Found only when that page is read:
+    /// checking every page on each open would be too slow for a large database.
+    #[error(
+        "the database file is damaged ({0}); nothing was changed: run `debrief check` for \
+         the details, and restore the file from a backup"
+    )]
+    Corrupt(String),
+    /// SQLITE_FULL (the disk, or the file's size limit); the transaction rolled back.
+    #[error("the disk is full: nothing was saved; free some space and try again")]
+    DiskFull,
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error(transparent)]
@@ -31,6 +42,10 @@ impl From<rusqlite::Error> for StoreError {
         use rusqlite::ErrorCode;
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                StoreError::Corrupt(e.to_string())
+            }
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull,
             _ => StoreError::Sqlite(e),
         }
     }

@@ -173,6 +173,44 @@ impl Store {
         Ok(())
     }
 
+    /// What `PRAGMA integrity_check` finds wrong, page by page (nothing when the file is
+    /// sound). It reads the whole file, so it is a command of its own, not part of opening.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let mut rows = stmt.query([])?;
+        let mut problems = Vec::new();
+        loop {
+            match rows.next() {
+                // One row may hold several problems, one a line, under a heading.
+                Ok(Some(row)) => problems.extend(
+                    row.get::<_, String>(0)?
+                        .lines()
+                        .filter(|line| !line.starts_with("*** in database"))
+                        .map(str::to_string),
+                ),
+                Ok(None) => break,
+                // Damage the check cannot read past (the full-text index's own check reads
+                // every event) ends the list, after what the page checks found.
+                Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+                    problems.push(format!("the check stopped: {e}"));
+                    break;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        problems.retain(|line| line != "ok");
+        Ok(problems)
+    }
+
+    /// How many incidents and events the whole database holds.
+    pub fn totals(&self) -> Result<(i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM incidents), (SELECT count(*) FROM events)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
     /// The database file, or `None` for an in-memory database.
     pub fn path(&self) -> Option<std::path::PathBuf> {
         self.conn
