@@ -299,6 +299,8 @@ impl Writer<'_> {
 #[cfg(test)]
 mod evaluation_tests;
 #[cfg(test)]
+mod failure_tests;
+#[cfg(test)]
 mod interchange_tests;
 #[cfg(test)]
 mod tests;

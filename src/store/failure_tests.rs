@@ -1,0 +1,197 @@
+//! Writes that cannot finish, on a real file: a full disk and a migration that fails
+//! halfway. Each leaves the database as it was: no rows, no history, the old schema and
+//! version, and a file that passes SQLite's integrity check.
+
+use super::*;
+use crate::domain::{NewEvent, NewIncident, TimeContext, parse_time};
+use crate::io::import::{ImportedRow, RowError};
+use rusqlite_migration::{M, Migrations};
+
+fn file_store(dir: &tempfile::TempDir) -> Store {
+    let mut s = Store::open(&dir.path().join("t.db"), "tester").unwrap();
+    s.use_sequential_ids();
+    s
+}
+
+fn one(s: &Store, sql: &str) -> i64 {
+    s.connection().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn integrity(conn: &rusqlite::Connection) -> String {
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+mod disk_full {
+    use super::*;
+
+    /// Lets the file grow by `spare` pages only, as a nearly full disk would: past them,
+    /// SQLite answers SQLITE_FULL (SQLite's own limit, so the test needs no small disk).
+    fn leave_room(s: &Store, spare: i64) {
+        let pages = one(s, "PRAGMA page_count");
+        assert_eq!(one(s, "PRAGMA freelist_count"), 0, "no free pages to reuse");
+        s.connection()
+            .pragma_update(None, "max_page_count", pages + spare)
+            .unwrap();
+    }
+
+    fn make_room(s: &Store) {
+        s.connection()
+            .pragma_update(None, "max_page_count", 1_000_000_000)
+            .unwrap();
+    }
+
+    /// What a failed write must not change: events, history, change sets, imports, schema.
+    fn counts(s: &Store) -> [i64; 5] {
+        [
+            "events",
+            "history",
+            "change_sets",
+            "imports",
+            "sqlite_master",
+        ]
+        .map(|t| one(s, &format!("SELECT count(*) FROM {t}")))
+    }
+
+    fn rows(n: u64) -> Vec<std::result::Result<ImportedRow, RowError>> {
+        (1..=n)
+            .map(|line| {
+                Ok(ImportedRow {
+                    line,
+                    at: parse_time("2026-03-11T09:00:00Z", &TimeContext::utc()).unwrap(),
+                    text: format!("row {line}: sign-in from 203.0.113.{}", line % 250),
+                    actor: Some("mallory".into()),
+                    source: Some("Entra ID sign-in logs".into()),
+                    phase: None,
+                    tags: vec!["aitm".into()],
+                    technique: None,
+                    attrs: vec![("host".into(), format!("ws-{line}"))],
+                    fingerprint: format!("fp-{line}"),
+                })
+            })
+            .collect()
+    }
+
+    fn import(s: &mut Store, incident_id: &str, n: u64) -> Result<ImportOutcome> {
+        let run = ImportRun {
+            file: "big.csv".into(),
+            format: "timesketch-csv".into(),
+            ..Default::default()
+        };
+        let mut rows = rows(n).into_iter();
+        s.import_rows(incident_id, &mut rows, &run, &mut |_| {}, &|| "00".into())
+    }
+
+    fn long_event() -> NewEvent {
+        let at = parse_time("2026-03-11T10:00:00Z", &TimeContext::utc()).unwrap();
+        // A pasted log of about 400 KB: about 100 pages of 4 KB.
+        NewEvent::new(at, &"mailbox rule created by mallory; ".repeat(12_000)).unwrap()
+    }
+
+    #[test]
+    fn an_import_that_fills_the_disk_saves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = file_store(&dir);
+        let i = s
+            .create_incident(&NewIncident::new("IR-1", "Full disk").unwrap())
+            .unwrap();
+        let before = counts(&s);
+        leave_room(&s, 2);
+        let e = import(&mut s, &i.id, 3_000).unwrap_err();
+        assert!(matches!(e, StoreError::DiskFull), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            "the disk is full: nothing was saved; free some space and try again"
+        );
+        assert_eq!(counts(&s), before, "the import left something behind");
+        assert_eq!(s.count_events(&i.id).unwrap(), 0);
+        assert_eq!(integrity(s.connection()), "ok");
+        // With room again, the same import goes through whole.
+        make_room(&s);
+        let out = import(&mut s, &i.id, 3_000).unwrap();
+        assert_eq!((out.imported, out.committed), (3_000, true));
+        assert_eq!(s.count_events(&i.id).unwrap(), 3_000);
+    }
+
+    #[test]
+    fn an_event_that_fills_the_disk_saves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = file_store(&dir);
+        let i = s
+            .create_incident(&NewIncident::new("IR-1", "Full disk").unwrap())
+            .unwrap();
+        let before = counts(&s);
+        leave_room(&s, 2);
+        let e = s.add_event(&i.id, &long_event()).unwrap_err();
+        assert!(matches!(e, StoreError::DiskFull), "{e:?}");
+        assert_eq!(counts(&s), before, "the event left something behind");
+        assert_eq!(integrity(s.connection()), "ok");
+        make_room(&s);
+        let saved = s.add_event(&i.id, &long_event()).unwrap();
+        assert_eq!(s.event(&saved.id).unwrap().unwrap().text, long_event().text);
+        assert_eq!(s.count_events(&i.id).unwrap(), 1);
+    }
+}
+
+mod interrupted_migration {
+    use super::*;
+
+    /// rusqlite_migration runs every pending migration in one transaction and sets
+    /// user_version inside it (`goto_up`): a failure in the last one rolls back all of
+    /// them. Here the last real migration (0006) is followed by one that creates a table
+    /// and then fails, as a migration interrupted halfway would.
+    #[test]
+    fn a_migration_failing_halfway_leaves_the_old_schema_version_and_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let previous = latest_version() - 1;
+        {
+            let mut c = rusqlite::Connection::open(&path).unwrap();
+            migrations().to_version(&mut c, previous as usize).unwrap();
+            c.execute_batch(
+                "INSERT INTO incidents (id, key, title, severity, status, created_us, updated_us)
+                   VALUES ('i1', 'IR-OLD', 'Before the upgrade', 'high', 'draft', 0, 0);
+                 INSERT INTO events (id, incident_id, at_us, text, tags, created_us, updated_us)
+                   VALUES ('e1', 'i1', 1773220800000000, 'kept through a failed upgrade', '', 0, 0);",
+            )
+            .unwrap();
+        }
+        let mut list = super::super::open::MIGRATIONS_SLICE.to_vec();
+        list.push(M::up(
+            "CREATE TABLE half_done (x);
+             INSERT INTO half_done VALUES (1);
+             SELECT no_such_function();",
+        ));
+        let mut c = rusqlite::Connection::open(&path).unwrap();
+        let e = Migrations::new(list).to_latest(&mut c).unwrap_err();
+        assert!(e.to_string().contains("no_such_function"), "{e}");
+        drop(c);
+
+        // Read back from the file by a new connection: what a restart would find.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        let read = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(read("PRAGMA user_version"), i64::from(previous));
+        assert_eq!(
+            read(
+                "SELECT count(*) FROM sqlite_master
+                 WHERE name IN ('event_counts', 'event_counts_insert', 'half_done')"
+            ),
+            0,
+            "objects of the failed run are there"
+        );
+        assert_eq!(
+            c.query_row("SELECT text FROM events WHERE id = 'e1'", [], |r| r
+                .get::<_, String>(0))
+                .unwrap(),
+            "kept through a failed upgrade"
+        );
+        assert_eq!(read("SELECT count(*) FROM incidents"), 1);
+        assert_eq!(integrity(&c), "ok");
+        drop(c);
+
+        // The real migrations then finish the upgrade, counting the event kept.
+        let s = Store::open(&path, "tester").unwrap();
+        assert_eq!(one(&s, "PRAGMA user_version"), i64::from(latest_version()));
+        assert_eq!(s.count_events("i1").unwrap(), 1);
+    }
+}
