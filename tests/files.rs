@@ -382,3 +382,49 @@ fn a_writer_gives_up_after_the_busy_timeout_and_changes_nothing() {
     assert_eq!([count(&db, "history"), count(&db, "change_sets")], before);
     assert_eq!(integrity(&db), "ok");
 }
+
+// ---------------------------------------------------------------------------------------
+// The operating system refusing a write
+// ---------------------------------------------------------------------------------------
+
+/// A file size limit (`ulimit -f`, with SIGXFSZ ignored so the write fails with EFBIG
+/// instead of killing the process) makes the write-ahead log's growth fail the way a
+/// failing disk does: SQLite reports an I/O error.
+#[test]
+fn an_io_error_during_an_import_saves_nothing_and_says_so() {
+    let dir = tmp();
+    let d = dir.path();
+    let db = demo_db(d);
+    let mut csv = String::from("message,datetime,timestamp_desc\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!(
+            "row {i} of a log the disk cannot hold,2026-03-11T09:{:02}:{:02}Z,Event Recorded\n",
+            i / 60 % 60,
+            i % 60
+        ));
+    }
+    fs::write(d.join("big.csv"), csv).unwrap();
+    let events_before = count(&db, "events");
+    // Room for the database as it is plus a little: the import's log outgrows it.
+    let blocks = fs::metadata(&db).unwrap().len() / 512 + 400;
+    let bin = assert_cmd::cargo::cargo_bin("debrief");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f {blocks}; trap '' XFSZ; exec \"$0\" --db t.db import {DEMO} big.csv"
+        ))
+        .arg(&bin)
+        .env("DEBRIEF_CONFIG", d.join("none.toml"))
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the disk reported an error"), "{stderr}");
+    assert!(stderr.contains("nothing was saved"), "{stderr}");
+    assert_eq!(count(&db, "events"), events_before, "nothing imported");
+    assert_eq!(integrity(&db), "ok");
+    // Without the limit the same import goes through.
+    let done = ok(debrief(d).args(["import", DEMO, "big.csv"]));
+    assert!(done.contains("imported 20000 events"), "{done}");
+}

@@ -31,6 +31,13 @@ pub enum StoreError {
     /// SQLITE_FULL (the disk, or the file's size limit); the transaction rolled back.
     #[error("the disk is full: nothing was saved; free some space and try again")]
     DiskFull,
+    /// SQLITE_IOERR: the operating system refused a read or write (a failing or removed
+    /// disk, a file size limit); the transaction rolled back.
+    #[error(
+        "the disk reported an error ({0}); nothing was saved: check the disk and free \
+         space, then run `debrief check`"
+    )]
+    DiskError(String),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error(transparent)]
@@ -46,6 +53,7 @@ impl From<rusqlite::Error> for StoreError {
                 StoreError::Corrupt(e.to_string())
             }
             Some(ErrorCode::DiskFull) => StoreError::DiskFull,
+            Some(ErrorCode::SystemIoFailure) => StoreError::DiskError(e.to_string()),
             _ => StoreError::Sqlite(e),
         }
     }
