@@ -339,7 +339,41 @@ impl Store {
     }
 }
 
+/// The trigger that takes a deleted event out of the full-text index (migration 5), put
+/// back after a bulk removal.
+const FTS_DELETE_TRIGGER: &str = "CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+    INSERT INTO events_fts (events_fts, rowid, text, source, tags, attrs)
+        VALUES ('delete', old.seq, old.text, old.source, old.tags, old.attrs);
+END;";
+
 impl Writer<'_> {
+    /// Runs `delete`, which removes `removed` events. The full-text index forgets a
+    /// deleted row's words at once (secure-delete, schema 7) at about 0.3 ms a row; when
+    /// many rows go beside those that stay, rebuilding the index from the events left is
+    /// far cheaper, and frees the old index whole (its pages zeroed by `secure_delete`).
+    pub(crate) fn deleting_events<T>(
+        &self,
+        removed: i64,
+        delete: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        let total: i64 = self.tx.query_row(
+            "SELECT coalesce(sum(events), 0) FROM event_counts",
+            [],
+            |r| r.get(0),
+        )?;
+        let rebuild = removed > 1000 && total - removed < 20 * removed;
+        if rebuild {
+            self.tx.execute_batch("DROP TRIGGER events_fts_delete")?;
+        }
+        let done = delete()?;
+        if rebuild {
+            self.tx.execute_batch(&format!(
+                "INSERT INTO events_fts (events_fts) VALUES ('rebuild'); {FTS_DELETE_TRIGGER}"
+            ))?;
+        }
+        Ok(done)
+    }
+
     pub(crate) fn insert_event(&self, incident_id: &str, new: &NewEvent) -> Result<Event> {
         let id = self.new_id();
         self.insert_event_with_id(&id, incident_id, new)

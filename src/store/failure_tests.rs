@@ -138,13 +138,13 @@ mod interrupted_migration {
 
     /// rusqlite_migration runs every pending migration in one transaction and sets
     /// user_version inside it (`goto_up`): a failure in the last one rolls back all of
-    /// them. Here the last real migration (0006) is followed by one that creates a table
-    /// and then fails, as a migration interrupted halfway would.
+    /// them. Here a schema 5 database runs the real migrations from 0006 on, followed by
+    /// one that creates a table and then fails, as a migration interrupted halfway would.
     #[test]
     fn a_migration_failing_halfway_leaves_the_old_schema_version_and_data() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
-        let previous = latest_version() - 1;
+        let previous = 5;
         {
             let mut c = rusqlite::Connection::open(&path).unwrap();
             migrations().to_version(&mut c, previous as usize).unwrap();
@@ -193,5 +193,140 @@ mod interrupted_migration {
         let s = Store::open(&path, "tester").unwrap();
         assert_eq!(one(&s, "PRAGMA user_version"), i64::from(latest_version()));
         assert_eq!(s.count_events("i1").unwrap(), 1);
+    }
+}
+
+/// Text removed for good does not stay readable in the file.
+mod lingering {
+    use super::*;
+
+    fn file_bytes(dir: &tempfile::TempDir) -> Vec<u8> {
+        let mut all = std::fs::read(dir.path().join("t.db")).unwrap();
+        if let Ok(wal) = std::fs::read(dir.path().join("t.db-wal")) {
+            all.extend(wal);
+        }
+        all
+    }
+
+    fn contains(hay: &[u8], needle: &str) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+    }
+
+    fn import(s: &mut Store, incident_id: &str, file: &str, words: &str, n: u64) {
+        let rows: Vec<std::result::Result<ImportedRow, RowError>> = (1..=n)
+            .map(|line| {
+                Ok(ImportedRow {
+                    line,
+                    at: parse_time("2026-03-11T09:00:00Z", &TimeContext::utc()).unwrap(),
+                    text: format!("payroll export {words}{line} to personal mailbox"),
+                    actor: Some("mallory".into()),
+                    source: None,
+                    phase: None,
+                    tags: vec![],
+                    technique: None,
+                    attrs: vec![("host".into(), format!("{words}host{line}"))],
+                    fingerprint: format!("{file}-{line}"),
+                })
+            })
+            .collect();
+        let run = ImportRun {
+            file: file.into(),
+            format: "timesketch-csv".into(),
+            ..Default::default()
+        };
+        s.import_rows(
+            incident_id,
+            &mut rows.into_iter(),
+            &run,
+            &mut |_| {},
+            &|| "00".into(),
+        )
+        .unwrap();
+    }
+
+    /// Undoes the last import and checks that `marker` can no longer be read in the file.
+    fn undo_and_look(s: &mut Store, dir: &tempfile::TempDir, incident_id: &str, marker: &str) {
+        let checkpoint = |s: &Store| {
+            s.connection()
+                .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+                .unwrap()
+        };
+        checkpoint(s);
+        assert!(contains(&file_bytes(dir), marker), "{marker} was written");
+        s.undo(Some(incident_id)).unwrap();
+        checkpoint(s);
+        let bytes = file_bytes(dir);
+        assert!(!contains(&bytes, marker), "{marker} lingers in the file");
+    }
+
+    /// secure_delete zeroes freed pages; FTS5's secure-delete (schema 7) takes a deleted
+    /// row's words out of the full-text index instead of leaving them in older segments;
+    /// a large import is taken out by rebuilding the index, which frees the old one whole.
+    #[test]
+    fn an_undone_import_leaves_no_trace_of_its_text_in_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = file_store(&dir);
+        let i = s
+            .create_incident(&NewIncident::new("IR-1", "Wrong files").unwrap())
+            .unwrap();
+        import(&mut s, &i.id, "kept.csv", "keeper", 300);
+        // Small beside what stays: its rows leave the index one by one.
+        import(&mut s, &i.id, "small.csv", "zebracornsecret", 10);
+        undo_and_look(&mut s, &dir, &i.id, "zebracornsecret");
+        // Large: the index is rebuilt from the events left.
+        import(&mut s, &i.id, "large.csv", "quagganleak", 1500);
+        undo_and_look(&mut s, &dir, &i.id, "quagganleak");
+
+        let search = |words: &str| {
+            let filter = crate::store::EventFilter {
+                search: Some(words.into()),
+                ..crate::store::EventFilter::incident(&i.id)
+            };
+            s.count_matching_up_to(&filter, None).unwrap().0
+        };
+        assert_eq!(search("keeper299"), 1, "what stays is still found");
+        assert_eq!(search("keeperhost299"), 1, "by its attributes too");
+        assert_eq!(search("quagganleak"), 0);
+        assert_eq!(s.count_events(&i.id).unwrap(), 300);
+        assert_eq!(integrity(s.connection()), "ok");
+    }
+
+    /// A deleted incident's many events also leave the index by a rebuild; undo brings
+    /// them back, found by search again.
+    #[test]
+    fn a_deleted_incident_is_taken_out_of_the_index_and_undo_puts_it_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = file_store(&dir);
+        let kept = s
+            .create_incident(&NewIncident::new("IR-1", "Stays").unwrap())
+            .unwrap();
+        import(&mut s, &kept.id, "kept.csv", "keeper", 100);
+        let gone = s
+            .create_incident(&NewIncident::new("IR-2", "Goes").unwrap())
+            .unwrap();
+        import(&mut s, &gone.id, "gone.csv", "walrusword", 1200);
+        let found = |s: &Store, incident: &str, words: &str| {
+            let filter = crate::store::EventFilter {
+                search: Some(words.into()),
+                ..crate::store::EventFilter::incident(incident)
+            };
+            s.count_matching_up_to(&filter, None).unwrap().0
+        };
+        s.delete_incident(&gone.id).unwrap();
+        assert_eq!(found(&s, &kept.id, "keeper99"), 1);
+        let hits: i64 = s
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'walrusword1100'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hits, 0, "the index forgot the deleted incident's words");
+        s.undo(Some(&gone.id)).unwrap();
+        assert_eq!(s.count_events(&gone.id).unwrap(), 1200);
+        assert_eq!(found(&s, &gone.id, "walrusword1100"), 1);
+        assert_eq!(found(&s, &kept.id, "keeper99"), 1);
+        assert_eq!(integrity(s.connection()), "ok");
     }
 }

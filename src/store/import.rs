@@ -228,8 +228,16 @@ impl<'w, 'a> Importer<'w, 'a> {
 impl Writer<'_> {
     /// Undoes an import: its events go (with their tags, links and index entries).
     pub(crate) fn remove_import(&self, import_id: &str, incident_id: Option<&str>) -> Result<()> {
-        self.tx
-            .execute("DELETE FROM events WHERE import_id = ?1", [import_id])?;
+        let removed: i64 = self.tx.query_row(
+            "SELECT count(*) FROM events WHERE import_id = ?1",
+            [import_id],
+            |r| r.get(0),
+        )?;
+        self.deleting_events(removed, || {
+            self.tx
+                .execute("DELETE FROM events WHERE import_id = ?1", [import_id])?;
+            Ok(())
+        })?;
         self.tx
             .execute("DELETE FROM imports WHERE id = ?1", [import_id])?;
         self.record_delete(
