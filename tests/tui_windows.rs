@@ -320,3 +320,50 @@ fn an_overtaken_evaluation_edit_is_asked_about_and_ratings_keys_refuse_a_stale_a
     );
     assert_eq!(two.a.app.evaluation.items[0].completeness, now.completeness);
 }
+
+#[test]
+fn an_overtaken_actor_classification_is_asked_about() {
+    use debrief::domain::{ActorKind, Attribution};
+    let mut two = two_windows();
+    two.b
+        .save_actor(
+            &two.incident_id,
+            "mallory",
+            ActorKind::Unclassified,
+            Attribution::Suspected,
+            "",
+            None,
+        )
+        .unwrap();
+    two.a.send(Msg::Poll);
+    two.a.keys("5e<c-u>threat-actor");
+    two.b
+        .save_actor(
+            &two.incident_id,
+            "mallory",
+            ActorKind::Unclassified,
+            Attribution::Known,
+            "the AiTM kit's operator",
+            None,
+        )
+        .unwrap();
+    two.a.keys("<c-s>");
+    let screen = two.a.screen();
+    assert!(
+        screen.contains("Another window saved this actor"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("theirs: the AiTM kit's operator"),
+        "{screen}"
+    );
+    two.a.keys("o");
+    let now = two.b.list_actors(&two.incident_id).unwrap().remove(0);
+    assert_eq!(now.kind, ActorKind::ThreatActor, "what the analyst typed");
+    assert_eq!(
+        now.attribution,
+        Attribution::Known,
+        "what the other window set"
+    );
+    assert_eq!(now.note, "the AiTM kit's operator");
+}

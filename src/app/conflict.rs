@@ -20,7 +20,7 @@ pub enum StaleForm {
 /// What the conflict box shows and holds.
 #[derive(Debug, Clone)]
 pub struct Conflict {
-    /// "event", "incident", "finding", "overview", "evaluation area".
+    /// "event", "incident", "finding", "overview", "evaluation area", "actor".
     pub what: &'static str,
     /// The analyst's form, already merged onto the other window's version: fields the
     /// analyst did not touch hold the other window's values.
@@ -130,6 +130,16 @@ fn merge(store: &Store, form: StaleForm) -> crate::store::Result<Option<Conflict
                     Some(theirs) => ("overview", RecordForm::overview(&theirs)),
                     None => return Ok(None),
                 },
+                RecordKind::Actor { actor } => {
+                    match store
+                        .list_actors(&actor.incident_id)?
+                        .into_iter()
+                        .find(|a| a.id == actor.id)
+                    {
+                        Some(theirs) => ("actor", RecordForm::actor(&theirs)),
+                        None => return Ok(None),
+                    }
+                }
                 RecordKind::Evaluation { item } => {
                     match store
                         .evaluation(&item.incident_id)?

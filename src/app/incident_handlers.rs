@@ -460,9 +460,16 @@ pub(super) fn save_record(app: &mut App, form: Box<RecordForm>, store: &mut Stor
         }),
         RecordKind::Actor { actor } => form.to_actor().and_then(|(kind, attribution, note)| {
             store
-                .save_actor(&incident_id, &actor.name, kind, attribution, &note)
+                .save_actor(
+                    &incident_id,
+                    &actor.name,
+                    kind,
+                    attribution,
+                    &note,
+                    Some(actor.version),
+                )
                 .map(|(a, _)| format!("saved actor {}: {}", inert(&a.name), a.kind.label()))
-                .map_err(|e| e.to_string())
+                .map_err(&mut failed)
         }),
     };
     match result {

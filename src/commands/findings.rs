@@ -107,7 +107,8 @@ pub fn actor(store: &mut Store, command: ActorCommand, out: &mut dyn Write) -> R
             } else {
                 Attribution::Known
             };
-            let (a, created) = store.save_actor(&incident.id, &name, kind, attribution, &note)?;
+            let (a, created) =
+                store.save_actor(&incident.id, &name, kind, attribution, &note, None)?;
             let verb = if created { "added" } else { "updated" };
             writeln!(
                 out,

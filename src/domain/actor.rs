@@ -30,4 +30,6 @@ pub struct Actor {
     pub kind: ActorKind,
     pub attribution: Attribution,
     pub note: String,
+    /// Bumped by every change, so a classification from a stale copy is refused.
+    pub version: i64,
 }

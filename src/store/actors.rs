@@ -5,7 +5,7 @@ use crate::domain::{Actor, ActorKind, Attribution};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::json;
 
-const ACTOR_COLUMNS: &str = "id, incident_id, name, kind, attribution, note";
+const ACTOR_COLUMNS: &str = "id, incident_id, name, kind, attribution, note, version";
 
 fn actor(r: &Row<'_>) -> rusqlite::Result<Actor> {
     let parse = |idx: usize, text: String| {
@@ -20,12 +20,15 @@ fn actor(r: &Row<'_>) -> rusqlite::Result<Actor> {
         kind: kind.parse().map_err(|e| parse(3, e))?,
         attribution: attribution.parse().map_err(|e| parse(4, e))?,
         note: r.get(5)?,
+        version: r.get(6)?,
     })
 }
 
 impl Store {
     /// Adds an actor to the incident, or reclassifies the one with that name (an actor
     /// created on the fly from an event starts unclassified). Says whether it was new.
+    /// With `expected_version` (the version the analyst's copy was read at), refuses
+    /// when another window changed the actor since.
     pub fn save_actor(
         &mut self,
         incident_id: &str,
@@ -33,6 +36,7 @@ impl Store {
         kind: ActorKind,
         attribution: Attribution,
         note: &str,
+        expected_version: Option<i64>,
     ) -> Result<(Actor, bool)> {
         let name =
             crate::domain::required("actor name", name).map_err(super::StoreError::Invalid)?;
@@ -41,6 +45,12 @@ impl Store {
                 let a = w.ensure_actor(incident_id, &name, kind, attribution, note)?;
                 return Ok((a, true));
             };
+            if let Some(v) = expected_version.filter(|v| *v != existing.version) {
+                return Err(super::StoreError::Stale(format!(
+                    "actor {} was changed elsewhere (version {v} is now {}); reload it first",
+                    existing.name, existing.version
+                )));
+            }
             let changes = [
                 ("kind", existing.kind.as_str(), kind.as_str()),
                 (
@@ -181,6 +191,7 @@ impl Writer<'_> {
             kind,
             attribution,
             note: note.to_string(),
+            version: 1,
         })
     }
 }

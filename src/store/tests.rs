@@ -984,3 +984,49 @@ mod backlog {
         assert!(s.reviews(&a.id).unwrap().is_empty());
     }
 }
+
+#[test]
+fn an_actor_classified_from_a_stale_copy_is_refused() {
+    let mut s = store();
+    let i = incident(&mut s, "IR-1");
+    let (copy, _) = s
+        .save_actor(
+            &i.id,
+            "mallory",
+            crate::domain::ActorKind::ThreatActor,
+            crate::domain::Attribution::Suspected,
+            "",
+            None,
+        )
+        .unwrap();
+    let (theirs, _) = s
+        .save_actor(
+            &i.id,
+            "mallory",
+            crate::domain::ActorKind::ThreatActor,
+            crate::domain::Attribution::Known,
+            "",
+            Some(copy.version),
+        )
+        .unwrap();
+    assert_eq!(theirs.version, copy.version + 1);
+    let e = s
+        .save_actor(
+            &i.id,
+            "mallory",
+            crate::domain::ActorKind::Person,
+            crate::domain::Attribution::Suspected,
+            "",
+            Some(copy.version),
+        )
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Stale(_)), "{e}");
+    let now = &s.list_actors(&i.id).unwrap()[0];
+    assert_eq!(
+        (now.kind, now.attribution),
+        (
+            crate::domain::ActorKind::ThreatActor,
+            crate::domain::Attribution::Known
+        )
+    );
+}
