@@ -142,6 +142,17 @@ impl Mapping {
     pub fn column(&self, field: Field) -> Option<usize> {
         self.columns.iter().position(|(_, f)| *f == field)
     }
+
+    /// A column first met after the header (a JSONL object with a key the first object
+    /// lacked) takes its format's role, unless another column already holds that field,
+    /// when it is kept as an attribute.
+    pub fn add_column(&mut self, name: &str) {
+        let mut field = role(self.format, name);
+        if !matches!(field, Field::Attr | Field::Ignore) && self.column(field).is_some() {
+            field = Field::Attr;
+        }
+        self.columns.push((name.to_string(), field));
+    }
 }
 
 fn has(header: &[String], names: &[&str]) -> bool {

@@ -97,6 +97,8 @@ pub struct Rows {
     done: bool,
     /// Added to the CSV reader's line numbers (see `open`).
     line_fix: u64,
+    /// The header's number of columns; a JSONL file may add more as it goes.
+    header_len: usize,
 }
 
 /// Opens a file's rows. With `ImportFormat::Auto` the header decides (see
@@ -205,6 +207,7 @@ pub fn open(
         rows_read: 0,
         done: false,
         line_fix: u64::from(crlf),
+        header_len: header.len(),
     })
 }
 
@@ -259,12 +262,6 @@ impl Rows {
                 first,
                 line,
             } => {
-                let header: Vec<String> = self
-                    .mapping
-                    .columns
-                    .iter()
-                    .map(|(c, _)| c.clone())
-                    .collect();
                 let line_text;
                 let object = if let Some(o) = first.take() {
                     *line += 1;
@@ -314,10 +311,18 @@ impl Rows {
                         }
                     }
                 };
-                // Columns of the first object, in its order; later objects may lack some.
-                let cells = header
+                // Columns of the first object, in its order; later objects may lack some,
+                // and a key no earlier object had becomes a column of its own.
+                for key in object.keys() {
+                    if !self.mapping.columns.iter().any(|(c, _)| c == key) {
+                        self.mapping.add_column(key);
+                    }
+                }
+                let cells = self
+                    .mapping
+                    .columns
                     .iter()
-                    .map(|k| match object.get(k) {
+                    .map(|(k, _)| match object.get(k) {
                         None | Some(serde_json::Value::Null) => String::new(),
                         Some(serde_json::Value::String(s)) => s.clone(),
                         Some(other) => other.to_string(),
@@ -406,7 +411,7 @@ impl Rows {
                 attrs.push((name.clone(), v.to_string()));
             }
         }
-        let fingerprint = fingerprint(&m.columns, &rec.cells);
+        let fingerprint = fingerprint(&m.columns[..], &rec.cells, self.header_len);
         Ok(ImportedRow {
             line: rec.line,
             at,
@@ -464,9 +469,15 @@ fn tags(v: &str) -> Vec<String> {
 }
 
 /// The fingerprint of a row: its columns and cells, hashed.
-fn fingerprint(columns: &[(String, Field)], cells: &[String]) -> String {
+/// The hash of a row's cells by column name. Columns met after the header (JSONL keys
+/// the first object lacked) count only where the row has them, so a row's fingerprint
+/// does not depend on which rows came before it.
+fn fingerprint(columns: &[(String, Field)], cells: &[String], header_len: usize) -> String {
     let mut h = Sha256::new();
-    for ((name, _), v) in columns.iter().zip(cells) {
+    for (i, ((name, _), v)) in columns.iter().zip(cells).enumerate() {
+        if i >= header_len && v.is_empty() {
+            continue;
+        }
         h.update(name.as_bytes());
         h.update([0x1f]);
         h.update(v.as_bytes());

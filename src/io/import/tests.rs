@@ -64,6 +64,27 @@ fn timesketch_jsonl_reads_one_object_per_line_and_the_timestamp_alone() {
 }
 
 #[test]
+fn jsonl_keys_the_first_object_lacks_are_read_too() {
+    // Timesketch objects differ by event type: a later line may carry fields the first
+    // lacked. They were once dropped silently; now each takes its role or is an attribute.
+    let first = "{\"message\": \"Sign-in\", \"datetime\": \"2026-03-11T09:19:44Z\", \"timestamp_desc\": \"Event Recorded\"}";
+    let later = "{\"message\": \"Rule created\", \"datetime\": \"2026-03-11T09:21:40Z\", \"timestamp_desc\": \"Event Recorded\", \"actor\": \"mallory\", \"source\": \"Exchange audit\", \"rule\": \"..\"}";
+    let (r, got) = ok_rows(&format!("{first}\n{later}\n{first}\n"), ImportFormat::Auto);
+    assert_eq!(got[1].actor.as_deref(), Some("mallory"));
+    assert_eq!(got[1].source.as_deref(), Some("Exchange audit"));
+    assert!(got[1].attrs.contains(&("rule".into(), "..".into())));
+    assert_eq!(
+        (got[2].actor.as_deref(), got[2].source.as_deref()),
+        (None, None)
+    );
+    assert_eq!(r.mapping.columns.len(), 6);
+    // A row's fingerprint does not depend on the columns earlier rows brought.
+    assert_eq!(got[0].fingerprint, got[2].fingerprint);
+    let (_, alone) = ok_rows(&format!("{later}\n"), ImportFormat::Auto);
+    assert_eq!(alone[0].fingerprint, got[1].fingerprint);
+}
+
+#[test]
 fn plaso_l2tcsv_combines_date_time_and_zone() {
     let text = "\
 date,time,timezone,MACB,source,sourcetype,type,user,host,short,desc,version,filename,inode,notes,format,extra
