@@ -330,3 +330,89 @@ mod lingering {
         assert_eq!(integrity(s.connection()), "ok");
     }
 }
+
+mod write_lock {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    /// Why writes begin IMMEDIATE: a deferred transaction that has read, and whose
+    /// snapshot another connection then overtook, cannot become a writer. SQLite answers
+    /// "database is locked" at once; the 5 s busy timeout does not help, since waiting
+    /// would not make its snapshot current.
+    #[test]
+    fn a_deferred_read_then_write_fails_at_once_despite_the_busy_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut s = Store::open(&path, "tester").unwrap();
+        s.create_incident(&NewIncident::new("IR-1", "Lock").unwrap())
+            .unwrap();
+        let reader = open::open_file(&path).unwrap();
+        reader.execute_batch("BEGIN DEFERRED").unwrap();
+        let _: i64 = reader
+            .query_row("SELECT count(*) FROM incidents", [], |r| r.get(0))
+            .unwrap();
+        s.create_incident(&NewIncident::new("IR-2", "Overtakes").unwrap())
+            .unwrap();
+        let started = Instant::now();
+        let e = reader
+            .execute("UPDATE incidents SET title = 'mine' WHERE key = 'IR-1'", [])
+            .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(2), "it waited");
+        assert_eq!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy),
+            "{e}"
+        );
+        assert!(e.to_string().contains("database is locked"), "{e}");
+    }
+
+    /// The same race through the store: one window's write reads, then another window
+    /// writes while the first is still busy. The write lock taken up front makes the
+    /// second wait its turn, and both changes are saved.
+    #[test]
+    fn a_store_write_that_reads_first_makes_the_other_writer_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut first = Store::open(&path, "first").unwrap();
+        first
+            .create_incident(&NewIncident::new("IR-1", "Lock").unwrap())
+            .unwrap();
+        let (reading, go) = mpsc::channel();
+        let second = std::thread::spawn({
+            let path = path.clone();
+            move || {
+                let mut other = Store::open(&path, "second").unwrap();
+                go.recv().unwrap();
+                let started = Instant::now();
+                other
+                    .create_incident(&NewIncident::new("IR-2", "Waits").unwrap())
+                    .unwrap();
+                started.elapsed()
+            }
+        });
+        first
+            .write("rename", |w| {
+                let title: String =
+                    w.tx.query_row("SELECT title FROM incidents WHERE key = 'IR-1'", [], |r| {
+                        r.get(0)
+                    })?;
+                reading.send(()).unwrap();
+                std::thread::sleep(Duration::from_millis(400));
+                w.tx.execute(
+                    "UPDATE incidents SET title = ?1 WHERE key = 'IR-1'",
+                    [format!("{title}, renamed")],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        let waited = second.join().unwrap();
+        assert!(waited >= Duration::from_millis(200), "waited {waited:?}");
+        assert_eq!(
+            first.require_incident("IR-1").unwrap().title,
+            "Lock, renamed"
+        );
+        assert_eq!(first.require_incident("IR-2").unwrap().title, "Waits");
+        assert_eq!(integrity(first.connection()), "ok");
+    }
+}
