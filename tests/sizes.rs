@@ -5,6 +5,7 @@ mod harness;
 
 use debrief::app::Msg;
 use harness::Harness;
+use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -40,6 +41,26 @@ fn every_view_renders_at_every_size() {
         for &(w, height) in &sizes {
             render_at(&mut h, w, height);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(48)
+    ))]
+
+    /// Any size in the range, on any view, after any other size: the grid above misses
+    /// most widths and heights, so these are drawn at random (and shrunk on a failure).
+    #[test]
+    fn any_view_renders_at_any_size(
+        view in prop::sample::select(VIEWS.to_vec()),
+        first in (1u16..=500, 1u16..=200),
+        then in (1u16..=500, 1u16..=200),
+    ) {
+        let mut h = Harness::demo(100, 30);
+        h.keys(&format!("<esc><esc>{view}"));
+        render_at(&mut h, first.0, first.1);
+        render_at(&mut h, then.0, then.1);
     }
 }
 
