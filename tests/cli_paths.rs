@@ -68,3 +68,61 @@ fn nothing_is_written_outside_the_data_folder_and_the_named_paths() {
         "{written:?}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn every_file_written_is_private_even_under_umask_000() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tmp();
+    let d = dir.path();
+    std::fs::create_dir(d.join("out")).unwrap();
+    std::fs::write(
+        d.join("sketch.csv"),
+        "message,datetime,timestamp_desc\nSign-in,2026-03-11T09:19:44Z,Event Recorded\n\
+         Bad row,not a time,Event Recorded\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| ok(debrief_under_umask(d, "000").args(args));
+    let key = "IR-2026-014";
+    run(&["demo"]);
+    run(&["import", key, "sketch.csv", "--skip-bad"]);
+    for format in ["md", "html", "json"] {
+        run(&["report", key, "-o", &format!("out/report.{format}")]);
+    }
+    run(&["export", key, "--format", "iris-csv", "-o", "out/iris.csv"]);
+    run(&[
+        "export",
+        key,
+        "--format",
+        "actions-csv",
+        "-o",
+        "out/actions.csv",
+    ]);
+    run(&["bundle", "export", key, "-o", "out/bundle.json"]);
+    run(&["backup", "-o", "out/copy.db"]);
+
+    let written: Vec<PathBuf> = files_under(d)
+        .into_iter()
+        .filter(|p| p != Path::new("sketch.csv"))
+        .collect();
+    let expected = [
+        "data/debrief/debrief.db",
+        "out/actions.csv",
+        "out/bundle.json",
+        "out/copy.db",
+        "out/iris.csv",
+        "out/report.html",
+        "out/report.json",
+        "out/report.md",
+        "sketch.csv.rejects.csv",
+    ];
+    assert_eq!(written, expected.map(PathBuf::from));
+    for path in &written {
+        let mode = std::fs::metadata(d.join(path))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "{} is {mode:o}", path.display());
+    }
+}

@@ -20,7 +20,20 @@ pub fn db_path(dir: &Path) -> PathBuf {
 /// debrief with neither `--db` nor `DEBRIEF_DB`, isolated from the user's config,
 /// data folder and name, running in `dir`.
 pub fn debrief_bare(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("debrief").unwrap();
+    isolated(Command::cargo_bin("debrief").unwrap(), dir)
+}
+
+/// Like [`debrief_bare`], with the process's umask set to `umask` first (std cannot set
+/// it, so a shell does and then runs debrief in its place).
+pub fn debrief_under_umask(dir: &Path, umask: &str) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_debrief"));
+    isolated(cmd, dir)
+}
+
+fn isolated(mut cmd: Command, dir: &Path) -> Command {
     cmd.env("DEBRIEF_CONFIG", dir.join("none.toml"))
         .env("USER", "tester")
         .env("HOME", dir)
