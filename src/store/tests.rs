@@ -914,6 +914,34 @@ mod backlog {
         assert_eq!((a.open, a.overdue), (2, 1));
     }
 
+    /// Owners are changed by the name the analyst types, read under the write lock: a
+    /// rename or merge from a window that still knows the old name is refused, never
+    /// written over the other window's rename.
+    #[test]
+    fn an_owner_renamed_in_another_window_is_not_renamed_again_from_its_old_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut first = Store::open(&path, "first").unwrap();
+        let i = incident(&mut first, "IR-1");
+        let a = action(&mut first, &i.id, "one", "Jo Alonso", None);
+        let mut second = Store::open(&path, "second").unwrap();
+        first.rename_owner("Jo Alonso", "Joana Alonso").unwrap();
+        for e in [
+            second.rename_owner("Jo Alonso", "J. Alonso").unwrap_err(),
+            second
+                .merge_owners("Jo Alonso", "Identity team")
+                .map(|_| ())
+                .unwrap_err(),
+        ] {
+            assert!(matches!(e, StoreError::NotFound(_)), "{e}");
+            assert!(e.to_string().contains("no owner \"Jo Alonso\""), "{e}");
+        }
+        assert_eq!(
+            second.action(&a.id).unwrap().unwrap().owner.as_deref(),
+            Some("Joana Alonso")
+        );
+    }
+
     #[test]
     fn renaming_and_merging_owners_keeps_every_assignment() {
         let mut s = store();
