@@ -122,23 +122,7 @@ impl Session {
 fn capture_an_event_quit_and_find_it_from_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
-    let made = cli(
-        &db,
-        &[
-            "incident",
-            "new",
-            "IR-1",
-            "--title",
-            "Mailbox takeover",
-            "--detected",
-            "2026-03-11 10:00Z",
-        ],
-    );
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    new_incident(&db);
 
     let mut s = Session::start(&db);
     s.wait_for("IR-1");

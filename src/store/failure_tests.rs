@@ -88,15 +88,22 @@ mod disk_full {
         NewEvent::new(at, &"mailbox rule created by mallory; ".repeat(12_000)).unwrap()
     }
 
-    #[test]
-    fn an_import_that_fills_the_disk_saves_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut s = file_store(&dir);
+    /// A store on a file with one incident and room for two more pages, with the counts
+    /// a failed write must leave as they are.
+    fn nearly_full(dir: &tempfile::TempDir) -> (Store, crate::domain::Incident, [i64; 5]) {
+        let mut s = file_store(dir);
         let i = s
             .create_incident(&NewIncident::new("IR-1", "Full disk").unwrap())
             .unwrap();
         let before = counts(&s);
         leave_room(&s, 2);
+        (s, i, before)
+    }
+
+    #[test]
+    fn an_import_that_fills_the_disk_saves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut s, i, before) = nearly_full(&dir);
         let e = import(&mut s, &i.id, 3_000).unwrap_err();
         assert!(matches!(e, StoreError::DiskFull), "{e:?}");
         assert_eq!(
@@ -116,12 +123,7 @@ mod disk_full {
     #[test]
     fn an_event_that_fills_the_disk_saves_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = file_store(&dir);
-        let i = s
-            .create_incident(&NewIncident::new("IR-1", "Full disk").unwrap())
-            .unwrap();
-        let before = counts(&s);
-        leave_room(&s, 2);
+        let (mut s, i, before) = nearly_full(&dir);
         let e = s.add_event(&i.id, &long_event()).unwrap_err();
         assert!(matches!(e, StoreError::DiskFull), "{e:?}");
         assert_eq!(counts(&s), before, "the event left something behind");
