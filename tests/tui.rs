@@ -513,6 +513,49 @@ fn the_readme_documents_the_default_keys() {
 }
 
 #[test]
+fn tabbing_through_an_edit_changes_no_field_it_passes() {
+    let mut h = Harness::demo(100, 30);
+    // A second actor whose name starts with an existing one's.
+    h.keys("a<c-u>2026-03-10 09:00<tab>Second mailbox reviewed<tab>M. Ruiz (finance)<c-s>");
+    h.keys("g");
+    let actor_of = |h: &Harness| {
+        let t = h.app.timeline.as_ref().unwrap();
+        t.selected_event().unwrap().actor.clone()
+    };
+    for _ in 0..60 {
+        if actor_of(&h).as_deref() == Some("M. Ruiz") {
+            break;
+        }
+        h.keys("j");
+    }
+    assert_eq!(actor_of(&h).as_deref(), Some("M. Ruiz"), "the demo's event");
+    let text = h
+        .app
+        .timeline
+        .as_ref()
+        .unwrap()
+        .selected_event()
+        .unwrap()
+        .text
+        .clone();
+    h.keys("<enter><tab><tab><tab><tab><tab><tab><c-s>");
+    assert_eq!(actor_of(&h).as_deref(), Some("M. Ruiz"));
+    assert_eq!(
+        h.app
+            .timeline
+            .as_ref()
+            .unwrap()
+            .selected_event()
+            .unwrap()
+            .text,
+        text
+    );
+    // Typing in the field still completes.
+    h.keys("<enter><tab><c-u>M. Ruiz (<tab><c-s>");
+    assert_eq!(actor_of(&h).as_deref(), Some("M. Ruiz (finance)"));
+}
+
+#[test]
 fn the_technique_field_completes_by_name_and_shows_the_tactic() {
     let mut h = Harness::demo(100, 30);
     h.keys("a<tab>Sign-in with a stolen token<tab><tab><tab><tab><tab>cloud accou");

@@ -216,8 +216,10 @@ impl EventForm {
     /// the incident already has.
     pub fn suggestions(&self, actors: &[String], tags: &[String]) -> Vec<String> {
         let field = &self.fields[self.focus];
-        // An empty field is passed over by tab, never filled in unasked.
-        if field.value().trim().is_empty() {
+        // Tab completes only what the analyst is typing: an empty field, or one still as
+        // the form opened it, is passed over, never changed unasked (tabbing through an
+        // edit once turned the actor "M. Ruiz" into a longer known name).
+        if field.value().trim().is_empty() || !field.changed() {
             return Vec::new();
         }
         let word = field.current_word().to_lowercase();

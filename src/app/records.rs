@@ -412,8 +412,10 @@ impl RecordForm {
 
     /// Completion for the kind-like fields.
     pub fn suggestions(&self) -> Vec<String> {
-        let typed = self.fields[self.focus].value().trim().to_lowercase();
-        if typed.is_empty() {
+        let field = &self.fields[self.focus];
+        let typed = field.value().trim().to_lowercase();
+        // As in the event form: only what is being typed is completed.
+        if typed.is_empty() || !field.changed() {
             return Vec::new();
         }
         let names: Vec<&str> = match (&self.kind, self.focus) {
