@@ -319,14 +319,7 @@ mod flows {
                 || h.app.status.text.contains("not saved")
         );
         // The demo already has a first-malicious event: the second is refused, nothing changes.
-        let first = h
-            .app
-            .timeline
-            .as_ref()
-            .unwrap()
-            .selected_event()
-            .unwrap()
-            .clone();
+        let first = h.selected();
         assert_eq!(first.key_kind, None);
         assert!(
             h.app.status.text.contains("already has"),
@@ -518,41 +511,20 @@ fn tabbing_through_an_edit_changes_no_field_it_passes() {
     // A second actor whose name starts with an existing one's.
     h.keys("a<c-u>2026-03-10 09:00<tab>Second mailbox reviewed<tab>M. Ruiz (finance)<c-s>");
     h.keys("g");
-    let actor_of = |h: &Harness| {
-        let t = h.app.timeline.as_ref().unwrap();
-        t.selected_event().unwrap().actor.clone()
-    };
     for _ in 0..60 {
-        if actor_of(&h).as_deref() == Some("M. Ruiz") {
+        if h.selected().actor.as_deref() == Some("M. Ruiz") {
             break;
         }
         h.keys("j");
     }
-    assert_eq!(actor_of(&h).as_deref(), Some("M. Ruiz"), "the demo's event");
-    let text = h
-        .app
-        .timeline
-        .as_ref()
-        .unwrap()
-        .selected_event()
-        .unwrap()
-        .text
-        .clone();
+    let before = h.selected();
+    assert_eq!(before.actor.as_deref(), Some("M. Ruiz"), "the demo's event");
     h.keys("<enter><tab><tab><tab><tab><tab><tab><c-s>");
-    assert_eq!(actor_of(&h).as_deref(), Some("M. Ruiz"));
-    assert_eq!(
-        h.app
-            .timeline
-            .as_ref()
-            .unwrap()
-            .selected_event()
-            .unwrap()
-            .text,
-        text
-    );
+    assert_eq!(h.selected().actor.as_deref(), Some("M. Ruiz"));
+    assert_eq!(h.selected().text, before.text);
     // Typing in the field still completes.
     h.keys("<enter><tab><c-u>M. Ruiz (<tab><c-s>");
-    assert_eq!(actor_of(&h).as_deref(), Some("M. Ruiz (finance)"));
+    assert_eq!(h.selected().actor.as_deref(), Some("M. Ruiz (finance)"));
 }
 
 #[test]

@@ -87,6 +87,12 @@ impl Harness {
         h
     }
 
+    /// The event selected in the open timeline.
+    pub fn selected(&self) -> debrief::domain::Event {
+        let t = self.app.timeline.as_ref().expect("a timeline is open");
+        t.selected_event().expect("an event is selected").clone()
+    }
+
     pub fn event_texts(&self) -> Vec<String> {
         let t = self.app.timeline.as_ref().expect("a timeline is open");
         let filter = EventFilter::incident(&t.incident.id);

@@ -411,7 +411,7 @@ impl Rows {
                 attrs.push((name.clone(), v.to_string()));
             }
         }
-        let fingerprint = fingerprint(&m.columns[..], &rec.cells, self.header_len);
+        let fingerprint = fingerprint(&m.columns, &rec.cells, self.header_len);
         Ok(ImportedRow {
             line: rec.line,
             at,
@@ -468,10 +468,9 @@ fn tags(v: &str) -> Vec<String> {
     out
 }
 
-/// The fingerprint of a row: its columns and cells, hashed.
-/// The hash of a row's cells by column name. Columns met after the header (JSONL keys
-/// the first object lacked) count only where the row has them, so a row's fingerprint
-/// does not depend on which rows came before it.
+/// The fingerprint of a row: its cells hashed with their column names. Columns met after
+/// the header (JSONL keys the first object lacked) count only where the row has them, so
+/// a row's fingerprint does not depend on which rows came before it.
 fn fingerprint(columns: &[(String, Field)], cells: &[String], header_len: usize) -> String {
     let mut h = Sha256::new();
     for (i, ((name, _), v)) in columns.iter().zip(cells).enumerate() {
