@@ -165,9 +165,8 @@ fn debrief_import(db: &Path, csv: &Path) -> f64 {
 /// The measurements that need a fresh process: open, keys, search, memory.
 fn child(db: &Path) {
     let mut store = Store::open(db, "bench").expect("the database");
-    let mut app = App::new(Keymap::default(), chrono::Utc::now(), true);
-    app.width = 200;
-    app.height = 50;
+    let settings = debrief::app::Settings::builtin();
+    let mut app = App::new(Keymap::default(), settings, chrono::Utc::now(), true);
     update(&mut app, Msg::Resize(200, 50), &mut store);
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
     app.start(&store);
@@ -175,8 +174,8 @@ fn child(db: &Path) {
 
     // Open: from the key that opens the incident to the first frame of its timeline.
     let open = timed(&mut terminal, &mut app, &mut store, key(KeyCode::Enter));
-    assert!(app.timeline.is_some(), "the incident opened");
-    let events = app.timeline.as_ref().map(|t| t.total).unwrap_or(0);
+    assert!(app.timeline().is_some(), "the incident opened");
+    let events = app.timeline().map(|t| t.total).unwrap_or(0);
 
     let mut rows = Vec::new();
     let mut measure = |name: &str, keys: &[KeyEvent], times: usize, before: &[KeyEvent]| {
@@ -232,7 +231,7 @@ fn child(db: &Path) {
             send(&mut app, &mut store, key(KeyCode::Char(c)));
         }
         let d = timed(&mut terminal, &mut app, &mut store, key(KeyCode::Enter));
-        let shown = app.timeline.as_ref().map(|t| t.total_label());
+        let shown = app.timeline().map(|t| t.total_label());
         (d, shown.unwrap_or_default())
     };
     // A row number: it matches one event (and none that merely start with it).

@@ -9,6 +9,8 @@ pub mod domain;
 pub mod events;
 pub mod io;
 pub mod keymap;
+pub mod layout;
+pub mod ops;
 pub mod store;
 pub mod text;
 pub mod tui;

@@ -35,6 +35,15 @@ pub fn inert(text: &str) -> Cow<'_, str> {
     inert_with(text, false)
 }
 
+/// The first `max` characters of `text`, with `…` when some were cut (never splits a
+/// character, so any stored value is safe to clip).
+pub fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
 fn needs_escape(c: char, keep_newlines: bool) -> bool {
     match c {
         '\n' | '\t' => !keep_newlines,

@@ -86,11 +86,12 @@ pub fn run(mut store: Store, keymap: Keymap, review_days: i64) -> Result<()> {
     let _guard = TerminalGuard::take()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let mut app = App::new(keymap, Utc::now(), no_color);
-    app.review_days = review_days;
+    // The config folder is read once, here: screens read the settings, not the disk.
+    let settings = crate::app::Settings::load(review_days);
+    let mut app = App::new(keymap, settings, Utc::now(), no_color);
     let size = terminal.size()?;
-    app.width = size.width;
-    app.height = size.height;
+    app.shell.width = size.width;
+    app.shell.height = size.height;
     app.start(&store);
     event_loop(
         &mut terminal,

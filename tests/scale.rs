@@ -4,7 +4,7 @@
 
 mod harness;
 
-use debrief::app::timeline::TimelineState;
+use debrief::app::screens::timeline::TimelineState;
 use debrief::domain::NewIncident;
 use debrief::io::import::{self, ImportFormat, TimeOptions};
 use debrief::store::{ImportRun, Store};
@@ -59,14 +59,14 @@ fn a_hundred_thousand_events_page_from_first_to_last_holding_a_few_pages() {
     let (store, _) = big_store();
     let mut h = Harness::with_store(store, 120, 40, true);
     h.keys("<enter>");
-    let t = h.app.timeline.as_ref().unwrap();
+    let t = h.app.timeline().unwrap();
     assert_eq!(t.total, N);
     assert_eq!(text(t), "row 0 token");
     assert_eq!(t.position_label(), format!("1/{N}"));
     assert!(t.rows.len() <= HELD);
 
     h.keys("G");
-    let t = h.app.timeline.as_ref().unwrap();
+    let t = h.app.timeline().unwrap();
     assert_eq!(text(t), format!("row {} noise", N - 1));
     assert_eq!(t.position_label(), format!("{N}/{N}"));
     assert!(t.rows.len() <= HELD);
@@ -74,7 +74,7 @@ fn a_hundred_thousand_events_page_from_first_to_last_holding_a_few_pages() {
 
     // A time in the middle: 2026-03-10 13:53:20Z is 50,000 seconds in.
     h.keys("t2026-03-10 13:53:20Z<enter>");
-    let t = h.app.timeline.as_ref().unwrap();
+    let t = h.app.timeline().unwrap();
     assert_eq!(text(t), "row 50000 token");
     assert!(t.rows.len() <= HELD);
     assert!(h.screen().contains("row 50000 token"));
@@ -82,20 +82,20 @@ fn a_hundred_thousand_events_page_from_first_to_last_holding_a_few_pages() {
     // Long scrolls page in from SQLite and let go of what scrolled away.
     for _ in 0..30 {
         h.keys("<pagedown>");
-        assert!(h.app.timeline.as_ref().unwrap().rows.len() <= HELD);
+        assert!(h.app.timeline().unwrap().rows.len() <= HELD);
     }
     for _ in 0..60 {
         h.keys("<pageup>");
-        assert!(h.app.timeline.as_ref().unwrap().rows.len() <= HELD);
+        assert!(h.app.timeline().unwrap().rows.len() <= HELD);
     }
     // Each page is the rows on screen; 30 down and 60 up end 30 pages before the middle.
-    let t = h.app.timeline.as_ref().unwrap();
+    let t = h.app.timeline().unwrap();
     let page = t.viewport as i64;
     let n: i64 = text(t).split(' ').nth(1).unwrap().parse().unwrap();
     assert_eq!(n, 50_000 - 30 * page, "paging is exact both ways");
 
     h.keys("g");
-    assert_eq!(text(h.app.timeline.as_ref().unwrap()), "row 0 token");
+    assert_eq!(text(h.app.timeline().unwrap()), "row 0 token");
 }
 
 #[test]
@@ -103,39 +103,39 @@ fn a_filter_over_a_hundred_thousand_events_counts_and_pages() {
     let (store, _) = big_store();
     let mut h = Harness::with_store(store, 120, 40, true);
     h.keys("<enter>/token<enter>");
-    let t = h.app.timeline.as_ref().unwrap();
-    assert_eq!(t.total, N / 10, "{}", h.app.status.text);
+    let t = h.app.timeline().unwrap();
+    assert_eq!(t.total, N / 10, "{}", h.app.status().text);
     assert!(t.rows.len() <= HELD);
     assert!(t.rows.iter().all(|e| e.text.ends_with("token")));
     h.keys("G");
-    let t = h.app.timeline.as_ref().unwrap();
+    let t = h.app.timeline().unwrap();
     assert_eq!(text(t), format!("row {} token", N - 10));
     assert_eq!(t.position_label(), format!("{}/{}", N / 10, N / 10));
     // A search with many hits keeps them between pages; a new event is found at once.
-    let id = h.app.timeline.as_ref().unwrap().incident.id.clone();
+    let id = h.app.incident().unwrap().id.clone();
     let at =
         debrief::domain::parse_time("2026-03-12T00:00:00Z", &debrief::domain::TimeContext::utc())
             .unwrap();
     let late = debrief::domain::NewEvent::new(at, "late token").unwrap();
     h.keys("x/token<enter>");
-    assert_eq!(h.app.timeline.as_ref().unwrap().total_label(), "10000");
+    assert_eq!(h.app.timeline().unwrap().total_label(), "10000");
     h.store.add_event(&id, &late).unwrap();
     h.keys("x/token<enter>G");
-    let t = h.app.timeline.as_ref().unwrap();
+    let t = h.app.timeline().unwrap();
     assert_eq!(t.total_label(), "10000+");
     assert_eq!(text(t), "late token");
 
     // A filter matching most events is counted only so far, and says so.
     h.keys("x/noise<enter>");
-    let t = h.app.timeline.as_ref().unwrap();
+    let t = h.app.timeline().unwrap();
     assert_eq!(t.total_label(), "10000+");
     assert!(h.screen().contains("1/10000+"), "{}", h.screen());
     h.keys("G");
-    let t = h.app.timeline.as_ref().unwrap();
+    let t = h.app.timeline().unwrap();
     assert_eq!(text(t), format!("row {} noise", N - 1));
     assert_eq!(t.position_label(), "?/10000+");
     h.keys("x/\"row 77777\"<enter>");
-    let t = h.app.timeline.as_ref().unwrap();
+    let t = h.app.timeline().unwrap();
     assert_eq!(t.total, 1);
     assert_eq!(text(t), "row 77777 noise");
 }

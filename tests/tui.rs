@@ -122,30 +122,33 @@ mod flows {
         // f, then the new-finding choice for 'procedural failure' (the second kind): f 2.
         h.keys("gf2");
         assert!(
-            h.app.status.text.contains("new procedural failure finding"),
+            h.app
+                .status()
+                .text
+                .contains("new procedural failure finding"),
             "{}",
-            h.app.status.text
+            h.app.status().text
         );
         // Link the other two: f, enter (the existing finding is listed first).
         h.keys("jf<enter>jf<enter>");
         assert!(
-            h.app.status.text.starts_with("tagged"),
+            h.app.status().text.starts_with("tagged"),
             "{}",
-            h.app.status.text
+            h.app.status().text
         );
         // Attach evidence to the last event.
         h.keys("ESEC-77<enter>");
         assert!(
-            h.app.status.text.contains("evidence attached"),
+            h.app.status().text.contains("evidence attached"),
             "{}",
-            h.app.status.text
+            h.app.status().text
         );
         // Write the summary in the Overview.
         h.keys("2e<c-u>A payroll change request was approved without a callback.<c-s>");
         assert!(
-            h.app.status.text.contains("saved the overview"),
+            h.app.status().text.contains("saved the overview"),
             "{}",
-            h.app.status.text
+            h.app.status().text
         );
         let overview = h.screen();
         assert!(
@@ -189,7 +192,7 @@ mod flows {
         // From the finding to its events, and back.
         h.keys("<enter>");
         assert_eq!(h.app.view, View::Timeline);
-        assert_eq!(h.app.timeline.as_ref().unwrap().total, 3);
+        assert_eq!(h.app.timeline().unwrap().total, 3);
         h.keys("F");
         assert_eq!(h.app.view, View::Findings);
     }
@@ -199,7 +202,7 @@ mod flows {
         let mut h = Harness::new(100, 30);
         // Create the incident with the form.
         h.keys("nIR-7<tab>Mailbox takeover<tab><c-u>high<tab><c-u>Europe/Madrid<tab>2026-03-11 10:00<c-s>");
-        assert_eq!(h.app.view, View::Incidents, "{}", h.app.status.text);
+        assert_eq!(h.app.view, View::Incidents, "{}", h.app.status().text);
         h.keys("<enter>");
         assert_eq!(h.app.view, View::Timeline);
         // Two events by quick capture, three with the form.
@@ -208,20 +211,20 @@ mod flows {
         h.keys("a<c-u>2026-03-11 10:05<tab>SIEM alert for impossible travel<tab>SIEM<tab>alert 88213<tab>detection<c-s>");
         h.keys("a<c-u>2026-03-11 11:30<tab>Sessions revoked<tab>IR team<tab><tab>containment<c-s>");
         h.keys("a<c-u>2026-03-11 12:00<tab>Wrong entry<c-s>");
-        assert_eq!(h.event_texts().len(), 5, "{}", h.app.status.text);
+        assert_eq!(h.event_texts().len(), 5, "{}", h.app.status().text);
         // Edit one: the selection is on the last saved event (12:00).
         h.keys("<enter><c-u>Password reset<c-s>");
         assert!(
             h.event_texts().contains(&"Password reset".to_string()),
             "{}",
-            h.app.status.text
+            h.app.status().text
         );
         // Delete the first one, then undo the delete.
         h.keys("gdy");
         assert_eq!(h.event_texts().len(), 4);
         h.keys("u");
         assert_eq!(h.event_texts().len(), 5);
-        assert!(h.app.status.text.contains("undone: delete event"));
+        assert!(h.app.status().text.contains("undone: delete event"));
         // Filter, then quit.
         h.keys("/@mallory<enter>");
         let screen = h.screen();
@@ -243,10 +246,10 @@ mod flows {
                 "Password reset",
             ]
         );
-        let t = h.app.timeline.as_ref().unwrap();
+        let t = h.app.timeline().unwrap();
         let all = h
             .store
-            .events_page(&EventFilter::incident(&t.incident.id), None, 10)
+            .events_page(&EventFilter::incident(&t.filter.incident_id), None, 10)
             .unwrap()
             .events;
         assert_eq!(all[0].at.rfc3339_original(), "2026-03-11T09:12:00+01:00");
@@ -298,8 +301,8 @@ mod flows {
     fn an_actor_with_spaces_is_filtered_in_quotes() {
         let mut h = Harness::demo(100, 30);
         h.keys("/@\"M. Ruiz\"<enter>");
-        let t = h.app.timeline.as_ref().unwrap();
-        assert_eq!(t.total, 2, "{}", h.app.status.text);
+        let t = h.app.timeline().unwrap();
+        assert_eq!(t.total, 2, "{}", h.app.status().text);
         assert!(t.rows.iter().all(|e| e.actor.as_deref() == Some("M. Ruiz")));
     }
 
@@ -315,26 +318,26 @@ mod flows {
         let mut h = Harness::demo(100, 30);
         h.keys("jK");
         assert!(
-            h.app.status.text.contains("first malicious")
-                || h.app.status.text.contains("not saved")
+            h.app.status().text.contains("first malicious")
+                || h.app.status().text.contains("not saved")
         );
         // The demo already has a first-malicious event: the second is refused, nothing changes.
         let first = h.selected();
         assert_eq!(first.key_kind, None);
         assert!(
-            h.app.status.text.contains("already has"),
+            h.app.status().text.contains("already has"),
             "{}",
-            h.app.status.text
+            h.app.status().text
         );
         // Link the second event to the first as its cause.
         h.keys("lk<enter>");
-        let t = h.app.timeline.as_ref().unwrap();
+        let t = h.app.timeline().unwrap();
         let linked = h.store.event(&first.id).unwrap().unwrap();
         assert_eq!(
             linked.caused_by.as_deref(),
             Some(t.rows[0].id.as_str()),
             "{}",
-            h.app.status.text
+            h.app.status().text
         );
     }
 
@@ -342,7 +345,7 @@ mod flows {
     fn jump_to_a_time_and_page_through() {
         let mut h = Harness::demo(100, 30);
         h.keys("t2026-03-11 10:00<enter>");
-        let t = h.app.timeline.as_ref().unwrap();
+        let t = h.app.timeline().unwrap();
         let e = t.selected_event().unwrap();
         assert!(
             e.at.rfc3339_utc().as_str() >= "2026-03-11T09:00:00Z",
@@ -350,10 +353,10 @@ mod flows {
             e.at
         );
         h.keys("G");
-        let t = h.app.timeline.as_ref().unwrap();
+        let t = h.app.timeline().unwrap();
         assert_eq!(t.position_label(), "47/47");
         h.keys("<pageup>g");
-        assert_eq!(h.app.timeline.as_ref().unwrap().position_label(), "1/47");
+        assert_eq!(h.app.timeline().unwrap().position_label(), "1/47");
     }
 
     #[test]
@@ -369,14 +372,14 @@ mod flows {
         };
         // Third event row: the list starts at row 2 with a title line and a header row.
         h.send(click(10, 6));
-        assert_eq!(h.app.timeline.as_ref().unwrap().selected, 2);
+        assert_eq!(h.app.timeline().unwrap().selected, 2);
         h.send(Msg::Mouse(MouseEvent {
             kind: MouseEventKind::ScrollDown,
             column: 10,
             row: 6,
             modifiers: KeyModifiers::NONE,
         }));
-        assert_eq!(h.app.timeline.as_ref().unwrap().selected, 3);
+        assert_eq!(h.app.timeline().unwrap().selected, 3);
         h.send(click(3, 1));
         assert_eq!(h.app.view, View::Incidents);
     }
@@ -475,8 +478,8 @@ mod flows {
         let store = Store::open(&path, "tester").unwrap();
         let mut h = Harness::with_store(store, 100, 30, true);
         h.keys("<enter>u");
-        assert_eq!(h.event_texts().len(), 47, "{}", h.app.status.text);
-        assert!(h.app.status.text.contains("undone: add event"));
+        assert_eq!(h.event_texts().len(), 47, "{}", h.app.status().text);
+        assert!(h.app.status().text.contains("undone: add event"));
     }
 
     #[test]
@@ -540,7 +543,7 @@ fn the_technique_field_completes_by_name_and_shows_the_tactic() {
         "{screen}"
     );
     h.keys("<c-s>");
-    let t = h.app.timeline.as_ref().unwrap();
+    let t = h.app.timeline().unwrap();
     assert_eq!(
         t.selected_event().unwrap().technique.as_deref(),
         Some("T1078.004")
@@ -605,9 +608,9 @@ mod backlog {
         h.keys("i"); // 3 in progress
         h.keys("x<enter>"); // 4: a rejection without a reason is refused
         assert!(
-            h.app.status.text.contains("needs a reason"),
+            h.app.status().text.contains("needs a reason"),
             "{}",
-            h.app.status.text
+            h.app.status().text
         );
         h.keys("Duplicate of action 05<enter>"); // 4 rejected, with the reason
         h.keys("r"); // 5 resolved
@@ -699,15 +702,15 @@ mod backlog {
         );
         h.keys("<tab>R. Gil<c-s>");
         assert!(
-            h.app.status.text.contains("logged action"),
+            h.app.status().text.contains("logged action"),
             "{}",
-            h.app.status.text
+            h.app.status().text
         );
-        let t = h.app.timeline.as_ref().unwrap();
+        let t = h.app.timeline().unwrap();
         let all = h
             .store
             .backlog(&BacklogFilter {
-                incident_id: Some(t.incident.id.clone()),
+                incident_id: Some(t.filter.incident_id.clone()),
                 ..Default::default()
             })
             .unwrap();
@@ -725,15 +728,15 @@ fn the_backlog_sorts_by_due_date_on_s() {
     let mut h = Harness::demo(120, 40);
     h.keys("6s");
     assert!(
-        h.app.status.text.contains("sorted by due date"),
+        h.app.status().text.contains("sorted by due date"),
         "{}",
-        h.app.status.text
+        h.app.status().text
     );
     let dues: Vec<_> = h.app.backlog.rows.iter().filter_map(|a| a.due).collect();
     assert!(dues.windows(2).all(|w| w[0] <= w[1]), "{dues:?}");
     h.keys("ssss");
     assert!(
-        h.app.status.text.contains("overdue, priority, due"),
+        h.app.status().text.contains("overdue, priority, due"),
         "back to the walk order"
     );
 }
@@ -749,5 +752,9 @@ fn the_backlog_filters_by_priority_and_due_date() {
             .all(|a| a.priority.as_str() == "P1" && *a.due.unwrap().to_string() < *"2026-05-01")
     );
     h.keys("/P9<enter>");
-    assert!(h.app.status.text.contains("P9"), "{}", h.app.status.text);
+    assert!(
+        h.app.status().text.contains("P9"),
+        "{}",
+        h.app.status().text
+    );
 }

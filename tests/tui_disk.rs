@@ -17,7 +17,7 @@ fn one(h: &Harness, sql: &str) -> i64 {
 /// The capture prompt's text, when it is the overlay on top.
 fn prompt_text(h: &Harness) -> Option<String> {
     match h.app.overlays.last() {
-        Some(Overlay::Prompt { prompt, .. }) => Some(prompt.text()),
+        Some(Overlay::Prompt(prompt)) => Some(prompt.text()),
         _ => None,
     }
 }
@@ -48,7 +48,7 @@ fn a_capture_on_a_full_disk_is_kept_in_the_prompt_and_saves_nothing() {
     h.keys("<enter>");
 
     assert!(!h.app.quit, "the workbench keeps running");
-    let status = h.app.status.text.clone();
+    let status = h.app.status().text.clone();
     assert!(
         status.contains("not captured: the disk is full: nothing was saved"),
         "{status}"
@@ -75,9 +75,9 @@ fn a_capture_on_a_full_disk_is_kept_in_the_prompt_and_saves_nothing() {
         .unwrap();
     h.keys("<enter>");
     assert!(
-        h.app.status.text.starts_with("captured:"),
+        h.app.status().text.starts_with("captured:"),
         "{}",
-        h.app.status.text
+        h.app.status().text
     );
     assert!(prompt_text(&h).is_none());
     assert_eq!(one(&h, "SELECT count(*) FROM events"), events + 1);

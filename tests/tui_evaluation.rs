@@ -76,7 +76,7 @@ fn starting_and_rating_with_single_keys_is_saved_and_undone() {
 fn a_note_is_written_in_the_form() {
     let mut h = Harness::demo(100, 30);
     h.keys("8jj<enter><c-u>Tokens revoked late.<c-s>");
-    let inc = h.app.timeline.as_ref().unwrap().incident.id.clone();
+    let inc = h.app.incident().unwrap().id.clone();
     let items = h.store.evaluation(&inc).unwrap();
     assert_eq!(items[2].area, "Containment");
     assert!(
@@ -90,7 +90,7 @@ fn a_note_is_written_in_the_form() {
 #[test]
 fn findings_are_ticked_in_the_picker() {
     let mut h = Harness::demo(100, 30);
-    let inc = h.app.timeline.as_ref().unwrap().incident.id.clone();
+    let inc = h.app.incident().unwrap().id.clone();
     // Eradication (4) rests on no finding in the demo.
     assert!(h.store.evaluation(&inc).unwrap()[3].findings.is_empty());
     h.keys("8jjjf");
@@ -116,12 +116,16 @@ fn findings_are_ticked_in_the_picker() {
 #[test]
 fn areas_are_added_and_removed_per_incident() {
     let mut h = Harness::demo(100, 30);
-    let inc = h.app.timeline.as_ref().unwrap().incident.id.clone();
+    let inc = h.app.incident().unwrap().id.clone();
     h.keys("8aLegal hold<enter>");
     let areas = h.store.evaluation(&inc).unwrap();
     assert_eq!(areas.len(), 10);
     assert_eq!(areas[9].area, "Legal hold");
-    assert_eq!(h.app.evaluation.selected, 9, "the new area is selected");
+    assert_eq!(
+        h.app.open.as_ref().unwrap().evaluation.selected,
+        9,
+        "the new area is selected"
+    );
     h.keys("d");
     assert!(h.screen().contains("Remove the area \"Legal hold\""));
     h.keys("y");
@@ -146,7 +150,7 @@ fn the_report_is_written_from_the_preview_in_the_format_its_name_asks() {
     assert!(
         h.screen().contains("wrote the HTML report"),
         "{}",
-        h.app.status.text
+        h.app.status().text
     );
     let html = std::fs::read_to_string(&path).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
@@ -161,11 +165,11 @@ fn the_report_is_written_from_the_preview_in_the_format_its_name_asks() {
     h.keys(&format!("w<c-u>{}<enter>", bad.display()));
     assert!(
         h.app
-            .status
+            .status()
             .text
             .starts_with("report not written: cannot write"),
         "{}",
-        h.app.status.text
+        h.app.status().text
     );
 }
 
@@ -173,7 +177,7 @@ fn the_report_is_written_from_the_preview_in_the_format_its_name_asks() {
 fn the_preview_follows_changes_made_elsewhere() {
     let mut h = Harness::demo(100, 30);
     h.keys("8s9");
-    let text = h.app.report.lines.join("\n");
+    let text = h.app.open.as_ref().unwrap().report.lines.join("\n");
     assert!(
         text.contains("| Detection | not applicable |"),
         "the rating made a moment ago is in the report"

@@ -15,8 +15,8 @@ Inbox rule created,2026-03-11 10:21:00,Creation Time,exo-01
 ";
 
 fn events(h: &Harness) -> i64 {
-    let t = h.app.timeline.as_ref().unwrap();
-    h.store.count_events(&t.incident.id).unwrap()
+    let t = h.app.timeline().unwrap();
+    h.store.count_events(&t.filter.incident_id).unwrap()
 }
 
 #[test]
@@ -45,20 +45,16 @@ fn a_file_is_completed_previewed_imported_and_undone() {
         "{screen}"
     );
     h.keys("<enter>");
-    assert_eq!(events(&h), 49, "{}", h.app.status.text);
+    assert_eq!(events(&h), 49, "{}", h.app.status().text);
     assert!(
         h.app
-            .status
+            .status()
             .text
             .starts_with("imported 2 events (Timesketch CSV"),
         "{}",
-        h.app.status.text
+        h.app.status().text
     );
-    assert_eq!(
-        h.app.timeline.as_ref().unwrap().total,
-        49,
-        "the timeline reloaded"
-    );
+    assert_eq!(h.app.timeline().unwrap().total, 49, "the timeline reloaded");
     h.keys("u");
     assert_eq!(events(&h), 47);
 }
@@ -71,7 +67,7 @@ fn a_file_with_bad_rows_imports_nothing_and_says_why() {
     let mut h = Harness::demo(110, 32);
     h.keys(&format!("I{}<enter>", path.display()));
     assert_eq!(events(&h), 47);
-    let status = &h.app.status.text;
+    let status = &h.app.status().text;
     assert!(
         status.starts_with("nothing imported: 1 of 3 rows are bad, e.g. line 4"),
         "{status}"
@@ -97,7 +93,7 @@ fn on_a_database_file_the_import_runs_in_the_background_with_a_gauge() {
     let mut h = Harness::with_store(store, 110, 32, true);
     h.keys("d");
     h.keys(&format!("I{}<enter>", file.display()));
-    assert!(h.app.import_job.is_some() || h.app.status.text.starts_with("imported"));
+    assert!(h.app.import_job.is_some() || h.app.status().text.starts_with("imported"));
     let started = Instant::now();
     while h.app.import_job.is_some() {
         assert!(
@@ -108,9 +104,9 @@ fn on_a_database_file_the_import_runs_in_the_background_with_a_gauge() {
         h.send(Msg::Poll);
     }
     assert!(
-        h.app.status.text.starts_with("imported 5000 events"),
+        h.app.status().text.starts_with("imported 5000 events"),
         "{}",
-        h.app.status.text
+        h.app.status().text
     );
-    assert_eq!(h.app.timeline.as_ref().unwrap().total, 5047);
+    assert_eq!(h.app.timeline().unwrap().total, 5047);
 }

@@ -100,9 +100,9 @@ fn what_another_window_commits_shows_at_the_next_poll() {
 
     // A poll with nothing new reads nothing and says nothing.
     two.a.keys("j");
-    let status = two.a.app.status.text.clone();
+    let status = two.a.app.status().text.clone();
     two.a.send(Msg::Poll);
-    assert_eq!(two.a.app.status.text, status);
+    assert_eq!(two.a.app.status().text, status);
 
     // A new incident shows in the incident list.
     two.b
@@ -116,9 +116,9 @@ fn what_another_window_commits_shows_at_the_next_poll() {
     two.a.keys("<enter>c10:09 token revoked<enter>");
     two.a.send(Msg::Poll);
     assert!(
-        two.a.app.status.text.contains("captured"),
+        two.a.app.status().text.contains("captured"),
         "{}",
-        two.a.app.status.text
+        two.a.app.status().text
     );
 }
 
@@ -152,9 +152,9 @@ fn an_overtaken_edit_asks_and_saving_keeps_both_sides_changes() {
     assert_eq!(saved.actor.as_deref(), Some("mallory"), "their change kept");
     assert!(two.a.app.overlays.is_empty());
     assert!(
-        two.a.app.status.text.contains("saved"),
+        two.a.app.status().text.contains("saved"),
         "{}",
-        two.a.app.status.text
+        two.a.app.status().text
     );
 }
 
@@ -191,11 +191,11 @@ fn an_overtaken_edit_can_go_back_to_the_form_or_give_way() {
     assert!(
         two.a
             .app
-            .status
+            .status()
             .text
             .contains("kept the other window's event"),
         "{}",
-        two.a.app.status.text
+        two.a.app.status().text
     );
     let kept = two.only_event();
     assert_eq!(kept.text, "Impossible-travel alert (SIEM 88213)");
@@ -243,9 +243,9 @@ fn a_busy_database_waits_then_says_so_and_keeps_what_was_typed() {
     two.a.keys("c10:09 token revoked<enter>");
     assert!(!two.a.app.quit);
     assert!(
-        two.a.app.status.text.contains("the database is busy"),
+        two.a.app.status().text.contains("the database is busy"),
         "{}",
-        two.a.app.status.text
+        two.a.app.status().text
     );
     assert!(
         two.a.screen().contains("10:09 token revoked"),
@@ -256,9 +256,9 @@ fn a_busy_database_waits_then_says_so_and_keeps_what_was_typed() {
     holder.execute_batch("ROLLBACK").unwrap();
     two.a.keys("<enter>");
     assert!(
-        two.a.app.status.text.contains("captured"),
+        two.a.app.status().text.contains("captured"),
         "{}",
-        two.a.app.status.text
+        two.a.app.status().text
     );
     assert_eq!(two.a.event_texts().len(), 2);
 }
@@ -306,11 +306,11 @@ fn an_overtaken_evaluation_edit_is_asked_about_and_ratings_keys_refuse_a_stale_a
     assert!(
         two.a
             .app
-            .status
+            .status()
             .text
             .contains("another window changed this area"),
         "{}",
-        two.a.app.status.text
+        two.a.app.status().text
     );
     let now = two.b.evaluation(&two.incident_id).unwrap()[0].clone();
     assert_eq!(
@@ -318,7 +318,10 @@ fn an_overtaken_evaluation_edit_is_asked_about_and_ratings_keys_refuse_a_stale_a
         Some(debrief::domain::Rating::Met),
         "theirs kept"
     );
-    assert_eq!(two.a.app.evaluation.items[0].completeness, now.completeness);
+    assert_eq!(
+        two.a.app.open.as_ref().unwrap().evaluation.items[0].completeness,
+        now.completeness
+    );
 }
 
 #[test]

@@ -96,15 +96,15 @@ pub fn run(
 /// Starts importing `typed` into the open incident: in a thread when the database is a
 /// file, else (tests, in-memory) at once.
 pub(super) fn start(app: &mut App, store: &mut Store, typed: &str) {
-    let Some(incident) = app.timeline.as_ref().map(|t| t.incident.clone()) else {
+    let Some(incident) = app.open.as_ref().map(|o| o.incident.clone()) else {
         return;
     };
     let path = PathBuf::from(typed.trim());
     if typed.trim().is_empty() {
-        return app.info("nothing imported");
+        return app.shell.info("nothing imported");
     }
     if app.import_job.is_some() {
-        return app.error("an import is already running");
+        return app.shell.error("an import is already running");
     }
     let total = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     match store.path() {
@@ -138,7 +138,7 @@ pub(super) fn start(app: &mut App, store: &mut Store, typed: &str) {
                 read,
                 done: rx,
             });
-            app.info(format!(
+            app.shell.info(format!(
                 "importing {}: the timeline reloads when it is done",
                 inert(&path.display().to_string())
             ));
@@ -169,26 +169,23 @@ pub(super) fn poll(app: &mut App, store: &mut Store) {
 fn finish(app: &mut App, store: &mut Store, result: Result<Finished, String>) {
     match result {
         Ok(f) if f.outcome.committed => {
-            if let Some(t) = app.timeline.as_mut() {
-                let _ = t.reload(store);
-            }
-            super::handlers::reload_incidents(app, store);
-            app.success(format!(
+            super::router::apply(app, store, super::Effect::Changed(None));
+            app.shell.success(format!(
                 "imported {} events ({}; {} duplicates skipped) in {:.1} s; u undoes the import",
                 f.outcome.imported, f.format, f.outcome.duplicates, f.seconds
             ));
         }
-        Ok(f) if f.outcome.bad > 0 => app.error(format!(
+        Ok(f) if f.outcome.bad > 0 => app.shell.error(format!(
             "nothing imported: {} of {} rows are bad, e.g. {}; fix the file, or use debrief import --skip-bad",
             f.outcome.bad,
             f.outcome.rows,
             inert(f.bad.first().map(String::as_str).unwrap_or_default())
         )),
-        Ok(f) => app.info(format!(
+        Ok(f) => app.shell.info(format!(
             "nothing new: all {} rows are already in the timeline",
             f.outcome.rows
         )),
-        Err(e) => app.error(format!("nothing imported: {}", inert(&e))),
+        Err(e) => app.shell.error(format!("nothing imported: {}", inert(&e))),
     }
 }
 

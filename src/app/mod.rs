@@ -1,33 +1,37 @@
 //! The workbench's state and the one function that changes it.
 //!
 //! `update(app, msg, store)` is the only place state changes; every change to the
-//! database happens here, one transaction per confirmed action. `ui::render` draws
-//! what `update` left in `App` and never queries.
+//! database happens in a screen's or an overlay's handler, one transaction per
+//! confirmed action. `ui::render` draws what `update` left in `App` and never queries.
+//!
+//! Where things are: `screens/<screen>.rs` holds a screen's state and keys,
+//! `overlays/<name>.rs` an overlay's; `router.rs` sends each key to the one that has it
+//! and applies the [`Effect`] it returns.
 
-pub mod backlog;
-mod backlog_handlers;
-pub mod conflict;
-pub mod evaluation;
-pub mod form;
-mod handlers;
+pub mod effect;
 pub mod import;
-mod incident_handlers;
-pub mod incidents;
-pub mod prompt;
-pub mod records;
-pub mod timeline;
-pub mod views;
+pub mod open;
+pub mod overlays;
+mod prompt_submit;
+pub mod queries;
+mod router;
+pub mod screens;
+pub mod settings;
+pub mod shell;
+
+pub use effect::Effect;
+pub use open::OpenIncident;
+pub use overlays::{Outcome, Overlay, Pending};
+pub use settings::Settings;
+pub use shell::{Cx, Shell, Status, Tone};
 
 use crate::keymap::{Keymap, Scope};
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event as TermEvent, KeyEvent, MouseEvent};
-use form::{EventForm, IncidentForm};
-use incidents::IncidentsState;
-use prompt::Prompt;
-use records::RecordForm;
-use timeline::TimelineState;
-use views::{EvidenceState, FindingsState, OverviewState};
+use screens::backlog::BacklogState;
+use screens::incidents::IncidentsState;
+use screens::owners::OwnersState;
 
 /// Everything that can happen to the workbench.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,152 +91,37 @@ impl View {
     }
 }
 
-/// What a confirmation is about.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Pending {
-    DeleteEvent {
-        id: String,
-        summary: String,
-    },
-    DeleteIncident {
-        id: String,
-        key: String,
-        events: i64,
-    },
-    DeleteFinding {
-        id: String,
-        title: String,
-    },
-    RemoveArea {
-        id: String,
-        area: String,
-    },
-    /// Throw away what was typed in the form below.
-    DiscardForm,
-}
-
-#[derive(Debug, Clone)]
-pub enum Overlay {
-    Help {
-        scroll: u16,
-    },
-    Confirm {
-        question: String,
-        pending: Pending,
-    },
-    EventForm(Box<EventForm>),
-    IncidentForm(Box<IncidentForm>),
-    Prompt {
-        prompt: Box<Prompt>,
-        selected: usize,
-    },
-    Record(Box<RecordForm>),
-    Walk(Box<backlog::Walk>),
-    /// Tick the findings an evaluation area's rating rests on.
-    FindingLinks {
-        item: Box<crate::domain::EvaluationItem>,
-        choices: Vec<evaluation::FindingChoice>,
-        selected: usize,
-    },
-    /// A save refused because another window changed the record first: what now?
-    Conflict(Box<conflict::Conflict>),
-    /// Choose what went wrong for an event: an existing finding, or a new one of a kind.
-    LapsePicker {
-        event: Box<crate::domain::Event>,
-        choices: Vec<LapseChoice>,
-        selected: usize,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum LapseChoice {
-    Link { finding_id: String, label: String },
-    New(crate::domain::LapseKind),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
-    Info,
-    Success,
-    Error,
-}
-
-/// The status line: what just happened.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Status {
-    pub text: String,
-    pub tone: Tone,
-}
-
 pub struct App {
+    pub shell: Shell,
     pub view: View,
     /// Stacked over the view; the last one gets the keys.
     pub overlays: Vec<Overlay>,
-    pub keymap: Keymap,
     pub incidents: IncidentsState,
-    /// The open incident's timeline (the open incident is `timeline.incident`).
-    pub timeline: Option<TimelineState>,
-    pub overview: OverviewState,
-    pub findings: FindingsState,
-    pub evidence: EvidenceState,
-    pub backlog: backlog::BacklogState,
-    pub owners: backlog::OwnersState,
-    pub evaluation: evaluation::EvaluationState,
-    pub report: evaluation::ReportState,
+    /// The incident open in the workbench, with its screens' states.
+    pub open: Option<OpenIncident>,
+    /// The Backlog and Owners screens, which also span every incident.
+    pub backlog: BacklogState,
+    pub owners: OwnersState,
     /// The database's `data_version` when last looked at: when it moves, another window
     /// (or the CLI) committed, and the screen is read again.
     pub data_version: Option<i64>,
     /// An import running in the background, shown as a gauge.
     pub import_job: Option<import::ImportJob>,
-    /// What a file prompt (import, report) shows under the input: computed in update as
-    /// it is typed, since it looks at the file system.
-    pub prompt_notes: Vec<String>,
-    /// Open actions not reviewed for this many days stand out (config `review_days`).
-    pub review_days: i64,
-    pub status: Status,
-    pub width: u16,
-    pub height: u16,
-    pub now: DateTime<Utc>,
-    /// Times in the incident's zone instead of UTC.
-    pub local_times: bool,
-    pub no_color: bool,
-    /// What was typed in quick capture when it was closed, offered again next time.
-    pub capture_draft: String,
-    /// The event the evidence prompt attaches to (none: the incident only).
-    pub attach_to: Option<String>,
     pub quit: bool,
 }
 
 impl App {
-    pub fn new(keymap: Keymap, now: DateTime<Utc>, no_color: bool) -> App {
+    pub fn new(keymap: Keymap, settings: Settings, now: DateTime<Utc>, no_color: bool) -> App {
         App {
+            shell: Shell::new(keymap, settings, now, no_color),
             view: View::Welcome,
             overlays: Vec::new(),
-            keymap,
             incidents: IncidentsState::default(),
-            timeline: None,
-            overview: OverviewState::default(),
-            findings: FindingsState::default(),
-            evidence: EvidenceState::default(),
-            backlog: backlog::BacklogState::default(),
-            owners: backlog::OwnersState::default(),
-            evaluation: evaluation::EvaluationState::default(),
-            report: evaluation::ReportState::default(),
+            open: None,
+            backlog: BacklogState::default(),
+            owners: OwnersState::default(),
             data_version: None,
             import_job: None,
-            prompt_notes: Vec::new(),
-            review_days: 14,
-            status: Status {
-                text: "press ? for help".into(),
-                tone: Tone::Info,
-            },
-            width: 80,
-            height: 24,
-            now,
-            local_times: false,
-            no_color,
-            capture_draft: String::new(),
-            attach_to: None,
             quit: false,
         }
     }
@@ -241,7 +130,7 @@ impl App {
     pub fn start(&mut self, store: &Store) {
         self.data_version = store.data_version().ok();
         if let Err(e) = self.incidents.reload(store) {
-            self.error(format!("cannot read the incidents: {e}"));
+            self.shell.error(format!("cannot read the incidents: {e}"));
         }
         self.view = if self.incidents.rows.is_empty() {
             View::Welcome
@@ -254,47 +143,35 @@ impl App {
         self.view.scope()
     }
 
-    pub fn info(&mut self, text: impl Into<String>) {
-        self.status = Status {
-            text: text.into(),
-            tone: Tone::Info,
-        };
+    pub fn status(&self) -> &Status {
+        &self.shell.status
     }
 
-    pub fn success(&mut self, text: impl Into<String>) {
-        self.status = Status {
-            text: text.into(),
-            tone: Tone::Success,
-        };
+    /// The incident open in the workbench.
+    pub fn incident(&self) -> Option<&crate::domain::Incident> {
+        self.open.as_ref().map(|o| &o.incident)
     }
 
-    pub fn error(&mut self, text: impl Into<String>) {
-        self.status = Status {
-            text: text.into(),
-            tone: Tone::Error,
-        };
+    /// The open incident's timeline.
+    pub fn timeline(&self) -> Option<&screens::timeline::TimelineState> {
+        self.open.as_ref().map(|o| &o.timeline)
     }
 
-    /// Rows the timeline list can show at the current size (kept in step with the layout).
-    fn timeline_viewport(&self) -> usize {
-        let areas = crate::ui::layout::areas(self.width, self.height);
-        crate::ui::layout::timeline_areas(areas.body).list_rows as usize
+    /// The incident shown in the header: the selected one in the list, else the open one.
+    pub fn shown_incident(&self) -> Option<&crate::domain::Incident> {
+        match self.view {
+            View::Incidents | View::Welcome => self.incidents.selected_row().map(|r| &r.incident),
+            _ => self.open.as_ref().map(|o| &o.incident),
+        }
     }
-}
 
-/// Shows what other windows and the CLI committed since the last look. While this
-/// window's own import runs, its commit is left to the import's completion to show.
-fn watch(app: &mut App, store: &mut Store) {
-    let Ok(now) = store.data_version() else {
-        return;
-    };
-    let before = app.data_version.replace(now);
-    if before.is_none_or(|b| b == now) || app.import_job.is_some() {
-        return;
-    }
-    handlers::refresh_all(app, store);
-    if app.status.tone != Tone::Error {
-        app.info("updated: another window or the command line changed the database");
+    /// What the tab row depends on.
+    pub fn tab_bar(&self) -> crate::layout::TabBar {
+        crate::layout::TabBar {
+            width: self.shell.width,
+            current: self.view,
+            incident_tabs: self.open.is_some() || !self.incidents.rows.is_empty(),
+        }
     }
 }
 
@@ -302,22 +179,27 @@ fn watch(app: &mut App, store: &mut Store) {
 pub fn update(app: &mut App, msg: Msg, store: &mut Store) {
     match msg {
         Msg::Resize(w, h) => {
-            app.width = w;
-            app.height = h;
+            app.shell.width = w;
+            app.shell.height = h;
         }
-        Msg::Tick(now) => app.now = now,
+        Msg::Tick(now) => app.shell.now = now,
         Msg::Poll => {
             // Watch first: the import's own commit is seen while its job is still
             // running, and so never taken for another window's.
-            watch(app, store);
+            router::watch(app, store);
             import::poll(app, store);
         }
-        Msg::Key(key) => handlers::key(app, key, store),
-        Msg::Mouse(m) => handlers::mouse(app, m, store),
-        Msg::Paste(text) => handlers::paste(app, &text),
+        Msg::Key(key) => router::key(app, key, store),
+        Msg::Mouse(m) => router::mouse(app, m, store),
+        Msg::Paste(text) => router::paste(app, &text),
     }
-    let viewport = app.timeline_viewport();
-    if let Some(t) = app.timeline.as_mut().filter(|t| t.viewport != viewport) {
+    let viewport = app.shell.timeline_rows();
+    if let Some(t) = app
+        .open
+        .as_mut()
+        .map(|o| &mut o.timeline)
+        .filter(|t| t.viewport != viewport)
+    {
         t.viewport = viewport;
         t.scroll_to_selection();
     }

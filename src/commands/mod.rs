@@ -284,10 +284,7 @@ fn history(
 
 /// The first 60 characters of a long value, for one-line listings.
 fn clip(text: &str) -> String {
-    match text.char_indices().nth(60) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_string(),
-    }
+    crate::text::clip(text, 60)
 }
 
 fn backup(store: &Store, output: Option<std::path::PathBuf>, out: &mut dyn Write) -> Result<()> {

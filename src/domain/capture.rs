@@ -17,6 +17,20 @@ pub struct Capture {
     pub text: String,
 }
 
+impl Capture {
+    /// The event the line describes; an ATT&CK id must be in the catalogue.
+    pub fn into_new_event(self) -> Result<super::NewEvent, String> {
+        if let Some(id) = &self.technique {
+            super::attack::require_known(id)?;
+        }
+        let mut new = super::NewEvent::new(self.at, &self.text)?.with_tags(&self.tags)?;
+        new.technique = self.technique;
+        new.actor = self.actor;
+        new.phase = self.phase;
+        Ok(new)
+    }
+}
+
 /// Reads a capture line. The time comes first: a clock time (`14:02`, `14:02:11Z`,
 /// `~14:00`), a full date and time (`2026-03-11 14:02`, RFC 3339) or `+5m` / `+2h` /
 /// `+30s` / `+1d` after `previous` (the selected event). `@name` is the actor, `#tag` a

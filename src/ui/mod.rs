@@ -1,17 +1,14 @@
 //! Drawing. `render` is pure: it reads `App` (what `update` cached) and draws it; no
 //! queries, no clock, no I/O. Untrusted text goes through `text::inert` before a widget.
 
-mod backlog_views;
-mod evaluation_views;
-mod incident_views;
-pub mod layout;
 mod overlays;
+mod screens;
 mod theme;
-mod views;
+mod widgets;
 
 use crate::app::{App, View};
+use crate::layout::{self, MIN_HEIGHT, MIN_WIDTH};
 use crate::text::inert;
-use layout::{MIN_HEIGHT, MIN_WIDTH};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -21,7 +18,7 @@ pub use theme::Theme;
 
 pub fn render(app: &App, frame: &mut Frame<'_>) {
     let area = frame.area();
-    let theme = Theme::new(app.no_color);
+    let theme = Theme::new(app.shell.no_color);
     if layout::too_small(area.width, area.height) {
         let msg = if area.width >= 40 {
             format!(
@@ -38,20 +35,19 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     header(app, frame, a.header, &theme);
     tabs(app, frame, a.tabs, &theme);
     match app.view {
-        View::Welcome => views::welcome(app, frame, a.body, &theme),
-        View::Incidents => views::incidents(app, frame, a.body, &theme),
-        View::Timeline => views::timeline(app, frame, a.body, &theme),
-        View::Overview => incident_views::overview(app, frame, a.body, &theme),
-        View::Findings => incident_views::findings(app, frame, a.body, &theme),
-        View::Evidence => incident_views::evidence(app, frame, a.body, &theme),
-        View::Backlog => backlog_views::backlog(app, frame, a.body, &theme),
-        View::Owners => backlog_views::owners(app, frame, a.body, &theme),
-        View::Evaluation => evaluation_views::evaluation(app, frame, a.body, &theme),
-        View::Report => evaluation_views::report(app, frame, a.body, &theme),
+        View::Welcome => screens::incidents::welcome(app, frame, a.body, &theme),
+        View::Incidents => screens::incidents::incidents(app, frame, a.body, &theme),
+        View::Backlog => screens::backlog::backlog(app, frame, a.body, &theme),
+        View::Owners => screens::owners::owners(app, frame, a.body, &theme),
+        view => {
+            if let Some(o) = &app.open {
+                incident_screen(o, view, frame, a.body, &theme)
+            }
+        }
     }
     let status = Line::from(Span::styled(
-        inert(&app.status.text).into_owned(),
-        theme.tone(app.status.tone),
+        inert(&app.shell.status.text).into_owned(),
+        theme.tone(app.shell.status.tone),
     ));
     match &app.import_job {
         // An import in the background takes the status line for its gauge.
@@ -72,16 +68,32 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     overlays::render(app, frame, area, &theme);
     // The review walk takes the body of the screen, under the header and over the views.
     if let Some(crate::app::Overlay::Walk(w)) = app.overlays.last() {
-        backlog_views::walk(app, frame, a.body, &theme, w);
+        overlays::walk::walk(app, frame, a.body, &theme, w);
+    }
+}
+
+/// The screens of the open incident.
+fn incident_screen(
+    open: &crate::app::OpenIncident,
+    view: View,
+    frame: &mut Frame<'_>,
+    area: Rect,
+    theme: &Theme,
+) {
+    match view {
+        View::Timeline => screens::timeline::timeline(open, frame, area, theme),
+        View::Overview => screens::overview::overview(open, frame, area, theme),
+        View::Findings => screens::findings::findings(open, frame, area, theme),
+        View::Evidence => screens::evidence::evidence(open, frame, area, theme),
+        View::Evaluation => screens::evaluation::evaluation(open, frame, area, theme),
+        View::Report => screens::report::report(open, frame, area, theme),
+        _ => {}
     }
 }
 
 fn header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let mut spans = vec![Span::styled(" debrief ", theme.title())];
-    let incident = match app.view {
-        View::Incidents | View::Welcome => app.incidents.selected_row().map(|r| &r.incident),
-        _ => app.timeline.as_ref().map(|t| &t.incident),
-    };
+    let incident = app.shown_incident();
     // Key, severity and status first: the title is the part that may be cut.
     if let Some(i) = incident {
         spans.push(Span::raw(" "));
@@ -102,9 +114,12 @@ fn header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
 
 fn tabs(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
-    for (i, (view, title)) in layout::tabs(app).into_iter().enumerate() {
+    for (i, (view, title)) in layout::tabs(app.tab_bar()).into_iter().enumerate() {
         if i > 0 {
-            spans.push(Span::styled(layout::tab_separator(app), theme.dim()));
+            spans.push(Span::styled(
+                layout::tab_separator(app.shell.width),
+                theme.dim(),
+            ));
         }
         let active = view == app.view || (view == View::Incidents && app.view == View::Welcome);
         let style = if active {
@@ -122,6 +137,7 @@ fn footer(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let pairs: Vec<(String, String)> = match overlays::footer_keys(app) {
         Some(keys) => keys,
         None => app
+            .shell
             .keymap
             .footer(app.scope())
             .into_iter()

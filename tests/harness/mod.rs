@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};
-use debrief::app::{App, Msg, update};
+use debrief::app::{App, Msg, Settings, update};
 use debrief::events::Scripted;
 use debrief::keymap::Keymap;
 use debrief::store::{EventFilter, Store};
@@ -34,9 +34,11 @@ impl Harness {
     pub fn with_store(mut store: Store, width: u16, height: u16, no_color: bool) -> Harness {
         store.set_clock(Box::new(now));
         store.use_sequential_ids();
-        let mut app = App::new(Keymap::default(), now(), no_color);
-        app.width = width;
-        app.height = height;
+        // The shipped settings: what the developer's own config folder holds never
+        // reaches a test.
+        let mut app = App::new(Keymap::default(), Settings::builtin(), now(), no_color);
+        app.shell.width = width;
+        app.shell.height = height;
         app.start(&store);
         let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         Harness {
@@ -89,13 +91,13 @@ impl Harness {
 
     /// The event selected in the open timeline.
     pub fn selected(&self) -> debrief::domain::Event {
-        let t = self.app.timeline.as_ref().expect("a timeline is open");
+        let t = self.app.timeline().expect("a timeline is open");
         t.selected_event().expect("an event is selected").clone()
     }
 
     pub fn event_texts(&self) -> Vec<String> {
-        let t = self.app.timeline.as_ref().expect("a timeline is open");
-        let filter = EventFilter::incident(&t.incident.id);
+        let t = self.app.timeline().expect("a timeline is open");
+        let filter = EventFilter::incident(&t.filter.incident_id);
         let mut texts = Vec::new();
         self.store
             .for_each_event(&filter, |e| {

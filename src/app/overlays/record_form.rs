@@ -1,0 +1,533 @@
+//! Forms for a finding, the incident's overview (summary, response, takeaways and main
+//! fields), an actor, a new action and an evaluation area. Same fields and keys as the
+//! event form.
+
+use super::super::effect::Effect;
+use super::super::open::OpenIncident;
+use super::super::shell::Cx;
+use super::Outcome;
+use super::conflict::{self, StaleForm};
+use super::form::{Field, Fields, FormAction, cancel, form_key};
+use crate::domain::evaluation::parse_rating;
+use crate::domain::{
+    ActionKind, Actor, ActorKind, Attribution, Finding, Incident, IncidentPatch, LapseKind,
+    NewAction, NewFinding, Priority, Severity, Status,
+};
+use crate::domain::{EvaluationItem, Rating};
+use crate::store::StoreError;
+use crate::text::{clip, inert};
+use crossterm::event::KeyEvent;
+
+/// The kind of action a finding usually calls for.
+fn suggested_kind(kind: LapseKind) -> ActionKind {
+    match kind {
+        LapseKind::TechnicalLapse => ActionKind::ChangeRequest,
+        LapseKind::ProceduralFailure => ActionKind::SopUpdate,
+        LapseKind::ManualError => ActionKind::Training,
+        LapseKind::ProcessFlaw => ActionKind::ProcessChange,
+        LapseKind::CommunicationGlitch => ActionKind::ProcessChange,
+        LapseKind::UnknownVector => ActionKind::ServiceInvestment,
+    }
+}
+
+fn optional_date(text: &str) -> Result<Option<chrono::NaiveDate>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        Ok(None)
+    } else {
+        crate::domain::action::parse_date(t).map(Some)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum RecordKind {
+    /// A new finding (optionally started from an event) or an edit of one.
+    Finding {
+        editing: Option<Finding>,
+        from_event: Option<String>,
+    },
+    Overview {
+        incident: Incident,
+    },
+    Actor {
+        actor: Actor,
+    },
+    /// A new action, addressing a finding when started from one.
+    Action {
+        finding: Option<Finding>,
+    },
+    /// One area of the response evaluation.
+    Evaluation {
+        item: EvaluationItem,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct RecordForm {
+    pub kind: RecordKind,
+    pub fields: Fields,
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+fn parse_yes_no(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" => Ok(true),
+        "no" | "n" | "false" | "" => Ok(false),
+        other => Err(format!("{other:?}: yes or no")),
+    }
+}
+
+impl RecordForm {
+    pub fn finding(
+        editing: Option<Finding>,
+        from_event: Option<String>,
+        kind: LapseKind,
+        title: &str,
+    ) -> RecordForm {
+        let f = editing.as_ref();
+        let kind = f.map(|f| f.kind).unwrap_or(kind);
+        let title = f.map(|f| f.title.as_str()).unwrap_or(title);
+        let fields = vec![
+            Field::new(
+                "Kind",
+                kind.as_str(),
+                false,
+                "technical-lapse, procedural-failure, manual-error, ...",
+            ),
+            Field::new("Title", title, false, "what went wrong, in one line"),
+            Field::new(
+                "Details",
+                f.map(|f| f.description.as_str()).unwrap_or(""),
+                true,
+                "what happened and why",
+            ),
+            Field::new(
+                "Impact",
+                f.map(|f| f.impact.as_str()).unwrap_or(""),
+                true,
+                "what it cost",
+            ),
+            Field::new(
+                "Cross-org",
+                f.map(|f| f.group.as_str()).unwrap_or(""),
+                false,
+                "the group outside the team that must act, if any",
+            ),
+        ];
+        RecordForm {
+            kind: RecordKind::Finding {
+                editing,
+                from_event,
+            },
+            fields: Fields::new(fields, "Title"),
+        }
+    }
+
+    pub fn overview(i: &Incident) -> RecordForm {
+        let fields = vec![
+            Field::new("Title", &i.title, false, "what happened, in a few words"),
+            Field::new(
+                "Severity",
+                i.severity.as_str(),
+                false,
+                "low, medium, high, critical",
+            ),
+            Field::new(
+                "Status",
+                i.status.as_str(),
+                false,
+                "draft, in-review, published",
+            ),
+            Field::new(
+                "Customers",
+                yes_no(i.customer_impact),
+                false,
+                "customer impact: yes or no",
+            ),
+            Field::new(
+                "Breach",
+                yes_no(i.data_breach),
+                false,
+                "data breach: yes or no",
+            ),
+            Field::new(
+                "Summary",
+                &i.summary,
+                true,
+                "the technical summary, backed by evidence",
+            ),
+            Field::new(
+                "Response",
+                &i.response,
+                true,
+                "how the response was executed",
+            ),
+            Field::new("Takeaways", &i.takeaways, true, "the key takeaways"),
+        ];
+        RecordForm {
+            kind: RecordKind::Overview {
+                incident: i.clone(),
+            },
+            fields: Fields::new(fields, "Summary"),
+        }
+    }
+
+    pub fn actor(a: &Actor) -> RecordForm {
+        let mut fields = vec![
+            Field::new("Name", &a.name, false, ""),
+            Field::new(
+                "Kind",
+                a.kind.as_str(),
+                false,
+                "threat-actor, person, team, external-org, system",
+            ),
+            Field::new(
+                "Known?",
+                a.attribution.as_str(),
+                false,
+                "known or suspected",
+            ),
+            Field::new("Note", &a.note, false, "who they are"),
+        ];
+        fields[0].readonly = true;
+        RecordForm {
+            kind: RecordKind::Actor { actor: a.clone() },
+            fields: Fields::new(fields, "Kind"),
+        }
+    }
+
+    pub fn action(finding: Option<Finding>) -> RecordForm {
+        let (kind, title) = match &finding {
+            Some(f) => (suggested_kind(f.kind), format!("Fix: {}", f.title)),
+            None => (ActionKind::ChangeRequest, String::new()),
+        };
+        let group = finding
+            .as_ref()
+            .filter(|f| f.cross_org)
+            .map(|f| f.group.clone())
+            .unwrap_or_default();
+        let fields = vec![
+            Field::new(
+                "Kind",
+                kind.as_str(),
+                false,
+                "bug, change-request, service-investment, process-change, sop-update, ...",
+            ),
+            Field::new("Title", &title, false, "what will be done"),
+            Field::new(
+                "Owner",
+                "",
+                false,
+                "the person who owns it (created if new)",
+            ),
+            Field::new("Group", &group, false, "the team that owns it"),
+            Field::new("Priority", "P2", false, "P0, P1, P2, P3"),
+            Field::new("Due", "", false, "YYYY-MM-DD"),
+            Field::new("Ticket", "", false, "SEC-1234 or a URL"),
+            Field::new("Details", "", true, "what and why"),
+        ];
+        RecordForm {
+            kind: RecordKind::Action { finding },
+            fields: Fields::new(fields, "Title"),
+        }
+    }
+
+    pub fn evaluation(item: &EvaluationItem) -> RecordForm {
+        let rating = |r: Option<Rating>| r.map(|r| r.as_str()).unwrap_or("");
+        let fields = vec![
+            Field::new("Area", &item.area, false, "what part of the response"),
+            Field::new(
+                "Question",
+                &item.question,
+                true,
+                "what the area asks of the response",
+            ),
+            Field::new(
+                "Sufficient",
+                rating(item.sufficiency),
+                false,
+                "met, partly, not-met, n/a (empty: not rated)",
+            ),
+            Field::new(
+                "Complete",
+                rating(item.completeness),
+                false,
+                "met, partly, not-met, n/a (empty: not rated)",
+            ),
+            Field::new("Note", &item.note, true, "what went well or not, and why"),
+        ];
+        RecordForm {
+            kind: RecordKind::Evaluation { item: item.clone() },
+            fields: Fields::new(fields, "Note"),
+        }
+    }
+
+    /// The evaluation fields as the store takes them; only the changed ones.
+    pub fn to_evaluation(&self) -> Result<Vec<(&'static str, String)>, String> {
+        self.first_error()?;
+        let names = [
+            ("Area", "area"),
+            ("Question", "question"),
+            ("Sufficient", "sufficiency"),
+            ("Complete", "completeness"),
+            ("Note", "note"),
+        ];
+        Ok(names
+            .into_iter()
+            .map(|(label, name)| (name, self.fields.get(label)))
+            .filter(|(_, f)| f.changed())
+            .map(|(name, f)| (name, f.value()))
+            .collect())
+    }
+
+    pub fn title(&self) -> &'static str {
+        match &self.kind {
+            RecordKind::Evaluation { .. } => " Evaluate an area of the response ",
+            RecordKind::Action { .. } => " New action ",
+            RecordKind::Finding {
+                editing: Some(_), ..
+            } => " Edit finding ",
+            RecordKind::Finding { .. } => " New finding ",
+            RecordKind::Overview { .. } => " Edit the overview ",
+            RecordKind::Actor { .. } => " Actor ",
+        }
+    }
+
+    pub fn changed(&self) -> bool {
+        self.fields.changed()
+    }
+
+    fn value(&self, label: &str) -> String {
+        self.fields.value(label)
+    }
+
+    /// The problem with a field as typed (`None` when it is fine).
+    fn error_of(&self, label: &str) -> Option<String> {
+        let v = self.value(label);
+        let named = |what: &str| v.trim().is_empty().then(|| what.to_string());
+        match (&self.kind, label) {
+            (RecordKind::Finding { .. }, "Kind") => v.parse::<LapseKind>().err(),
+            (RecordKind::Finding { .. }, "Title") => named("give it a title"),
+            (RecordKind::Overview { .. }, "Title") => named("give it a title"),
+            (RecordKind::Overview { .. }, "Severity") => v.parse::<Severity>().err(),
+            (RecordKind::Overview { .. }, "Status") => v.parse::<Status>().err(),
+            (RecordKind::Overview { .. }, "Customers" | "Breach") => parse_yes_no(&v).err(),
+            (RecordKind::Actor { .. }, "Kind") => v.parse::<ActorKind>().err(),
+            (RecordKind::Actor { .. }, "Known?") => v.parse::<Attribution>().err(),
+            (RecordKind::Evaluation { .. }, "Area") => named("give the area a name"),
+            (RecordKind::Evaluation { .. }, "Sufficient" | "Complete") => parse_rating(&v).err(),
+            (RecordKind::Action { .. }, "Kind") => v.parse::<ActionKind>().err(),
+            (RecordKind::Action { .. }, "Title") => named("say what will be done"),
+            (RecordKind::Action { .. }, "Owner") => named("every action has an owner"),
+            (RecordKind::Action { .. }, "Priority") => v.parse::<Priority>().err(),
+            (RecordKind::Action { .. }, "Due") => optional_date(&v).err(),
+            _ => None,
+        }
+    }
+
+    /// The problem with each field as typed, in the order of the fields.
+    pub fn errors(&self) -> Vec<Option<String>> {
+        self.fields
+            .list
+            .iter()
+            .map(|f| self.error_of(f.label))
+            .collect()
+    }
+
+    fn first_error(&self) -> Result<(), String> {
+        self.fields.first_error(&self.errors())
+    }
+
+    pub fn to_finding(&self) -> Result<NewFinding, String> {
+        self.first_error()?;
+        let mut f = NewFinding::new(self.value("Kind").parse()?, &self.value("Title"))?;
+        f.description = self.value("Details");
+        f.impact = self.value("Impact");
+        f.group = self.value("Cross-org").trim().to_string();
+        f.cross_org = !f.group.is_empty();
+        Ok(f)
+    }
+
+    pub fn to_patch(&self) -> Result<IncidentPatch, String> {
+        self.first_error()?;
+        Ok(IncidentPatch {
+            title: Some(self.value("Title")),
+            severity: Some(self.value("Severity").parse()?),
+            status: Some(self.value("Status").parse()?),
+            customer_impact: Some(parse_yes_no(&self.value("Customers"))?),
+            data_breach: Some(parse_yes_no(&self.value("Breach"))?),
+            summary: Some(self.value("Summary")),
+            response: Some(self.value("Response")),
+            takeaways: Some(self.value("Takeaways")),
+            ..Default::default()
+        })
+    }
+
+    pub fn to_actor(&self) -> Result<(ActorKind, Attribution, String), String> {
+        self.first_error()?;
+        Ok((
+            self.value("Kind").parse()?,
+            self.value("Known?").parse()?,
+            self.value("Note"),
+        ))
+    }
+
+    pub fn to_action(&self) -> Result<NewAction, String> {
+        self.first_error()?;
+        let mut a = NewAction::new(self.value("Kind").parse()?, &self.value("Title"))?;
+        a.owner = crate::domain::optional(Some(&self.value("Owner")));
+        a.group = crate::domain::optional(Some(&self.value("Group")));
+        a.priority = self.value("Priority").parse()?;
+        a.due = optional_date(&self.value("Due"))?;
+        a.ticket = self.value("Ticket").trim().to_string();
+        a.description = self.value("Details");
+        Ok(a)
+    }
+
+    /// Completion for the kind-like fields.
+    pub fn suggestions(&self) -> Vec<String> {
+        let field = self.fields.focused();
+        let typed = field.value().trim().to_lowercase();
+        // As in the event form: only what is being typed is completed.
+        if typed.is_empty() || !field.changed() {
+            return Vec::new();
+        }
+        let names: Vec<&str> = match (&self.kind, field.label) {
+            (RecordKind::Finding { .. }, "Kind") => {
+                LapseKind::ALL.iter().map(|k| k.as_str()).collect()
+            }
+            (RecordKind::Overview { .. }, "Severity") => {
+                Severity::ALL.iter().map(|k| k.as_str()).collect()
+            }
+            (RecordKind::Overview { .. }, "Status") => {
+                Status::ALL.iter().map(|k| k.as_str()).collect()
+            }
+            (RecordKind::Actor { .. }, "Kind") => {
+                ActorKind::ALL.iter().map(|k| k.as_str()).collect()
+            }
+            (RecordKind::Actor { .. }, "Known?") => {
+                Attribution::ALL.iter().map(|k| k.as_str()).collect()
+            }
+            (RecordKind::Action { .. }, "Kind") => {
+                ActionKind::ALL.iter().map(|k| k.as_str()).collect()
+            }
+            (RecordKind::Evaluation { .. }, "Sufficient" | "Complete") => {
+                Rating::ALL.iter().map(|k| k.as_str()).collect()
+            }
+            _ => Vec::new(),
+        };
+        names
+            .into_iter()
+            .filter(|n| n.starts_with(&typed) && *n != typed)
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+impl RecordForm {
+    pub fn key(&mut self, key: KeyEvent, cx: &mut Cx<'_>, open: Option<&OpenIncident>) -> Outcome {
+        let suggestions = self.suggestions();
+        match form_key(&mut self.fields, &suggestions, key) {
+            FormAction::Handled => Outcome::Keep,
+            FormAction::Cancel => cancel(self.changed(), cx),
+            FormAction::Save => match open {
+                Some(o) => save(self, &o.incident.id, cx),
+                None => Outcome::Close(Effect::None),
+            },
+        }
+    }
+}
+
+/// Why a save did not happen: the form's own problem, or the store's.
+enum Failed {
+    Invalid(String),
+    Store(StoreError),
+}
+
+impl From<String> for Failed {
+    fn from(e: String) -> Failed {
+        Failed::Invalid(e)
+    }
+}
+
+impl From<StoreError> for Failed {
+    fn from(e: StoreError) -> Failed {
+        Failed::Store(e)
+    }
+}
+
+/// Saves the form; the message says what was saved.
+fn write(form: &RecordForm, incident_id: &str, cx: &mut Cx<'_>) -> Result<String, Failed> {
+    let store = &mut *cx.store;
+    Ok(match &form.kind {
+        RecordKind::Finding {
+            editing,
+            from_event,
+        } => {
+            let new = form.to_finding()?;
+            let f = match editing {
+                Some(f) => store.update_finding(&f.id, &new, Some(f.version))?,
+                None => store.create_finding(incident_id, &new, from_event.as_slice())?,
+            };
+            format!("saved finding: {}", inert(&clip(&f.title, 50)))
+        }
+        RecordKind::Overview { incident } => {
+            let patch = form.to_patch()?;
+            store.update_incident(&incident.id, &patch, Some(incident.version))?;
+            "saved the overview".to_string()
+        }
+        RecordKind::Action { finding } => {
+            let new = form.to_action()?;
+            let findings: Vec<String> = finding.iter().map(|f| f.id.clone()).collect();
+            let a = store.create_action(incident_id, &new, &findings)?;
+            format!(
+                "logged action: {} (6 shows the backlog)",
+                inert(&clip(&a.title, 50))
+            )
+        }
+        RecordKind::Evaluation { item } => {
+            let changes = form.to_evaluation()?;
+            if changes.is_empty() {
+                return Ok("nothing changed".to_string());
+            }
+            let changes: Vec<(&str, Option<&str>)> = changes
+                .iter()
+                .map(|(f, v)| (*f, Some(v.as_str())))
+                .collect();
+            let i = store.edit_evaluation_fields(&item.id, &changes, Some(item.version))?;
+            format!("saved the evaluation of {}", inert(&i.area))
+        }
+        RecordKind::Actor { actor } => {
+            let (kind, attribution, note) = form.to_actor()?;
+            let version = Some(actor.version);
+            let (a, _) =
+                store.save_actor(incident_id, &actor.name, kind, attribution, &note, version)?;
+            format!("saved actor {}: {}", inert(&a.name), a.kind.label())
+        }
+    })
+}
+
+/// Saves the form; a record another window changed since the form opened goes to the
+/// conflict box instead of being written over.
+pub fn save(form: &RecordForm, incident_id: &str, cx: &mut Cx<'_>) -> Outcome {
+    match write(form, incident_id, cx) {
+        Ok(message) => {
+            cx.shell.success(message);
+            Outcome::Close(Effect::Changed(None))
+        }
+        Err(Failed::Store(StoreError::Stale(_))) => {
+            conflict::ask(cx, StaleForm::Record(Box::new(form.clone())))
+        }
+        Err(Failed::Store(e)) => {
+            cx.shell.error(format!("not saved: {e}"));
+            Outcome::Keep
+        }
+        Err(Failed::Invalid(e)) => {
+            cx.shell.error(format!("not saved: {e}"));
+            Outcome::Keep
+        }
+    }
+}

@@ -1,0 +1,624 @@
+//! The Timeline screen: a window of events paged from SQLite around the selection, never
+//! the whole incident, what the detail pane shows of the selected event, and the
+//! screen's keys (capture, add, edit, delete, filter, jump, key events, causes).
+
+use super::super::effect::Effect;
+use super::super::overlays::{Overlay, Pending, event_form::EventForm, prompt::Prompt};
+use super::super::shell::Cx;
+use crate::domain::{Event, Incident, KeyEventKind, TimeContext};
+use crate::keymap::{Command, Key};
+use crate::store::{EventFilter, PageCursor, Result, Store, StoreError};
+use crate::text::{clip, inert};
+use crossterm::event::KeyCode;
+
+/// How many events are fetched at a time, and the most the window keeps.
+const PAGE: usize = 100;
+const MAX_WINDOW: usize = 3 * PAGE;
+/// Filtered timelines are counted this far: past it the title says `10000+` (counting a
+/// million matches would hold up every filter by a second).
+pub const COUNT_CAP: i64 = 10_000;
+
+#[derive(Debug, Clone)]
+pub struct TimelineState {
+    pub filter: EventFilter,
+    /// The filter as typed, shown above the list.
+    pub filter_text: String,
+    /// A contiguous slice of the (filtered) timeline around the selection.
+    pub rows: Vec<Event>,
+    pub more_before: bool,
+    pub more_after: bool,
+    /// Index into `rows`.
+    pub selected: usize,
+    /// First visible index into `rows`.
+    pub offset: usize,
+    /// How many rows fit on screen (set from the layout in update).
+    pub viewport: usize,
+    /// Matching events in all, or the first [`COUNT_CAP`] of them when `total_exact` is false.
+    pub total: i64,
+    pub total_exact: bool,
+    /// Position of the first row within the whole filtered timeline, when known.
+    pub first_index: Option<i64>,
+    /// The causes of the selected event, nearest first.
+    pub chain: Vec<Event>,
+    /// The evidence the selected event rests on.
+    pub evidence: Vec<crate::domain::Evidence>,
+    /// Completion candidates: actors and tags the incident already has.
+    pub actors: Vec<String>,
+    pub tags: Vec<String>,
+    /// Set while choosing the cause of this event.
+    pub linking: Option<Event>,
+    /// Times in the incident's zone instead of UTC.
+    pub local_times: bool,
+    /// What was typed in quick capture when it was closed, offered again next time.
+    pub capture_draft: String,
+}
+
+impl TimelineState {
+    pub fn open(store: &Store, incident: &Incident, viewport: usize) -> Result<Self> {
+        let filter = EventFilter::incident(&incident.id);
+        let mut t = TimelineState {
+            filter,
+            filter_text: String::new(),
+            rows: Vec::new(),
+            more_before: false,
+            more_after: false,
+            selected: 0,
+            offset: 0,
+            viewport: 10,
+            total: 0,
+            total_exact: true,
+            first_index: Some(0),
+            chain: Vec::new(),
+            evidence: Vec::new(),
+            actors: Vec::new(),
+            tags: Vec::new(),
+            linking: None,
+            local_times: false,
+            capture_draft: String::new(),
+        };
+        t.viewport = viewport;
+        t.refresh_lookups(store)?;
+        t.load_start(store)?;
+        Ok(t)
+    }
+
+    pub fn selected_event(&self) -> Option<&Event> {
+        self.rows.get(self.selected)
+    }
+
+    /// Re-reads the counts and completion lists after a change.
+    pub fn refresh_lookups(&mut self, store: &Store) -> Result<()> {
+        (self.total, self.total_exact) =
+            store.count_matching_up_to(&self.filter, Some(COUNT_CAP))?;
+        self.actors = store
+            .list_actors(&self.filter.incident_id)?
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        self.tags = store.list_tags(&self.filter.incident_id)?;
+        Ok(())
+    }
+
+    pub fn load_start(&mut self, store: &Store) -> Result<()> {
+        let page = store.events_page(&self.filter, None, PAGE)?;
+        self.more_before = false;
+        self.more_after = page.next.is_some();
+        self.rows = page.events;
+        self.first_index = Some(0);
+        self.select(store, 0)
+    }
+
+    pub fn load_end(&mut self, store: &Store) -> Result<()> {
+        let page = store.events_before(&self.filter, None, PAGE)?;
+        self.more_after = false;
+        self.more_before = page.next.is_some();
+        self.rows = page.events.into_iter().rev().collect();
+        self.first_index = self
+            .total_exact
+            .then(|| self.total - self.rows.len() as i64);
+        let last = self.rows.len().saturating_sub(1);
+        self.select(store, last)
+    }
+
+    /// Loads the window around a position (an event's, or a time's with `seq` 0), selecting
+    /// the first event at or after it.
+    pub fn load_around(&mut self, store: &Store, at: PageCursor) -> Result<()> {
+        let before = store.events_before(&self.filter, Some(at), PAGE / 2)?;
+        let from = PageCursor {
+            at_us: at.at_us,
+            seq: at.seq - 1,
+        };
+        let after = store.events_page(&self.filter, Some(from), PAGE)?;
+        self.more_before = before.next.is_some();
+        self.more_after = after.next.is_some();
+        let n_before = before.events.len();
+        self.rows = before
+            .events
+            .into_iter()
+            .rev()
+            .chain(after.events)
+            .collect();
+        self.first_index = if self.more_before { None } else { Some(0) };
+        let target = if n_before < self.rows.len() {
+            n_before
+        } else {
+            self.rows.len().saturating_sub(1)
+        };
+        self.select(store, target)
+    }
+
+    /// Reloads the window keeping the selection on the same event (or where it was).
+    pub fn reload(&mut self, store: &Store) -> Result<()> {
+        self.refresh_lookups(store)?;
+        match self.selected_event().map(|e| e.id.clone()) {
+            Some(id) => self.reload_at_event(store, &id),
+            None => self.load_start(store),
+        }
+    }
+
+    pub fn reload_at_event(&mut self, store: &Store, id: &str) -> Result<()> {
+        match store.event_cursor(id)? {
+            Some(c) => self.load_around(store, c),
+            None => {
+                // Gone (deleted or undone): stay near where it was.
+                let near = self.selected_event().map(|e| PageCursor {
+                    at_us: e.at.micros(),
+                    seq: 0,
+                });
+                match near {
+                    Some(c) => self.load_around(store, c),
+                    None => self.load_start(store),
+                }
+            }
+        }
+    }
+
+    /// Moves the selection by `delta` rows, paging in more from SQLite at the edges.
+    pub fn move_by(&mut self, store: &Store, delta: isize) -> Result<()> {
+        let mut target = self.selected as isize + delta;
+        while target >= self.rows.len() as isize && self.more_after {
+            // Rows let go of at the front shift every index down.
+            target -= self.extend_after(store)? as isize;
+        }
+        while target < 0 && self.more_before {
+            let added = self.extend_before(store)?;
+            target += added as isize;
+        }
+        let last = self.rows.len().saturating_sub(1) as isize;
+        let target = target.clamp(0, last.max(0)) as usize;
+        // Keep a page in hand beyond the selection, so scrolling never waits at the edge.
+        let target = if target + self.viewport >= self.rows.len() && self.more_after {
+            target.saturating_sub(self.extend_after(store)?)
+        } else {
+            target
+        };
+        let target = if target < self.viewport && self.more_before {
+            target + self.extend_before(store)?
+        } else {
+            target
+        };
+        self.select(store, target)
+    }
+
+    /// Appends a page; returns how many rows were let go of at the front to stay within
+    /// the window.
+    fn extend_after(&mut self, store: &Store) -> Result<usize> {
+        let Some(last) = self.rows.last() else {
+            return Ok(0);
+        };
+        let cursor = position(last, store)?;
+        let page = store.events_page(&self.filter, Some(cursor), PAGE)?;
+        self.more_after = page.next.is_some();
+        self.rows.extend(page.events);
+        if self.rows.len() > MAX_WINDOW {
+            let drop = self.rows.len() - MAX_WINDOW;
+            self.rows.drain(..drop);
+            self.selected = self.selected.saturating_sub(drop);
+            self.offset = self.offset.saturating_sub(drop);
+            self.first_index = self.first_index.map(|i| i + drop as i64);
+            self.more_before = true;
+            return Ok(drop);
+        }
+        Ok(0)
+    }
+
+    /// Prepends a page; returns how many rows were added in front.
+    fn extend_before(&mut self, store: &Store) -> Result<usize> {
+        let Some(first) = self.rows.first() else {
+            return Ok(0);
+        };
+        let cursor = position(first, store)?;
+        let page = store.events_before(&self.filter, Some(cursor), PAGE)?;
+        self.more_before = page.next.is_some();
+        let added = page.events.len();
+        let mut rows: Vec<Event> = page.events.into_iter().rev().collect();
+        rows.append(&mut self.rows);
+        self.rows = rows;
+        self.selected += added;
+        self.offset += added;
+        self.first_index = self.first_index.map(|i| i - added as i64);
+        if !self.more_before {
+            self.first_index = Some(0);
+        }
+        if self.rows.len() > MAX_WINDOW {
+            self.rows.truncate(MAX_WINDOW);
+            self.more_after = true;
+        }
+        Ok(added)
+    }
+
+    /// Selects a row and reads what the detail pane shows of it (its chain of causes).
+    fn select(&mut self, store: &Store, index: usize) -> Result<()> {
+        self.selected = index.min(self.rows.len().saturating_sub(1));
+        self.scroll_to_selection();
+        self.chain.clear();
+        self.evidence = match self.selected_event() {
+            Some(e) => store.evidence_for(crate::store::Target::Event(&e.id))?,
+            None => Vec::new(),
+        };
+        let mut next = self.selected_event().and_then(|e| e.caused_by.clone());
+        while let Some(id) = next.take() {
+            if self.chain.len() >= 8 || self.chain.iter().any(|e| e.id == id) {
+                break;
+            }
+            if let Some(cause) = store.event(&id)? {
+                next = cause.caused_by.clone();
+                self.chain.push(cause);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn scroll_to_selection(&mut self) {
+        let h = self.viewport.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + h {
+            self.offset = self.selected + 1 - h;
+        }
+        let max_offset = self.rows.len().saturating_sub(h);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    /// Applies a filter typed as `words @actor #tag !phase`.
+    pub fn set_filter(&mut self, store: &Store, text: &str) -> std::result::Result<(), String> {
+        let parsed = crate::app::queries::parse_filter(&self.filter.incident_id, text)?;
+        self.filter = parsed;
+        self.filter_text = text.trim().to_string();
+        (self.total, self.total_exact) = store
+            .count_matching_up_to(&self.filter, Some(COUNT_CAP))
+            .map_err(|e| e.to_string())?;
+        self.load_start(store).map_err(|e| e.to_string())
+    }
+
+    /// Shows only some events (a finding's, an actor's, an evidence's) under a label.
+    pub fn show_only(&mut self, store: &Store, filter: EventFilter, label: &str) -> Result<()> {
+        self.filter = filter;
+        self.filter_text = label.to_string();
+        (self.total, self.total_exact) =
+            store.count_matching_up_to(&self.filter, Some(COUNT_CAP))?;
+        self.load_start(store)
+    }
+
+    /// Whether the filter was set from another view (a label, not typed words).
+    fn filter_from_view(&self) -> bool {
+        self.filter.finding.is_some()
+            || self.filter.evidence.is_some()
+            || self.filter_text.starts_with("actor: ")
+    }
+
+    /// The position of the selected row in the whole filtered timeline, when known.
+    pub fn position_label(&self) -> String {
+        let total = self.total_label();
+        match (self.first_index, self.rows.is_empty()) {
+            (_, true) => format!("0/{total}"),
+            (Some(first), false) => format!("{}/{total}", first + self.selected as i64 + 1),
+            (None, false) => format!("?/{total}"),
+        }
+    }
+
+    /// The number of matching events as shown: `47`, or `10000+` past the counting cap.
+    pub fn total_label(&self) -> String {
+        if self.total_exact {
+            self.total.to_string()
+        } else {
+            format!("{}+", self.total)
+        }
+    }
+}
+
+/// The open incident as the timeline's keys need it.
+pub struct Incidental<'a> {
+    pub incident: &'a Incident,
+    pub ctx: &'a TimeContext,
+}
+
+impl TimelineState {
+    /// One command of the Timeline screen.
+    pub fn command(&mut self, on: Incidental<'_>, command: Command, cx: &mut Cx<'_>) -> Effect {
+        use Command::*;
+        let page = self.viewport.max(1) as isize;
+        let moved = match command {
+            Up => self.move_by(cx.store, -1),
+            Down => self.move_by(cx.store, 1),
+            PageUp => self.move_by(cx.store, -page),
+            PageDown => self.move_by(cx.store, page),
+            Top => self.load_start(cx.store),
+            Bottom => self.load_end(cx.store),
+            _ => Ok(()),
+        };
+        if let Err(e) = moved {
+            cx.shell.error(format!("cannot read the timeline: {e}"));
+            return Effect::None;
+        }
+        let selected = self.selected_event().cloned();
+        let open = |o: Overlay| Effect::Open(o);
+        match command {
+            Capture => {
+                let draft = std::mem::take(&mut self.capture_draft);
+                open(Overlay::Prompt(Box::new(Prompt::capture(&draft))))
+            }
+            Add => {
+                let form = EventForm::add(*on.ctx, selected.as_ref().map(|e| &e.at));
+                open(Overlay::EventForm(Box::new(form)))
+            }
+            Edit => match selected {
+                Some(e) => open(Overlay::EventForm(Box::new(EventForm::edit(*on.ctx, &e)))),
+                None => {
+                    cx.shell
+                        .info("no event to edit: c captures one, a opens the form");
+                    Effect::None
+                }
+            },
+            Delete => match selected {
+                Some(e) => {
+                    let summary = clip(&inert(&e.text), 50);
+                    let question = format!("Delete the event \"{summary}\"? (u undoes)");
+                    open(Overlay::confirm(
+                        question,
+                        Pending::DeleteEvent { id: e.id, summary },
+                    ))
+                }
+                None => Effect::None,
+            },
+            Filter => {
+                // A filter set from another view (a finding's events) is a label, not typed words.
+                let text = if self.filter_from_view() {
+                    String::new()
+                } else {
+                    self.filter_text.clone()
+                };
+                open(Overlay::Prompt(Box::new(Prompt::filter(&text))))
+            }
+            ClearFilter => {
+                self.apply_filter(cx, "");
+                Effect::None
+            }
+            JumpTime => open(Overlay::Prompt(Box::new(Prompt::jump()))),
+            Command::Import => {
+                let prompt = Prompt::import(Some(on.incident));
+                open(Overlay::Prompt(Box::new(prompt)))
+            }
+            ToggleZone => {
+                self.local_times = !self.local_times;
+                let zone = if self.local_times {
+                    on.incident.zone.name().to_string()
+                } else {
+                    "UTC".into()
+                };
+                cx.shell.info(format!("times shown in {zone}"));
+                Effect::None
+            }
+            MarkKey => match selected {
+                Some(e) => self.cycle_key_event(on.ctx, cx, e),
+                None => Effect::None,
+            },
+            TagLapse => match selected {
+                Some(e) => super::findings::lapse_picker(cx, e),
+                None => {
+                    cx.shell.info("no event to tag");
+                    Effect::None
+                }
+            },
+            AttachEvidence => open(Overlay::Prompt(Box::new(Prompt::evidence(
+                selected.map(|e| e.id),
+            )))),
+            GoToFinding => match selected {
+                Some(e) => go_to_finding(cx, &e),
+                None => Effect::None,
+            },
+            LinkCause => {
+                if let Some(e) = selected {
+                    self.linking = Some(e);
+                    cx.shell.info("move to the event that caused it and press enter; backspace removes the link; esc cancels");
+                }
+                Effect::None
+            }
+            _ => Effect::None,
+        }
+    }
+
+    /// Keys while choosing a cause; `None` when the key is not one of them.
+    pub fn linking_key(&mut self, ctx: &TimeContext, k: Key, cx: &mut Cx<'_>) -> Option<Effect> {
+        let effect = self.linking.clone()?;
+        let cause = match k.code {
+            KeyCode::Esc => {
+                self.linking = None;
+                cx.shell.info("linking cancelled");
+                return Some(Effect::None);
+            }
+            KeyCode::Enter => match self.selected_event() {
+                Some(c) if c.id == effect.id => {
+                    cx.shell
+                        .error("an event cannot cause itself; move to another event");
+                    return Some(Effect::None);
+                }
+                Some(c) => Some(c.id.clone()),
+                None => return Some(Effect::None),
+            },
+            KeyCode::Backspace | KeyCode::Delete => None,
+            _ => return None,
+        };
+        self.linking = None;
+        let what = if cause.is_some() {
+            "linked to its cause"
+        } else {
+            "cause removed"
+        };
+        Some(save_edit(cx, ctx, &effect, what, |new| {
+            new.caused_by = cause
+        }))
+    }
+
+    fn cycle_key_event(&mut self, ctx: &TimeContext, cx: &mut Cx<'_>, e: Event) -> Effect {
+        let all = KeyEventKind::ALL;
+        let next = match e.key_kind {
+            None => Some(all[0]),
+            Some(k) => all
+                .iter()
+                .position(|x| *x == k)
+                .and_then(|i| all.get(i + 1).copied()),
+        };
+        let what = match next {
+            Some(k) => format!("marked as key event: {}", k.label()),
+            None => "no longer a key event".to_string(),
+        };
+        save_edit(cx, ctx, &e, &what, |new| new.key_kind = next)
+    }
+
+    /// Applies a typed filter and says how many events match.
+    pub fn apply_filter(&mut self, cx: &mut Cx<'_>, text: &str) {
+        let result = self.set_filter(cx.store, text).map(|()| self.total_label());
+        match result {
+            Ok(total) if text.trim().is_empty() => {
+                cx.shell.info(format!("filter cleared · {total} events"))
+            }
+            Ok(total) => cx
+                .shell
+                .info(format!("{total} events match {}", inert(text.trim()))),
+            Err(e) => cx.shell.error(format!("filter: {e}")),
+        }
+    }
+
+    /// The jump prompt's enter: the window around a time. `Err` keeps the prompt open.
+    pub fn jump(
+        &mut self,
+        ctx: &TimeContext,
+        cx: &mut Cx<'_>,
+        typed: &str,
+    ) -> std::result::Result<(), String> {
+        let at =
+            crate::domain::parse_time(typed, ctx).map_err(|e| format!("jump: {}", e.reason))?;
+        let cursor = PageCursor {
+            at_us: at.micros(),
+            seq: 0,
+        };
+        match self.load_around(cx.store, cursor) {
+            Ok(()) => cx.shell.info(format!("at {}", at.rfc3339_utc())),
+            Err(e) => cx.shell.error(format!("cannot read the timeline: {e}")),
+        }
+        Ok(())
+    }
+
+    /// The capture prompt's enter: one line into one event. `Err` keeps the prompt open
+    /// with what was typed.
+    pub fn capture(
+        &mut self,
+        on: Incidental<'_>,
+        cx: &mut Cx<'_>,
+        typed: &str,
+    ) -> std::result::Result<Effect, String> {
+        let previous = self.selected_event().map(|e| e.at);
+        let new = crate::domain::capture::parse_capture(typed, on.ctx, previous.as_ref())
+            .and_then(|c| c.into_new_event())
+            .map_err(|e| format!("not captured: {e}"))?;
+        let saved = cx
+            .store
+            .add_event(&on.incident.id, &new)
+            .map_err(|e| format!("not captured: {e}"))?;
+        cx.shell
+            .success(format!("captured: {}", clip(&inert(&saved.text), 60)));
+        Ok(Effect::Changed(Some(saved.id)))
+    }
+
+    /// The capture prompt closed with esc: keep what was typed for next time.
+    pub fn keep_draft(&mut self, cx: &mut Cx<'_>, typed: String) {
+        if !typed.trim().is_empty() {
+            cx.shell.info("capture kept: press c to go on with it");
+        }
+        self.capture_draft = typed;
+    }
+}
+
+/// Deletes an event the analyst confirmed.
+pub fn delete_event(cx: &mut Cx<'_>, id: &str, summary: &str) -> Effect {
+    match cx.store.delete_event(id) {
+        Ok(_) => {
+            cx.shell
+                .success(format!("deleted: \"{summary}\" (u undoes)"));
+            Effect::Changed(Some(id.to_string()))
+        }
+        Err(e) => {
+            cx.shell.error(format!("not deleted: {e}"));
+            Effect::None
+        }
+    }
+}
+
+/// Saves one change to an event made by a key (its cause, its key-event mark).
+fn save_edit(
+    cx: &mut Cx<'_>,
+    ctx: &TimeContext,
+    before: &Event,
+    what: &str,
+    change: impl FnOnce(&mut crate::domain::NewEvent),
+) -> Effect {
+    let mut new = match EventForm::edit(*ctx, before).to_new_event() {
+        Ok(n) => n,
+        Err(e) => {
+            cx.shell.error(e.to_string());
+            return Effect::None;
+        }
+    };
+    change(&mut new);
+    match cx
+        .store
+        .update_event(&before.id, &new, Some(before.version))
+    {
+        Ok(saved) => {
+            cx.shell.success(format!("saved: {what}"));
+            Effect::Changed(Some(saved.id))
+        }
+        Err(StoreError::Stale(_)) => {
+            cx.shell.error("not saved: another window changed this event; it is shown as it is now, press again");
+            Effect::Changed(Some(before.id.clone()))
+        }
+        Err(e) => {
+            cx.shell.error(format!("not saved: {e}"));
+            Effect::None
+        }
+    }
+}
+
+/// From an event to (the first of) its findings.
+fn go_to_finding(cx: &mut Cx<'_>, event: &Event) -> Effect {
+    match cx.store.findings_of_event(&event.id) {
+        Ok(fs) if fs.is_empty() => {
+            cx.shell
+                .info("this event supports no finding yet: f tags it");
+            Effect::None
+        }
+        Ok(fs) => Effect::ShowFinding(fs[0].id.clone()),
+        Err(e) => {
+            cx.shell.error(format!("cannot read the findings: {e}"));
+            Effect::None
+        }
+    }
+}
+
+fn position(e: &Event, store: &Store) -> Result<PageCursor> {
+    Ok(store.event_cursor(&e.id)?.unwrap_or(PageCursor {
+        at_us: e.at.micros(),
+        seq: 0,
+    }))
+}
