@@ -11,3 +11,6 @@ pub mod overview;
 pub mod owners;
 pub mod report;
 pub mod timeline;
+
+#[cfg(test)]
+mod tests;
