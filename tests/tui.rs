@@ -115,41 +115,24 @@ mod flows {
     #[test]
     fn tag_lapses_attach_evidence_and_write_the_summary() {
         let mut h = Harness::new(110, 36);
-        h.keys("nIR-8<tab>Payroll diversion<tab><tab><tab>2026-05-04 10:00<c-s><enter>");
+        h.keys("nIR-8");
+        h.fill("Title", "Payroll diversion");
+        h.fill("Detected", "2026-05-04 10:00<c-s><enter>");
         h.keys("c09:00 @mallory changed the payroll bank account<enter>");
         h.keys("c09:30 payroll run paid the new account<enter>");
         h.keys("c11:00 finance noticed a missing salary<enter>");
         // f, then the new-finding choice for 'procedural failure' (the second kind): f 2.
         h.keys("gf2");
-        assert!(
-            h.app
-                .status()
-                .text
-                .contains("new procedural failure finding"),
-            "{}",
-            h.app.status().text
-        );
+        h.assert_status("new procedural failure finding");
         // Link the other two: f, enter (the existing finding is listed first).
         h.keys("jf<enter>jf<enter>");
-        assert!(
-            h.app.status().text.starts_with("tagged"),
-            "{}",
-            h.app.status().text
-        );
+        h.assert_status_starts("tagged");
         // Attach evidence to the last event.
         h.keys("ESEC-77<enter>");
-        assert!(
-            h.app.status().text.contains("evidence attached"),
-            "{}",
-            h.app.status().text
-        );
+        h.assert_status("evidence attached");
         // Write the summary in the Overview.
         h.keys("2e<c-u>A payroll change request was approved without a callback.<c-s>");
-        assert!(
-            h.app.status().text.contains("saved the overview"),
-            "{}",
-            h.app.status().text
-        );
+        h.assert_status("saved the overview");
         let overview = h.screen();
         assert!(
             overview.contains("A payroll change request was approved without a callback."),
@@ -209,7 +192,9 @@ mod flows {
         h.keys("c09:12 @mallory phishing email delivered #initial-access T1566.002<enter>");
         h.keys("c+20m @mallory signed in from 203.0.113.45 #initial-access<enter>");
         h.keys("a<c-u>2026-03-11 10:05<tab>SIEM alert for impossible travel<tab>SIEM<tab>alert 88213<tab>detection<c-s>");
-        h.keys("a<c-u>2026-03-11 11:30<tab>Sessions revoked<tab>IR team<tab><tab>containment<c-s>");
+        h.keys("a<c-u>2026-03-11 11:30");
+        h.fill("What", "Sessions revoked").fill("Actor", "IR team");
+        h.fill("Phase", "containment<c-s>");
         h.keys("a<c-u>2026-03-11 12:00<tab>Wrong entry<c-s>");
         assert_eq!(h.event_texts().len(), 5, "{}", h.app.status().text);
         // Edit one: the selection is on the last saved event (12:00).
@@ -224,7 +209,7 @@ mod flows {
         assert_eq!(h.event_texts().len(), 4);
         h.keys("u");
         assert_eq!(h.event_texts().len(), 5);
-        assert!(h.app.status().text.contains("undone: delete event"));
+        h.assert_status("undone: delete event");
         // Filter, then quit.
         h.keys("/@mallory<enter>");
         let screen = h.screen();
@@ -324,11 +309,7 @@ mod flows {
         // The demo already has a first-malicious event: the second is refused, nothing changes.
         let first = h.selected();
         assert_eq!(first.key_kind, None);
-        assert!(
-            h.app.status().text.contains("already has"),
-            "{}",
-            h.app.status().text
-        );
+        h.assert_status("already has");
         // Link the second event to the first as its cause.
         h.keys("lk<enter>");
         let t = h.app.timeline().unwrap();
@@ -479,7 +460,7 @@ mod flows {
         let mut h = Harness::with_store(store, 100, 30, true);
         h.keys("<enter>u");
         assert_eq!(h.event_texts().len(), 47, "{}", h.app.status().text);
-        assert!(h.app.status().text.contains("undone: add event"));
+        h.assert_status("undone: add event");
     }
 
     #[test]
@@ -533,7 +514,9 @@ fn tabbing_through_an_edit_changes_no_field_it_passes() {
 #[test]
 fn the_technique_field_completes_by_name_and_shows_the_tactic() {
     let mut h = Harness::demo(100, 30);
-    h.keys("a<tab>Sign-in with a stolen token<tab><tab><tab><tab><tab>cloud accou");
+    h.keys("a");
+    h.fill("What", "Sign-in with a stolen token");
+    h.fill("Technique", "cloud accou");
     let screen = h.screen();
     assert!(screen.contains("tab → T1078.004"), "{screen}");
     h.keys("<tab>");
@@ -607,11 +590,7 @@ mod backlog {
         h.keys("nWaiting for the vendor patch<enter>"); // 2 note only
         h.keys("i"); // 3 in progress
         h.keys("x<enter>"); // 4: a rejection without a reason is refused
-        assert!(
-            h.app.status().text.contains("needs a reason"),
-            "{}",
-            h.app.status().text
-        );
+        h.assert_status("needs a reason");
         h.keys("Duplicate of action 05<enter>"); // 4 rejected, with the reason
         h.keys("r"); // 5 resolved
         h.keys(" "); // 6 skipped
@@ -701,11 +680,7 @@ mod backlog {
             "{form}"
         );
         h.keys("<tab>R. Gil<c-s>");
-        assert!(
-            h.app.status().text.contains("logged action"),
-            "{}",
-            h.app.status().text
-        );
+        h.assert_status("logged action");
         let t = h.app.timeline().unwrap();
         let all = h
             .store
@@ -727,11 +702,7 @@ mod backlog {
 fn the_backlog_sorts_by_due_date_on_s() {
     let mut h = Harness::demo(120, 40);
     h.keys("6s");
-    assert!(
-        h.app.status().text.contains("sorted by due date"),
-        "{}",
-        h.app.status().text
-    );
+    h.assert_status("sorted by due date");
     let dues: Vec<_> = h.app.backlog.rows.iter().filter_map(|a| a.due).collect();
     assert!(dues.windows(2).all(|w| w[0] <= w[1]), "{dues:?}");
     h.keys("ssss");
@@ -752,9 +723,5 @@ fn the_backlog_filters_by_priority_and_due_date() {
             .all(|a| a.priority.as_str() == "P1" && *a.due.unwrap().to_string() < *"2026-05-01")
     );
     h.keys("/P9<enter>");
-    assert!(
-        h.app.status().text.contains("P9"),
-        "{}",
-        h.app.status().text
-    );
+    h.assert_status("P9");
 }

@@ -74,11 +74,7 @@ fn a_capture_on_a_full_disk_is_kept_in_the_prompt_and_saves_nothing() {
         .pragma_update(None, "max_page_count", 1_000_000_000)
         .unwrap();
     h.keys("<enter>");
-    assert!(
-        h.app.status().text.starts_with("captured:"),
-        "{}",
-        h.app.status().text
-    );
+    h.assert_status_starts("captured:");
     assert!(prompt_text(&h).is_none());
     assert_eq!(one(&h, "SELECT count(*) FROM events"), events + 1);
     let check: String = h

@@ -163,14 +163,7 @@ fn the_report_is_written_from_the_preview_in_the_format_its_name_asks() {
     }
     let bad = dir.path().join("no/such/folder/r.md");
     h.keys(&format!("w<c-u>{}<enter>", bad.display()));
-    assert!(
-        h.app
-            .status()
-            .text
-            .starts_with("report not written: cannot write"),
-        "{}",
-        h.app.status().text
-    );
+    h.assert_status_starts("report not written: cannot write");
 }
 
 #[test]

@@ -103,10 +103,6 @@ fn on_a_database_file_the_import_runs_in_the_background_with_a_gauge() {
         std::thread::sleep(Duration::from_millis(20));
         h.send(Msg::Poll);
     }
-    assert!(
-        h.app.status().text.starts_with("imported 5000 events"),
-        "{}",
-        h.app.status().text
-    );
+    h.assert_status_starts("imported 5000 events");
     assert_eq!(h.app.timeline().unwrap().total, 5047);
 }

@@ -115,11 +115,7 @@ fn what_another_window_commits_shows_at_the_next_poll() {
     // This window's own edits do not count as another window's.
     two.a.keys("<enter>c10:09 token revoked<enter>");
     two.a.send(Msg::Poll);
-    assert!(
-        two.a.app.status().text.contains("captured"),
-        "{}",
-        two.a.app.status().text
-    );
+    two.a.assert_status("captured");
 }
 
 #[test]
@@ -151,11 +147,7 @@ fn an_overtaken_edit_asks_and_saving_keeps_both_sides_changes() {
     assert_eq!(saved.text, "SIEM alert 88213 for impossible travel");
     assert_eq!(saved.actor.as_deref(), Some("mallory"), "their change kept");
     assert!(two.a.app.overlays.is_empty());
-    assert!(
-        two.a.app.status().text.contains("saved"),
-        "{}",
-        two.a.app.status().text
-    );
+    two.a.assert_status("saved");
 }
 
 #[test]
@@ -242,11 +234,7 @@ fn a_busy_database_waits_then_says_so_and_keeps_what_was_typed() {
     holder.execute_batch("BEGIN IMMEDIATE").unwrap();
     two.a.keys("c10:09 token revoked<enter>");
     assert!(!two.a.app.quit);
-    assert!(
-        two.a.app.status().text.contains("the database is busy"),
-        "{}",
-        two.a.app.status().text
-    );
+    two.a.assert_status("the database is busy");
     assert!(
         two.a.screen().contains("10:09 token revoked"),
         "the capture stays open"
@@ -255,11 +243,7 @@ fn a_busy_database_waits_then_says_so_and_keeps_what_was_typed() {
     // Once the other writer is done, the same enter saves it.
     holder.execute_batch("ROLLBACK").unwrap();
     two.a.keys("<enter>");
-    assert!(
-        two.a.app.status().text.contains("captured"),
-        "{}",
-        two.a.app.status().text
-    );
+    two.a.assert_status("captured");
     assert_eq!(two.a.event_texts().len(), 2);
 }
 

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};
-use debrief::app::{App, Msg, Settings, update};
+use debrief::app::{App, Msg, Overlay, Settings, update};
 use debrief::events::Scripted;
 use debrief::keymap::Keymap;
 use debrief::store::{EventFilter, Store};
@@ -106,5 +106,38 @@ impl Harness {
             })
             .unwrap();
         texts
+    }
+
+    /// Types `text` into the field labelled `label` of the form on top, as an analyst
+    /// would: the field is focused, then the keys are typed (see `Scripted::keys`).
+    pub fn fill(&mut self, label: &str, text: &str) -> &mut Self {
+        let focused = match self.app.overlays.last_mut() {
+            Some(Overlay::EventForm(f)) => f.fields.focus_on(label),
+            Some(Overlay::IncidentForm(f)) => f.fields.focus_on(label),
+            Some(Overlay::Record(f)) => f.fields.focus_on(label),
+            other => panic!("no form is open to fill {label:?}: {other:?}"),
+        };
+        assert!(focused, "the form has no field {label:?}");
+        self.keys(text)
+    }
+
+    /// The status line holds `part`; says what it holds when it does not.
+    #[track_caller]
+    pub fn assert_status(&self, part: &str) {
+        let status = &self.app.status().text;
+        assert!(
+            status.contains(part),
+            "status line {status:?} lacks {part:?}"
+        );
+    }
+
+    /// The status line starts with `start`.
+    #[track_caller]
+    pub fn assert_status_starts(&self, start: &str) {
+        let status = &self.app.status().text;
+        assert!(
+            status.starts_with(start),
+            "status line {status:?} does not start with {start:?}"
+        );
     }
 }
