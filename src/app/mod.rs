@@ -56,19 +56,7 @@ impl Msg {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    Welcome,
-    Incidents,
-    Overview,
-    Timeline,
-    Findings,
-    Evidence,
-    Backlog,
-    Owners,
-    Evaluation,
-    Report,
-}
+pub use crate::view::View;
 
 impl View {
     pub fn scope(self) -> Scope {
