@@ -160,13 +160,14 @@ mod tests {
         let c =
             Config::parse("[keys.timeline]\ncapture = \"C\"\nfilter = [\"/\", \"f\"]\n").unwrap();
         let map = c.keymap().unwrap();
-        use crate::keymap::{Command, Key, Scope};
+        use crate::keymap::{Command, Key};
+        use crate::view::View;
         assert_eq!(
-            map.command(Scope::Timeline, Key::char('C')),
+            map.command(View::Timeline, Key::char('C')),
             Some(Command::Capture)
         );
         assert_eq!(
-            map.command(Scope::Timeline, Key::char('f')),
+            map.command(View::Timeline, Key::char('f')),
             Some(Command::Filter)
         );
         let bad = Config::parse("[keys.timeline]\ncapture = \"hyper-c\"\n").unwrap();

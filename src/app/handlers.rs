@@ -21,7 +21,7 @@ pub(super) fn key(app: &mut App, key: KeyEvent, store: &mut Store) {
     if linking && app.view == View::Timeline && linking_key(app, k, store) {
         return;
     }
-    match app.keymap.command(app.scope(), k) {
+    match app.keymap.command(app.view, k) {
         Some(command) => run(app, command, store),
         None => app.info(format!(
             "{k} does nothing here; press ? for the keys of this screen"
@@ -711,7 +711,7 @@ fn submit_prompt(app: &mut App, prompt: Box<Prompt>, selected: usize, store: &mu
     let text = prompt.text();
     match prompt.kind {
         PromptKind::Palette => {
-            let matches = prompt::palette_matches(&app.keymap, app.scope(), &text);
+            let matches = prompt::palette_matches(&app.keymap, app.view, &text);
             match matches.get(selected.min(matches.len().saturating_sub(1))) {
                 Some((command, _)) => run(app, *command, store),
                 None => app.error(format!("no command matches {}", inert(&text))),

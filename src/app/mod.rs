@@ -18,7 +18,7 @@ pub mod records;
 pub mod timeline;
 pub mod views;
 
-use crate::keymap::{Keymap, Scope};
+use crate::keymap::Keymap;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event as TermEvent, KeyEvent, MouseEvent};
@@ -57,23 +57,6 @@ impl Msg {
 }
 
 pub use crate::view::View;
-
-impl View {
-    pub fn scope(self) -> Scope {
-        match self {
-            View::Welcome => Scope::Welcome,
-            View::Incidents => Scope::Incidents,
-            View::Overview => Scope::Overview,
-            View::Timeline => Scope::Timeline,
-            View::Findings => Scope::Findings,
-            View::Evidence => Scope::Evidence,
-            View::Backlog => Scope::Backlog,
-            View::Owners => Scope::Owners,
-            View::Evaluation => Scope::Evaluation,
-            View::Report => Scope::Report,
-        }
-    }
-}
 
 /// What a confirmation is about.
 #[derive(Debug, Clone, PartialEq)]
@@ -236,10 +219,6 @@ impl App {
         } else {
             View::Incidents
         };
-    }
-
-    pub fn scope(&self) -> Scope {
-        self.view.scope()
     }
 
     pub fn info(&mut self, text: impl Into<String>) {

@@ -1,9 +1,10 @@
 //! One-line prompts at the bottom of the screen: quick capture, filter, jump to a time,
 //! and the command palette. Each shows what Enter will do before it is pressed.
 
+use super::View;
 use crate::domain::capture::{Capture, parse_capture};
 use crate::domain::{TimeContext, Timestamp, parse_time};
-use crate::keymap::{Command, Keymap, Scope};
+use crate::keymap::{Command, Keymap};
 use ratatui_textarea::TextArea;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,11 +83,11 @@ pub fn jump_preview(text: &str, ctx: &TimeContext) -> Result<Timestamp, String> 
 }
 
 /// Commands whose name or description holds what was typed, in a screen.
-pub fn palette_matches(keymap: &Keymap, scope: Scope, typed: &str) -> Vec<(Command, String)> {
+pub fn palette_matches(keymap: &Keymap, view: View, typed: &str) -> Vec<(Command, String)> {
     let typed = typed.trim().to_lowercase();
     let mut seen = Vec::new();
     let mut out = Vec::new();
-    for b in keymap.help(scope) {
+    for b in keymap.help(view) {
         if seen.contains(&b.command) || matches!(b.command, Command::Palette | Command::Back) {
             continue;
         }

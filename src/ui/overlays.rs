@@ -127,7 +127,7 @@ fn boxed<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
 }
 
 fn help(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, scroll: u16) {
-    let scope = app.scope();
+    let scope = app.view;
     let mut lines = vec![Line::from(Span::styled(
         format!(
             "Keys on the {} screen (change them in config.toml, [keys.{}])",
@@ -150,7 +150,7 @@ fn help(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, scroll: u16
             Span::raw(description.to_string()),
         ]));
     }
-    if scope == crate::keymap::Scope::Timeline {
+    if scope == crate::app::View::Timeline {
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled("Quick capture", theme.title())));
         lines.push(Line::raw(
@@ -678,7 +678,7 @@ fn prompt_preview(
             )
         }
         PromptKind::Palette => {
-            let matches = prompt::palette_matches(&app.keymap, app.scope(), &text);
+            let matches = prompt::palette_matches(&app.keymap, app.view, &text);
             let chosen = selected.min(matches.len().saturating_sub(1));
             let list = matches
                 .iter()

@@ -19,7 +19,7 @@ const MAX_SHOWN: usize = 4000;
 pub fn welcome(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let key = |c| {
         app.keymap
-            .key_for(app.scope(), c)
+            .key_for(app.view, c)
             .map(|k| k.to_string())
             .unwrap_or_default()
     };
