@@ -160,18 +160,77 @@ mod tests {
         let c =
             Config::parse("[keys.timeline]\ncapture = \"C\"\nfilter = [\"/\", \"f\"]\n").unwrap();
         let map = c.keymap().unwrap();
-        use crate::keymap::{Command, Key, Scope};
+        use crate::keymap::{Command, Key};
+        use crate::view::View;
         assert_eq!(
-            map.command(Scope::Timeline, Key::char('C')),
+            map.command(View::Timeline, Key::char('C')),
             Some(Command::Capture)
         );
         assert_eq!(
-            map.command(Scope::Timeline, Key::char('f')),
+            map.command(View::Timeline, Key::char('f')),
             Some(Command::Filter)
         );
         let bad = Config::parse("[keys.timeline]\ncapture = \"hyper-c\"\n").unwrap();
         let e = bad.keymap().unwrap_err().to_string();
         assert!(e.contains("capture") && e.contains("hyper-c"), "{e}");
+    }
+
+    /// A config with a `[keys.<screen>]` section for every screen the README names: each
+    /// rebinds one command the screen has, and `[keys.global]` moves undo to `U`.
+    fn every_section_toml() -> String {
+        use crate::keymap::Where;
+        let defaults = Keymap::default();
+        let mut text = String::from("[keys.global]\nundo = \"U\"\n");
+        for place in Where::all().filter(|p| *p != Where::Global) {
+            let first = defaults
+                .bindings()
+                .iter()
+                .find(|b| b.place == place)
+                .unwrap();
+            text.push_str(&format!(
+                "[keys.{}]\n{} = [\"f2\", \"{}\"]\n",
+                place.name(),
+                first.command.name(),
+                first.key
+            ));
+        }
+        text
+    }
+
+    #[test]
+    fn a_section_for_every_screen_the_readme_names_is_accepted() {
+        use crate::keymap::{Command, Key};
+        use crate::view::View;
+        let readme = include_str!("../README.md");
+        let sentence = readme
+            .split("Screens are ")
+            .nth(1)
+            .and_then(|s| s.split(';').next())
+            .expect("the README lists the screens");
+        let named: Vec<&str> = sentence.split('`').skip(1).step_by(2).collect();
+        let known: Vec<&str> = crate::keymap::Where::all().map(|w| w.name()).collect();
+        assert_eq!(
+            named, known,
+            "the README and the key map name the same screens"
+        );
+
+        let text = every_section_toml();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, &text).unwrap();
+        let config = Config::load(Some(&path)).unwrap();
+        for name in &named {
+            assert!(
+                config.keys.contains_key(*name),
+                "{name} missing from\n{text}"
+            );
+        }
+        let map = config.keymap().unwrap();
+        let f2 = Key::plain(crossterm::event::KeyCode::F(2));
+        for view in View::ALL {
+            assert!(map.command(view, f2).is_some(), "{}", view.name());
+            assert_eq!(map.command(view, Key::char('U')), Some(Command::Undo));
+        }
     }
 
     #[test]

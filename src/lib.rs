@@ -15,6 +15,7 @@ pub mod store;
 pub mod text;
 pub mod tui;
 pub mod ui;
+pub mod view;
 
 use anyhow::{Context, Result};
 use cli::Cli;

@@ -21,9 +21,15 @@ struct Two {
 /// A file database with one incident and one event, open in two connections; the
 /// workbench shows the incident's timeline.
 fn two_windows() -> Two {
+    two_windows_with(|_| {})
+}
+
+/// `two_windows`, with the other window's store set up by `setup` before it writes.
+fn two_windows_with(setup: impl FnOnce(&mut Store)) -> Two {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shared.db");
     let mut b = Store::open(&path, "reviewer").unwrap();
+    setup(&mut b);
     let new = NewIncident::new("IR-1", "Mailbox takeover").unwrap();
     let incident = b.create_incident(&new).unwrap();
     let ctx = b.time_context(&incident).unwrap();
@@ -148,6 +154,23 @@ fn an_overtaken_edit_asks_and_saving_keeps_both_sides_changes() {
     assert_eq!(saved.actor.as_deref(), Some("mallory"), "their change kept");
     assert!(two.a.app.overlays.is_empty());
     two.a.assert_status("saved");
+}
+
+#[test]
+fn the_conflict_box() {
+    // The other window's clock is the harness's too, so the screen is the same every run.
+    let mut two = two_windows_with(|b| b.set_clock(Box::new(harness::now)));
+    two.a.keys("e<c-u>SIEM alert 88213 for impossible travel");
+    two.other_window_edits(|e| {
+        e.actor = Some("mallory".into());
+        e.text = "Impossible-travel alert (SIEM 88213)".into();
+    });
+    two.a.keys("<c-s>");
+    assert!(matches!(
+        two.a.app.overlays.last(),
+        Some(Overlay::Conflict(_))
+    ));
+    insta::assert_snapshot!(two.a.screen());
 }
 
 #[test]

@@ -25,7 +25,7 @@ pub use overlays::{Outcome, Overlay, Pending};
 pub use settings::Settings;
 pub use shell::{Cx, Shell, Status, Tone};
 
-use crate::keymap::{Keymap, Scope};
+use crate::keymap::Keymap;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event as TermEvent, KeyEvent, MouseEvent};
@@ -60,36 +60,7 @@ impl Msg {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    Welcome,
-    Incidents,
-    Overview,
-    Timeline,
-    Findings,
-    Evidence,
-    Backlog,
-    Owners,
-    Evaluation,
-    Report,
-}
-
-impl View {
-    pub fn scope(self) -> Scope {
-        match self {
-            View::Welcome => Scope::Welcome,
-            View::Incidents => Scope::Incidents,
-            View::Overview => Scope::Overview,
-            View::Timeline => Scope::Timeline,
-            View::Findings => Scope::Findings,
-            View::Evidence => Scope::Evidence,
-            View::Backlog => Scope::Backlog,
-            View::Owners => Scope::Owners,
-            View::Evaluation => Scope::Evaluation,
-            View::Report => Scope::Report,
-        }
-    }
-}
+pub use crate::view::View;
 
 pub struct App {
     pub shell: Shell,
@@ -137,10 +108,6 @@ impl App {
         } else {
             View::Incidents
         };
-    }
-
-    pub fn scope(&self) -> Scope {
-        self.view.scope()
     }
 
     pub fn status(&self) -> &Status {

@@ -39,7 +39,7 @@ pub(super) fn key(app: &mut App, key: KeyEvent, store: &mut Store) {
             return apply(app, store, effect);
         }
     }
-    match app.shell.keymap.command(app.scope(), k) {
+    match app.shell.keymap.command(app.view, k) {
         Some(command) => run(app, command, store),
         None => app.shell.info(format!(
             "{k} does nothing here; press ? for the keys of this screen"

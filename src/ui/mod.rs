@@ -139,14 +139,9 @@ fn footer(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         None => app
             .shell
             .keymap
-            .footer(app.scope())
+            .footer(app.view)
             .into_iter()
-            .map(|b| {
-                (
-                    b.key.to_string(),
-                    b.footer.unwrap_or(b.description).to_string(),
-                )
-            })
+            .map(|(key, label)| (key.to_string(), label.to_string()))
             .collect(),
     };
     frame.render_widget(Paragraph::new(key_line(&pairs, theme)), area);

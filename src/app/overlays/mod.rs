@@ -63,7 +63,7 @@ impl Overlay {
             Overlay::Confirm(c) => c.key(key, cx),
             Overlay::EventForm(f) => f.key(key, cx, open),
             Overlay::IncidentForm(f) => f.key(key, cx),
-            Overlay::Prompt(p) => p.key(key, cx),
+            Overlay::Prompt(p) => p.key(key),
             Overlay::Record(f) => f.key(key, cx, open),
             Overlay::Walk(w) => w.key(key, cx),
             Overlay::FindingLinks(f) => f.key(key, cx),

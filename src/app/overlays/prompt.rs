@@ -6,7 +6,6 @@
 
 use super::super::effect::Effect;
 use super::super::open::OpenIncident;
-use super::super::shell::Cx;
 use super::Outcome;
 use crate::app::View;
 use crate::domain::Incident;
@@ -176,7 +175,7 @@ impl Prompt {
         self.choices.get(self.selected.min(last)).map(|(c, _)| *c)
     }
 
-    pub fn key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) -> Outcome {
+    pub fn key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
             KeyCode::Esc if self.kind == PromptKind::Capture => {
                 Outcome::Close(Effect::KeepDraft(self.text()))
@@ -203,7 +202,6 @@ impl Prompt {
                 if self.text() != before {
                     self.selected = 0;
                 }
-                let _ = cx;
                 Outcome::Keep
             }
         }
@@ -334,7 +332,7 @@ pub fn palette_matches(keymap: &Keymap, view: View, typed: &str) -> Vec<(Command
     let typed = typed.trim().to_lowercase();
     let mut seen = Vec::new();
     let mut out = Vec::new();
-    for b in keymap.help(view.scope()) {
+    for b in keymap.help(view) {
         if seen.contains(&b.command) || matches!(b.command, Command::Palette | Command::Back) {
             continue;
         }

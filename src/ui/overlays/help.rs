@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 pub(crate) fn help(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, scroll: u16) {
-    let scope = app.scope();
+    let scope = app.view;
     let mut lines = vec![Line::from(Span::styled(
         format!(
             "Keys on the {} screen (change them in config.toml, [keys.{}])",
@@ -32,7 +32,7 @@ pub(crate) fn help(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, 
             Span::raw(description.to_string()),
         ]));
     }
-    if scope == crate::keymap::Scope::Timeline {
+    if scope == crate::app::View::Timeline {
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled("Quick capture", theme.title())));
         lines.push(Line::raw(

@@ -13,7 +13,7 @@ pub fn welcome(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let key = |c| {
         app.shell
             .keymap
-            .key_for(app.scope(), c)
+            .key_for(app.view, c)
             .map(|k| k.to_string())
             .unwrap_or_default()
     };
