@@ -7,10 +7,11 @@ mod import;
 mod report;
 
 use crate::cli::{Command, EventAdd, EventCommand, IncidentCommand, IncidentEdit};
+use crate::domain::json;
 use crate::domain::{
     IncidentPatch, NewEvent, NewIncident, TimeContext, attack, parse_time, parse_zone,
 };
-use crate::io::{demo, json};
+use crate::io::demo;
 use crate::store::{EventFilter, Store};
 use crate::text::inert;
 use anyhow::{Context, Result, anyhow};
@@ -300,6 +301,10 @@ fn backup(store: &Store, output: Option<std::path::PathBuf>, out: &mut dyn Write
             db.with_file_name(name)
         }
     };
+    // An empty file made first, so the copy is private from its first byte; refuses a
+    // target that exists.
+    crate::io::files::create_private(&target)
+        .with_context(|| format!("cannot create {}", target.display()))?;
     store.backup_to(&target)?;
     writeln!(out, "wrote a copy of the database to {}", target.display())?;
     Ok(())

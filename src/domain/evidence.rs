@@ -34,3 +34,11 @@ pub struct Evidence {
     pub verified: Option<DateTime<Utc>>,
     pub state: Option<VerifyState>,
 }
+
+/// What a file's hash, size and time were when read (the hashing is in `io::hash`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub sha256: String,
+    pub size: i64,
+    pub modified: Option<chrono::DateTime<chrono::Utc>>,
+}

@@ -5,12 +5,7 @@ use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fingerprint {
-    pub sha256: String,
-    pub size: i64,
-    pub modified: Option<DateTime<Utc>>,
-}
+pub use crate::domain::evidence::Fingerprint;
 
 /// Reads the file once, in blocks (evidence files can be large disk images).
 pub fn fingerprint(path: &Path) -> std::io::Result<Fingerprint> {

@@ -6,6 +6,5 @@ pub mod export;
 pub mod files;
 pub mod hash;
 pub mod import;
-pub mod json;
 pub mod report;
 pub mod template;

@@ -6,9 +6,9 @@
 //! Everything is ordered (events by time, findings by kind then creation, actions by owner
 //! then due date), so the same database always gives the same report.
 
+use crate::domain::json;
 use crate::domain::metrics::{human, metrics};
 use crate::domain::{Event, Incident, LapseKind, Timestamp};
-use crate::io::json;
 use crate::io::template::{ReportFormat, render};
 use crate::store::{self, EventFilter, Store, Target};
 use chrono::{DateTime, Utc};

@@ -3,8 +3,8 @@
 use super::fields::{EVENT_FIELDS, event_values, new_event_values};
 use super::rows::{EVENT_COLUMNS, EVENT_FROM, event, event_position};
 use super::{Result, Store, StoreError, Writer};
+use crate::domain::json;
 use crate::domain::{ActorKind, Attribution, Event, NewEvent, Phase};
-use crate::io::json;
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 

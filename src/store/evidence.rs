@@ -2,8 +2,8 @@
 
 use super::rows::{instant, optional_parsed, parsed};
 use super::{Result, Store, StoreError, Writer};
+use crate::domain::evidence::Fingerprint;
 use crate::domain::{Evidence, EvidenceKind, VerifyState};
-use crate::io::hash::Fingerprint;
 use chrono::DateTime;
 use rusqlite::{OptionalExtension, Row, params};
 use serde_json::{Value, json};

@@ -6,8 +6,8 @@
 //! and skips what is already there).
 
 use super::{Result, Store, StoreError, Writer};
+use crate::domain::imported::{ImportedRow, RowError};
 use crate::domain::{ActorKind, Attribution};
-use crate::io::import::{ImportedRow, RowError};
 use rusqlite::params;
 use serde_json::json;
 use std::collections::HashMap;

@@ -4,8 +4,8 @@ use super::error::is_unique_violation;
 use super::fields::{INCIDENT_FIELDS, incident_values, time_text};
 use super::rows::{INCIDENT_COLUMNS, incident};
 use super::{Result, Store, StoreError, Writer};
+use crate::domain::json;
 use crate::domain::{Incident, IncidentPatch, NewIncident, TimeContext};
-use crate::io::json;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 

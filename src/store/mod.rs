@@ -156,13 +156,11 @@ impl Store {
         Ok(value)
     }
 
-    /// Writes a consistent copy of the whole database to `target` (readable by its owner
-    /// only), while it is in use: SQLite's `VACUUM INTO` reads one snapshot. Refuses a
-    /// target that exists.
+    /// Writes a consistent copy of the whole database into `target`, while it is in use:
+    /// SQLite's `VACUUM INTO` reads one snapshot. The caller creates `target` empty
+    /// beforehand (readable by its owner only, so the copy is private from its first
+    /// byte); it is removed again when the copy fails.
     pub fn backup_to(&self, target: &Path) -> Result<()> {
-        // An empty file made first, so the copy is private from its first byte.
-        crate::io::files::create_private(target)
-            .map_err(|e| StoreError::Invalid(format!("cannot create {}: {e}", target.display())))?;
         let result = self
             .conn
             .execute("VACUUM INTO ?1", [target.to_string_lossy().into_owned()]);

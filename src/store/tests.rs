@@ -404,7 +404,7 @@ mod undo {
 
     /// Compares what a person sees of events: everything but bookkeeping.
     fn visible(events: &[crate::domain::Event]) -> Vec<serde_json::Value> {
-        events.iter().map(crate::io::json::event).collect()
+        events.iter().map(crate::domain::json::event).collect()
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //! forwards, and are themselves recorded as change sets, so the history stays complete.
 
 use super::{Result, Store, StoreError, Writer};
+use crate::domain::json;
 use crate::domain::{
     ActorKind, Attribution, KeyEventKind, NewEvent, Phase, Precision, TimeContext, parse_time,
 };
-use crate::io::json;
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 
