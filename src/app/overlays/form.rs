@@ -139,6 +139,11 @@ impl Fields {
         self.list.iter().any(Field::changed)
     }
 
+    /// Each field's problem (`None`: fine), in the order of the fields, by label.
+    pub fn check(&self, problem: impl Fn(&str) -> Option<String>) -> Vec<Option<String>> {
+        self.list.iter().map(|f| problem(f.label)).collect()
+    }
+
     /// The first problem as `Label: reason`, given each field's problem in order.
     pub fn first_error(&self, errors: &[Option<String>]) -> Result<(), String> {
         match self

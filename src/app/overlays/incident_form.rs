@@ -90,11 +90,7 @@ impl IncidentForm {
 
     /// The problem with each field as typed, in the order of the fields.
     pub fn errors(&self) -> Vec<Option<String>> {
-        self.fields
-            .list
-            .iter()
-            .map(|f| self.error_of(f.label))
-            .collect()
+        self.fields.check(|label| self.error_of(label))
     }
 
     /// The incident as typed, or the first problem.

@@ -330,11 +330,7 @@ impl RecordForm {
 
     /// The problem with each field as typed, in the order of the fields.
     pub fn errors(&self) -> Vec<Option<String>> {
-        self.fields
-            .list
-            .iter()
-            .map(|f| self.error_of(f.label))
-            .collect()
+        self.fields.check(|label| self.error_of(label))
     }
 
     fn first_error(&self) -> Result<(), String> {
