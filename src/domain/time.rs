@@ -37,6 +37,12 @@ impl Precision {
     }
 }
 
+impl fmt::Display for Precision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl FromStr for Precision {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {

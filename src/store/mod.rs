@@ -7,6 +7,7 @@
 mod actions;
 mod actors;
 mod bundle;
+mod bundle_check;
 mod error;
 mod evaluation;
 mod events;
@@ -33,7 +34,7 @@ pub use findings::{FindingSummary, finding_json};
 pub use ids::{IdKind, short_id};
 pub use import::{ImportOutcome, ImportRun};
 pub use incidents::IncidentSummary;
-pub use open::{APPLICATION_ID, latest_version, migrations};
+pub use open::{APPLICATION_ID, folder_warning, latest_version, migrations};
 pub use undo::Replayed;
 
 use chrono::{DateTime, Utc};
@@ -296,6 +297,8 @@ impl Writer<'_> {
     }
 }
 
+#[cfg(test)]
+mod bundle_tests;
 #[cfg(test)]
 mod evaluation_tests;
 #[cfg(test)]
