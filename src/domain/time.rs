@@ -87,8 +87,12 @@ impl Timestamp {
     }
 
     /// The instant in the offset it was originally written in.
+    /// An offset that cannot be shown with this instant (out of range, or pushing it
+    /// past the last representable day) gives UTC: a stored value never panics here.
     pub fn original(&self) -> DateTime<FixedOffset> {
-        let offset = FixedOffset::east_opt(self.offset_secs).unwrap_or(Utc.fix());
+        let offset = FixedOffset::east_opt(self.offset_secs)
+            .filter(|o| self.utc.naive_utc().checked_add_offset(*o).is_some())
+            .unwrap_or(Utc.fix());
         self.utc.with_timezone(&offset)
     }
 
