@@ -322,7 +322,7 @@ pub fn bundle(
                         path.display()
                     )?;
                 }
-                None => out.write_all(text.as_bytes())?,
+                None => out.write_all(crate::text::json_safe(&text).as_bytes())?,
             }
         }
         BundleCommand::Import { file, dry_run } => {

@@ -12,11 +12,42 @@ use crate::domain::{
 };
 use crate::io::{demo, json};
 use crate::store::{EventFilter, Store};
-use crate::text::inert;
+use crate::text::{InertWriter, inert};
 use anyhow::{Context, Result, anyhow};
 use std::io::Write;
 
+/// Runs one subcommand, printing to `out` as to a pipe (see [`execute_on`]).
 pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Result<()> {
+    execute_on(store, command, out, false)
+}
+
+/// Runs one subcommand. Everything printed for people passes through the same inert
+/// rendering as the workbench ([`InertWriter`]); JSON is printed with C1, bidi and
+/// invisible characters escaped (`\uXXXX`, the same JSON). Only the data of `export`
+/// written to a pipe (`terminal` false) goes out byte for byte, for the tool reading it.
+pub fn execute_on(
+    store: &mut Store,
+    command: Command,
+    out: &mut dyn Write,
+    terminal: bool,
+) -> Result<()> {
+    if matches!(&command, Command::Export { output: None, .. }) && !terminal {
+        return dispatch(store, command, out);
+    }
+    let mut inert = InertWriter::new(out);
+    let result = dispatch(store, command, &mut inert);
+    let flushed = inert.flush();
+    result?;
+    Ok(flushed?)
+}
+
+/// Pretty JSON for printing: the same JSON, safe on a terminal ([`crate::text::json_safe`]).
+pub(crate) fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String> {
+    let text = serde_json::to_string_pretty(value)?;
+    Ok(crate::text::json_safe(&text).into_owned())
+}
+
+fn dispatch(store: &mut Store, command: Command, out: &mut dyn Write) -> Result<()> {
     match command {
         Command::Incident(c) => incident(store, c, out),
         Command::Event(EventCommand::Add(add)) => event_add(store, add, out),
@@ -92,7 +123,7 @@ fn incident(store: &mut Store, command: IncidentCommand, out: &mut dyn Write) ->
                     .iter()
                     .map(|s| json::incident(&s.incident, Some(s.events)))
                     .collect();
-                writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+                writeln!(out, "{}", pretty_json(&all)?)?;
             } else if incidents.is_empty() {
                 writeln!(
                     out,
@@ -191,7 +222,9 @@ fn event_list(
         store.for_each_event(filter, |e| {
             let sep = if first { "\n  " } else { ",\n  " };
             first = false;
-            write!(out, "{sep}{}", json::event(e)).map_err(crate::store::StoreError::from)?;
+            let text = json::event(e).to_string();
+            write!(out, "{sep}{}", crate::text::json_safe(&text))
+                .map_err(crate::store::StoreError::from)?;
             Ok(())
         })?;
         writeln!(out, "{}]", if first { "" } else { "\n" })?;
@@ -257,7 +290,7 @@ fn history(
     let incident = key.map(|k| store.require_incident(k)).transpose()?;
     let changes = store.history(incident.as_ref().map(|i| i.id.as_str()), limit)?;
     if as_json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&changes)?)?;
+        writeln!(out, "{}", pretty_json(&changes)?)?;
         return Ok(());
     }
     for c in &changes {
