@@ -811,9 +811,9 @@ fn undo(app: &mut App, store: &mut Store, redo: bool) {
             app.success(format!("{verb}: {}", r.label));
         }
         Ok(None) => app.info(if redo {
-            "nothing to redo"
+            "nothing of yours to redo in this window"
         } else {
-            "nothing to undo"
+            "nothing of yours to undo in this window (debrief undo takes back other windows' changes)"
         }),
         Err(e) => app.error(format!(
             "cannot {}: {e}",

@@ -90,6 +90,8 @@ fn dispatch(store: &mut Store, command: Command, out: &mut dyn Write) -> Result<
         Command::Demo => load_demo(store, out),
         Command::Backup { output } => backup(store, output, out),
         Command::History { key, limit, json } => history(store, key.as_deref(), limit, json, out),
+        Command::Undo { key } => undo_redo(store, key.as_deref(), false, out),
+        Command::Redo { key } => undo_redo(store, key.as_deref(), true, out),
     }
 }
 
@@ -255,6 +257,29 @@ fn event_list(
     })?;
     if !any {
         writeln!(out, "no events")?;
+    }
+    Ok(())
+}
+
+/// `debrief undo` and `debrief redo`: every command is a session of its own, so these act
+/// on the latest change of any session (a shell has no window to keep to).
+fn undo_redo(store: &mut Store, key: Option<&str>, redo: bool, out: &mut dyn Write) -> Result<()> {
+    let incident = key.map(|k| store.require_incident(k)).transpose()?;
+    let scope = incident.as_ref().map(|i| i.id.as_str());
+    let done = if redo {
+        store.redo_any(scope)?
+    } else {
+        store.undo_any(scope)?
+    };
+    match done {
+        Some(r) => writeln!(
+            out,
+            "{}: {} (change {})",
+            if redo { "redone" } else { "undone" },
+            inert(&r.label),
+            r.change_set
+        )?,
+        None => writeln!(out, "nothing to {}", if redo { "redo" } else { "undo" })?,
     }
     Ok(())
 }

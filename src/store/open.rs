@@ -19,6 +19,7 @@ pub(super) const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0005_import.sql")),
     M::up(include_str!("migrations/0006_event_counts.sql")),
     M::up(include_str!("migrations/0007_fts_secure_delete.sql")),
+    M::up(include_str!("migrations/0008_sessions.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {
