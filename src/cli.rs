@@ -96,6 +96,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Undo the latest change not yet undone, made by anyone (a workbench window, another
+    /// command); the workbench's `u` undoes only that window's own changes
+    Undo {
+        /// Only a change of this incident
+        key: Option<String>,
+    },
+    /// Redo the most recently undone change, unless a change came after the undo
+    Redo {
+        /// Only a change of this incident
+        key: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

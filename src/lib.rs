@@ -27,7 +27,11 @@ pub fn open_store(cli: &Cli, config: &config::Config) -> Result<Store> {
         Some(p) => p.clone(),
         None => config::default_db_path()?,
     };
-    Store::open(&path, &config.analyst()).context("cannot open the database")
+    let store = Store::open(&path, &config.analyst()).context("cannot open the database")?;
+    if let Some(warning) = store::folder_warning(&path) {
+        eprintln!("debrief: {}", text::inert(&warning));
+    }
+    Ok(store)
 }
 
 /// Runs one invocation of debrief.
@@ -36,9 +40,11 @@ pub fn run(cli: Cli) -> Result<()> {
     let mut store = open_store(&cli, &config)?;
     match cli.command {
         Some(command) => {
+            use std::io::IsTerminal;
             let stdout = std::io::stdout();
+            let terminal = stdout.is_terminal();
             let mut out = stdout.lock();
-            commands::execute(&mut store, command, &mut out)
+            commands::execute_on(&mut store, command, &mut out, terminal)
         }
         None => {
             let keymap = config.keymap()?;

@@ -1369,3 +1369,31 @@ fn every_failure_is_one_line_on_stderr() {
         .code(2)
         .stderr(predicate::str::starts_with("error:"));
 }
+
+#[test]
+fn undo_and_redo_from_the_cli_take_the_latest_change_of_any_session() {
+    let dir = tmp();
+    let d = dir.path();
+    ok(debrief(d).args(["incident", "new", "IR-1", "--title", "T"]));
+    ok(debrief(d).args([
+        "event",
+        "add",
+        "IR-1",
+        "--at",
+        "2026-03-11 10:00Z",
+        "--text",
+        "one",
+    ]));
+    // Each command is a session of its own; `debrief undo` still reaches the last change.
+    assert_eq!(
+        ok(debrief(d).args(["undo", "IR-1"]))
+            .lines()
+            .next()
+            .unwrap_or(""),
+        "undone: add event (change 2)"
+    );
+    assert!(ok(debrief(d).args(["event", "list", "IR-1"])).contains("no events"));
+    assert!(ok(debrief(d).args(["redo"])).starts_with("redone: add event"));
+    assert!(ok(debrief(d).args(["event", "list", "IR-1"])).contains("one"));
+    assert_eq!(ok(debrief(d).args(["redo"])), "nothing to redo\n");
+}

@@ -935,3 +935,40 @@ fn fractional_epoch_seconds_keep_their_fraction() {
     );
     assert_eq!(events(d)[0]["at"], "2026-03-11T09:19:44.250123Z");
 }
+
+#[test]
+fn rejects_keep_rows_of_another_width_and_neutralise_formulas() {
+    let dir = setup();
+    let d = dir.path();
+    write(
+        d,
+        "odd.csv",
+        "message,datetime,timestamp_desc\n\
+         Good row,2026-03-11T09:00:00Z,Event Recorded\n\
+         \"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",not a time,Event Recorded\n\
+         Extra cell,2026-03-11T09:01:00Z,Event Recorded,@SUM(1)\n\
+         Short row\n",
+    );
+    let out = ok(&mut import(d, "odd.csv", &["--skip-bad"]));
+    assert!(
+        summary(&out).contains("imported 1 events") && out.contains("odd.csv.rejects.csv"),
+        "{out}"
+    );
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(d.join("odd.csv.rejects.csv"))
+        .unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(&rows[0][0], "'=HYPERLINK(\"http://evil.example\",\"x\")");
+    assert!(
+        rows.iter().flat_map(|r| r.iter()).any(|c| c == "'@SUM(1)"),
+        "{rows:?}"
+    );
+    for cell in rows.iter().flat_map(|r| r.iter()) {
+        assert!(
+            !cell.starts_with(['=', '+', '@']),
+            "a live formula in the rejects file: {cell}"
+        );
+    }
+}

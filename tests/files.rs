@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use rusqlite::Connection;
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -427,4 +427,299 @@ fn an_io_error_during_an_import_saves_nothing_and_says_so() {
     // Without the limit the same import goes through.
     let done = ok(debrief(d).args(["import", DEMO, "big.csv"]));
     assert!(done.contains("imported 20000 events"), "{done}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Another program's file with a log to recover: refused from its bytes, before SQLite
+// could roll back the journal or checkpoint the WAL (which would change the file and
+// delete the log: evidence destroyed)
+// ---------------------------------------------------------------------------------------
+
+/// The bytes of `db` and of each of its -journal, -wal and -shm files (None: absent).
+fn snapshot(db: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+    ["", "-journal", "-wal", "-shm"]
+        .iter()
+        .map(|s| {
+            let p = PathBuf::from(format!("{}{s}", db.display()));
+            (s.to_string(), fs::read(p).ok())
+        })
+        .collect()
+}
+
+/// Copies `db` and its logs into `dir` under the name `name`, as they are this moment.
+fn copy_with_logs(db: &Path, dir: &Path, name: &str) -> PathBuf {
+    let to = dir.join(name);
+    for s in ["", "-journal", "-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{s}", db.display()));
+        if from.exists() {
+            fs::copy(&from, format!("{}{s}", to.display())).unwrap();
+        }
+    }
+    to
+}
+
+fn assert_refused_untouched(dir: &Path, db: &Path) {
+    let before = snapshot(db);
+    for args in [&["incident", "list"][..], &["check"], &["demo"]] {
+        let e = fail(debrief_at(dir, db).args(args));
+        assert!(e.contains("not a debrief database"), "{args:?}: {e}");
+        assert_eq!(
+            snapshot(db),
+            before,
+            "{args:?} changed the file or its logs"
+        );
+    }
+}
+
+#[test]
+fn a_foreign_file_with_a_hot_journal_is_refused_and_keeps_its_journal() {
+    let dir = tmp();
+    let d = dir.path();
+    let src = d.join("src");
+    fs::create_dir(&src).unwrap();
+    let original = src.join("other.sqlite");
+    let conn = Connection::open(&original).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 1;
+         CREATE TABLE t (x TEXT);
+         INSERT INTO t SELECT hex(randomblob(200)) FROM generate_series(1, 500);",
+    )
+    .unwrap_or_else(|_| {
+        // generate_series may be missing: fill with a recursive query instead.
+        conn.execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+             INSERT INTO t SELECT hex(randomblob(200)) FROM n;",
+        )
+        .unwrap();
+    });
+    // A transaction that spills into the file: its journal is hot while it is open.
+    conn.execute_batch("BEGIN; UPDATE t SET x = 'changed';")
+        .unwrap();
+    let copy = copy_with_logs(&original, d, "evidence.sqlite");
+    conn.execute_batch("ROLLBACK").unwrap();
+    assert!(
+        fs::metadata(format!("{}-journal", copy.display())).is_ok_and(|m| m.len() > 0),
+        "the copy has a hot journal"
+    );
+    assert_refused_untouched(d, &copy);
+}
+
+#[test]
+fn a_foreign_file_with_wal_frames_not_checkpointed_is_refused_and_keeps_its_wal() {
+    let dir = tmp();
+    let d = dir.path();
+    let src = d.join("src");
+    fs::create_dir(&src).unwrap();
+    let original = src.join("other.sqlite");
+    let conn = Connection::open(&original).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+         CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('only in the log');",
+    )
+    .unwrap();
+    let copy = copy_with_logs(&original, d, "evidence.sqlite");
+    drop(conn);
+    assert!(fs::metadata(format!("{}-wal", copy.display())).is_ok_and(|m| m.len() > 0));
+    assert_refused_untouched(d, &copy);
+
+    // An empty database whose log already holds a table is not empty: refused too.
+    let src2 = d.join("src2");
+    fs::create_dir(&src2).unwrap();
+    let conn = Connection::open(src2.join("e.sqlite")).unwrap();
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;")
+        .unwrap();
+    conn.execute_batch("CREATE TABLE secret (x)").unwrap();
+    let copy = copy_with_logs(&src2.join("e.sqlite"), d, "e.sqlite");
+    drop(conn);
+    assert_refused_untouched(d, &copy);
+}
+
+#[test]
+fn debriefs_own_file_whose_marks_are_still_in_the_wal_opens() {
+    // A new database killed before its first checkpoint: the file's own page 1 has no
+    // marks yet, the committed WAL has them. It is debrief's and opens with its data.
+    let dir = tmp();
+    let d = dir.path();
+    let src = d.join("src");
+    fs::create_dir(&src).unwrap();
+    let original = src.join("new.db");
+    let conn = Connection::open(&original).unwrap();
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;")
+        .unwrap();
+    let mut conn = conn;
+    debrief::store::migrations().to_latest(&mut conn).unwrap();
+    let copy = copy_with_logs(&original, d, "t.db");
+    drop(conn);
+    let head = fs::read(&copy).unwrap();
+    assert_eq!(
+        &head[68..72],
+        &[0, 0, 0, 0],
+        "the file itself is not marked yet"
+    );
+    let out = ok(debrief_at(d, &copy).args(["incident", "list"]));
+    assert!(out.contains("no incidents yet"), "{out}");
+}
+
+// ---------------------------------------------------------------------------------------
+// FIFOs and devices where a file was expected
+// ---------------------------------------------------------------------------------------
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Runs `cmd`, failing the test instead of hanging when it blocks for 10 s.
+fn within_10s(cmd: &mut assert_cmd::Command) -> std::process::Output {
+    cmd.timeout(Duration::from_secs(10));
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.code().is_some(),
+        "timed out (blocked): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn a_fifo_as_the_database_or_as_evidence_never_blocks() {
+    let dir = tmp();
+    let d = dir.path();
+    demo_db(d);
+    let fifo = d.join("pipe");
+    mkfifo(&fifo);
+
+    let out = within_10s(debrief_at(d, &fifo).args(["incident", "list"]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("not a regular file") && err.contains("--db"),
+        "{err}"
+    );
+
+    let out = within_10s(
+        debrief(d)
+            .args(["evidence", "add", DEMO, "--path"])
+            .arg(&fifo),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+
+    // An evidence file replaced by a FIFO: verify says it changed, without waiting.
+    let file = d.join("memory.img");
+    fs::write(&file, b"image").unwrap();
+    ok(debrief(d)
+        .args(["evidence", "add", DEMO, "--path"])
+        .arg(&file));
+    fs::remove_file(&file).unwrap();
+    mkfifo(&file);
+    let out = within_10s(debrief(d).args(["evidence", "verify", DEMO]));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("memory.img"), "{text}");
+    assert!(
+        fs::symlink_metadata(&file).unwrap().file_type().is_fifo(),
+        "still a FIFO"
+    );
+}
+
+#[test]
+fn output_into_a_fifo_or_a_device_writes_into_it_and_keeps_it() {
+    let dir = tmp();
+    let d = dir.path();
+    demo_db(d);
+    let fifo = d.join("out.pipe");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        thread::spawn(move || fs::read(fifo).unwrap())
+    };
+    let out = within_10s(
+        debrief(d)
+            .args(["export", DEMO, "--format", "timesketch-csv", "-o"])
+            .arg(&fifo),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = reader.join().unwrap();
+    assert!(read.starts_with(b"message,"), "the reader got the export");
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+
+    // A character device is written into, not replaced by a regular file.
+    ok(debrief(d).args(["report", DEMO, "-o", "/dev/null"]));
+    let null = fs::symlink_metadata("/dev/null").unwrap();
+    assert!(
+        null.file_type().is_char_device(),
+        "/dev/null is still a device"
+    );
+    // `-` is standard output.
+    let csv = ok(debrief(d).args(["export", DEMO, "--format", "timesketch-csv", "-o", "-"]));
+    assert!(csv.starts_with("message,"), "{csv}");
+    assert!(!d.join("-").exists());
+    assert_eq!(names(d), ["out.pipe", "t.db"]);
+}
+
+#[test]
+fn output_to_a_folder_fails_and_leaves_no_temporary_file() {
+    let dir = tmp();
+    let d = dir.path();
+    demo_db(d);
+    fs::create_dir(d.join("reports")).unwrap();
+    for target in [".", "reports", "reports/", ".."] {
+        let e = fail(debrief(d).args(["export", DEMO, "--format", "iris-csv", "-o", target]));
+        assert!(e.contains("is a folder"), "{target}: {e}");
+        let e = fail(debrief(d).args(["report", DEMO, "-o", target]));
+        assert!(e.contains("is a folder"), "{target}: {e}");
+    }
+    assert_eq!(names(d), ["reports", "t.db"]);
+    assert!(names(&d.join("reports")).is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// Folders made private, and a warning for one others may write to
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn folders_made_for_the_database_are_private_under_umask_000() {
+    let dir = tmp();
+    let d = dir.path();
+    // The default data folder, and a --db in folders that do not exist yet.
+    ok(debrief_under_umask(d, "000").args(["incident", "list"]));
+    let data = d.join("data/debrief");
+    assert!(data.join("debrief.db").exists());
+    assert_eq!(mode(&data), 0o700);
+    ok(debrief_under_umask(d, "000")
+        .arg("--db")
+        .arg(d.join("a/b/t.db"))
+        .args(["incident", "list"]));
+    assert_eq!(mode(&d.join("a")), 0o700);
+    assert_eq!(mode(&d.join("a/b")), 0o700);
+}
+
+#[test]
+fn a_database_in_a_folder_others_may_write_is_warned_about() {
+    let dir = tmp();
+    let d = dir.path();
+    let shared = d.join("shared");
+    fs::create_dir(&shared).unwrap();
+    set_mode(&shared, 0o777);
+    let db = shared.join("t.db");
+    let out = debrief_at(d, &db)
+        .args(["incident", "list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("others may write to the folder") && err.contains("chmod go-w"),
+        "{err}"
+    );
+    set_mode(&shared, 0o700);
+    ok(debrief_at(d, &db).args(["incident", "list"]));
 }

@@ -135,3 +135,161 @@ fn hostile_rows_go_through_import_render_report_and_export_inert() {
     let screen = h.screen();
     assert!(screen.contains("bad \u{fffd} byte"), "{screen}");
 }
+
+// ---------------------------------------------------------------------------------------
+// The command line: stored values with escapes (as a bundle or another tool may have
+// left them) print inert, JSON stays the same JSON, export is inert on a terminal
+// ---------------------------------------------------------------------------------------
+
+mod common;
+
+const DEMO: &str = "IR-2026-014";
+
+/// Nothing that could drive a terminal: C0 controls but newline and tab, C1, bidi.
+fn terminal_safe(what: &str, text: &str) {
+    for c in text.chars() {
+        let control = (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{61c}');
+        assert!(!control, "{what} printed {:?} raw: {text:?}", c);
+    }
+}
+
+/// The demo, with escape sequences written straight into ids, hashes, techniques, tags,
+/// names and the history, the way a database filled by an older bundle could hold them.
+fn poisoned_demo(d: &std::path::Path) {
+    common::ok(common::debrief(d).arg("demo"));
+    let conn = rusqlite::Connection::open(common::db_path(d)).unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         UPDATE actions SET id = id || char(27) || ']0;pwned' || char(7)
+             WHERE rowid = (SELECT min(rowid) FROM actions);
+         UPDATE evidence SET sha256 = char(27) || '[2J' || char(155) || '31m' || char(8238) || 'abc';
+         UPDATE events SET technique = 'T1078' || char(27) || '[31m', tags = 'x' || char(27) || '[1m'
+             WHERE seq = (SELECT min(seq) FROM events);
+         UPDATE owners SET name = name || char(27) || ']8;;http://evil.example' || char(7);
+         UPDATE history SET entity_id = entity_id || char(27) || '[2J',
+             new = coalesce(new, '') || char(133) || char(8238);",
+    )
+    .unwrap();
+}
+
+#[test]
+fn cli_lists_print_stored_escapes_inert() {
+    let dir = common::tmp();
+    let d = dir.path();
+    poisoned_demo(d);
+    for args in [
+        &["backlog"][..],
+        &["history"],
+        &["history", DEMO],
+        &["event", "list", DEMO],
+        &["evidence", "list", DEMO],
+        &["owner", "list"],
+        &["report", DEMO],
+    ] {
+        let out = common::debrief(d).args(args).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.is_empty() || !out.status.success(), "{args:?}");
+        terminal_safe(&format!("{args:?}"), &text);
+        terminal_safe(
+            &format!("{args:?} (stderr)"),
+            &String::from_utf8_lossy(&out.stderr),
+        );
+    }
+}
+
+#[test]
+fn cli_json_escapes_c1_and_bidi_and_stays_the_same_json() {
+    let dir = common::tmp();
+    let d = dir.path();
+    poisoned_demo(d);
+    for args in [
+        &["history", "--json"][..],
+        &["event", "list", DEMO, "--json"],
+        &["evidence", "list", DEMO, "--json"],
+        &["backlog", "--json"],
+        &["report", DEMO, "--format", "json"],
+        &["bundle", "export", DEMO],
+    ] {
+        let out = common::debrief(d).args(args).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        terminal_safe(&format!("{args:?}"), &text);
+        let value: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{args:?} is not JSON ({e})"));
+        assert!(value.is_object() || value.is_array());
+    }
+    // The escapes are still in the data, as \u escapes.
+    let evidence = common::ok(common::debrief(d).args(["evidence", "list", DEMO, "--json"]));
+    assert!(
+        evidence.contains("\\u001b[2J\\u009b31m\\u202eabc"),
+        "{evidence}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&evidence).unwrap();
+    assert_eq!(v[0]["sha256"], "\u{1b}[2J\u{9b}31m\u{202e}abc");
+}
+
+#[test]
+fn export_is_inert_on_a_terminal_and_exact_into_a_pipe() {
+    use clap::Parser;
+    let dir = common::tmp();
+    let d = dir.path();
+    poisoned_demo(d);
+    let conn = rusqlite::Connection::open(common::db_path(d)).unwrap();
+    conn.execute(
+        "UPDATE events SET text = 'osc ' || char(27) || ']0;pwned' || char(7) WHERE seq = 1",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let run = |terminal: bool| {
+        let mut store = Store::open(&common::db_path(d), "tester").unwrap();
+        let cli = debrief::cli::Cli::try_parse_from([
+            "debrief",
+            "export",
+            DEMO,
+            "--format",
+            "timesketch-csv",
+        ])
+        .unwrap();
+        let mut out = Vec::new();
+        debrief::commands::execute_on(&mut store, cli.command.unwrap(), &mut out, terminal)
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let shown = run(true);
+    terminal_safe("export on a terminal", &shown);
+    assert!(shown.contains("osc ␛]0;pwned␇"), "{shown}");
+    let piped = run(false);
+    assert!(
+        piped.contains("osc \u{1b}]0;pwned\u{7}"),
+        "the data itself, into a pipe"
+    );
+}
+
+#[test]
+fn typed_dates_past_the_calendar_are_refused_not_a_panic() {
+    let dir = common::tmp();
+    let d = dir.path();
+    common::ok(common::debrief(d).arg("demo"));
+    for args in [
+        &["owner", "list", "--today", "+262142-12-31"][..],
+        &["backlog", "--today", "+262142-12-31"],
+        &[
+            "action",
+            "add",
+            DEMO,
+            "--title",
+            "t",
+            "--owner",
+            "o",
+            "--due",
+            "+262142-12-31",
+        ],
+    ] {
+        let e = common::fail(common::debrief(d).args(args));
+        assert!(
+            e.contains("YYYY-MM-DD (years 0001 to 9999)"),
+            "{args:?}: {e}"
+        );
+    }
+}

@@ -446,7 +446,7 @@ mod flows {
     }
 
     #[test]
-    fn undo_works_across_restarts() {
+    fn undo_keeps_to_the_window_and_the_cli_undoes_across_restarts() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         {
@@ -456,11 +456,18 @@ mod flows {
             h.keys("c14:02 a late note<enter>q");
             assert_eq!(h.event_texts().len(), 48);
         }
+        // A window opened later is another session: its `u` leaves the old window's
+        // capture alone and says so.
         let store = Store::open(&path, "tester").unwrap();
         let mut h = Harness::with_store(store, 100, 30, true);
         h.keys("<enter>u");
-        assert_eq!(h.event_texts().len(), 47, "{}", h.app.status().text);
-        h.assert_status("undone: add event");
+        assert_eq!(h.event_texts().len(), 48, "{}", h.app.status().text);
+        h.assert_status("nothing of yours to undo in this window");
+        // `debrief undo` takes back the latest change of any session.
+        let mut cli = Store::open(&path, "tester").unwrap();
+        assert_eq!(cli.undo_any(None).unwrap().unwrap().label, "add event");
+        h.keys("u");
+        h.assert_status("nothing of yours");
     }
 
     #[test]

@@ -112,11 +112,13 @@ pub(super) fn start(app: &mut App, store: &mut Store, typed: &str) {
             let read = Arc::new(AtomicU64::new(0));
             let (tx, rx) = mpsc::channel();
             let analyst = store.analyst().to_string();
+            let session = store.session().to_string();
             let thread_read = read.clone();
             let thread_path = path.clone();
             std::thread::spawn(move || {
                 let work = || {
                     Store::open(&db, &analyst)
+                        .map(|s| s.with_session(&session))
                         .map_err(|e| format!("cannot open the database: {e}"))
                         .and_then(|mut s| run(&mut s, &incident, &thread_path, Some(thread_read)))
                 };

@@ -395,9 +395,12 @@ fn undo(app: &mut App, store: &mut Store, redo: bool) -> Effect {
         store.undo(scope.as_deref())
     };
     let (verb, nothing) = if redo {
-        ("redone", "nothing to redo")
+        ("redone", "nothing of yours to redo in this window")
     } else {
-        ("undone", "nothing to undo")
+        (
+            "undone",
+            "nothing of yours to undo in this window (debrief undo takes back other windows' changes)",
+        )
     };
     match result {
         Ok(Some(r)) => {

@@ -95,7 +95,7 @@ pub fn action(store: &mut Store, command: ActionCommand, out: &mut dyn Write) ->
                 let mut v = action_json(&a, day);
                 v["findings"] = json!(findings.iter().map(|f| &f.id).collect::<Vec<_>>());
                 v["reviews"] = json!(reviews.iter().map(review_json).collect::<Vec<_>>());
-                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+                writeln!(out, "{}", super::pretty_json(&v)?)?;
             } else {
                 writeln!(
                     out,
@@ -154,7 +154,7 @@ pub fn backlog(store: &Store, args: BacklogArgs, out: &mut dyn Write) -> Result<
     walk_order(&mut actions, day);
     if args.json {
         let all: Vec<_> = actions.iter().map(|a| action_json(a, day)).collect();
-        writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+        writeln!(out, "{}", super::pretty_json(&all)?)?;
         return Ok(());
     }
     if actions.is_empty() {
@@ -210,7 +210,7 @@ pub fn owner(store: &mut Store, command: OwnerCommand, out: &mut dyn Write) -> R
             .iter()
             .map(|l| json!({"name": l.name, "kind": l.kind.as_str(), "open": l.open, "overdue": l.overdue, "due_this_week": l.due_this_week}))
             .collect();
-        writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+        writeln!(out, "{}", super::pretty_json(&all)?)?;
     } else {
         for l in &loads {
             writeln!(
@@ -255,7 +255,7 @@ pub fn sop(store: &mut Store, command: SopCommand, out: &mut dyn Write) -> Resul
                     .map(|(c, title)| json!({"id": c.id, "action_id": c.action_id, "action": title, "document": c.document,
                         "section": c.section, "incorporated": c.incorporated.map(|d| d.to_string())}))
                     .collect();
-                writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+                writeln!(out, "{}", super::pretty_json(&all)?)?;
             } else {
                 for (c, title) in &changes {
                     let when = c

@@ -57,7 +57,7 @@ pub fn finding(store: &mut Store, command: FindingCommand, out: &mut dyn Write) 
                         v
                     })
                     .collect();
-                writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+                writeln!(out, "{}", super::pretty_json(&all)?)?;
             } else if findings.is_empty() {
                 writeln!(
                     out,
@@ -129,7 +129,7 @@ pub fn actor(store: &mut Store, command: ActorCommand, out: &mut dyn Write) -> R
                         "attribution": a.attribution.as_str(), "note": a.note})
                     })
                     .collect();
-                writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+                writeln!(out, "{}", super::pretty_json(&all)?)?;
             } else {
                 for a in &actors {
                     writeln!(
@@ -208,14 +208,14 @@ pub fn evidence(store: &mut Store, command: EvidenceCommand, out: &mut dyn Write
                         v
                     })
                     .collect();
-                writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+                writeln!(out, "{}", super::pretty_json(&all)?)?;
             } else {
                 for s in &all {
                     let e = &s.evidence;
                     let hash = e
                         .sha256
                         .as_deref()
-                        .map(|h| format!("  sha256 {}…", &h[..h.len().min(16)]))
+                        .map(|h| format!("  sha256 {}…", inert(crate::text::head(h, 16))))
                         .unwrap_or_default();
                     writeln!(
                         out,

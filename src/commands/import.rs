@@ -230,16 +230,20 @@ impl Rejects {
             return Ok(());
         }
         if self.writer.is_none() {
-            let mut w = csv::Writer::from_writer(self.create()?);
+            // Flexible: a bad row is often bad because it has more or fewer cells than
+            // the header, and it is kept as it was.
+            let mut w = csv::WriterBuilder::new()
+                .flexible(true)
+                .from_writer(self.create()?);
             let mut header = self.header.clone();
             header.push("debrief_error".into());
-            w.write_record(&header)?;
+            write_neutral(&mut w, &header)?;
             self.writer = Some(w);
         }
         if let Some(w) = self.writer.as_mut() {
             let mut record = bad.raw.clone();
             record.push(bad.to_string());
-            w.write_record(&record)?;
+            write_neutral(w, &record)?;
         }
         Ok(())
     }
@@ -262,6 +266,16 @@ impl Rejects {
         }
         Ok(None)
     }
+}
+
+/// A rejects row with its formula cells neutralised like the exports' (`=HYPERLINK(..)`
+/// becomes `'=HYPERLINK(..)`): the file is opened in a spreadsheet to be fixed.
+fn write_neutral<W: Write>(w: &mut csv::Writer<W>, cells: &[String]) -> csv::Result<()> {
+    w.write_record(
+        cells
+            .iter()
+            .map(|c| crate::io::export::neutral(c).into_owned()),
+    )
 }
 
 pub fn export(
@@ -322,7 +336,7 @@ pub fn bundle(
                         path.display()
                     )?;
                 }
-                None => out.write_all(text.as_bytes())?,
+                None => out.write_all(crate::text::json_safe(&text).as_bytes())?,
             }
         }
         BundleCommand::Import { file, dry_run } => {

@@ -13,11 +13,42 @@ use crate::domain::{
 };
 use crate::io::demo;
 use crate::store::{EventFilter, Store};
-use crate::text::inert;
+use crate::text::{InertWriter, inert};
 use anyhow::{Context, Result, anyhow};
 use std::io::Write;
 
+/// Runs one subcommand, printing to `out` as to a pipe (see [`execute_on`]).
 pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Result<()> {
+    execute_on(store, command, out, false)
+}
+
+/// Runs one subcommand. Everything printed for people passes through the same inert
+/// rendering as the workbench ([`InertWriter`]); JSON is printed with C1, bidi and
+/// invisible characters escaped (`\uXXXX`, the same JSON). Only the data of `export`
+/// written to a pipe (`terminal` false) goes out byte for byte, for the tool reading it.
+pub fn execute_on(
+    store: &mut Store,
+    command: Command,
+    out: &mut dyn Write,
+    terminal: bool,
+) -> Result<()> {
+    if matches!(&command, Command::Export { output: None, .. }) && !terminal {
+        return dispatch(store, command, out);
+    }
+    let mut inert = InertWriter::new(out);
+    let result = dispatch(store, command, &mut inert);
+    let flushed = inert.flush();
+    result?;
+    Ok(flushed?)
+}
+
+/// Pretty JSON for printing: the same JSON, safe on a terminal ([`crate::text::json_safe`]).
+pub(crate) fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String> {
+    let text = serde_json::to_string_pretty(value)?;
+    Ok(crate::text::json_safe(&text).into_owned())
+}
+
+fn dispatch(store: &mut Store, command: Command, out: &mut dyn Write) -> Result<()> {
     match command {
         Command::Incident(c) => incident(store, c, out),
         Command::Event(EventCommand::Add(add)) => event_add(store, add, out),
@@ -60,6 +91,8 @@ pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Resu
         Command::Demo => load_demo(store, out),
         Command::Backup { output } => backup(store, output, out),
         Command::History { key, limit, json } => history(store, key.as_deref(), limit, json, out),
+        Command::Undo { key } => undo_redo(store, key.as_deref(), false, out),
+        Command::Redo { key } => undo_redo(store, key.as_deref(), true, out),
     }
 }
 
@@ -93,7 +126,7 @@ fn incident(store: &mut Store, command: IncidentCommand, out: &mut dyn Write) ->
                     .iter()
                     .map(|s| json::incident(&s.incident, Some(s.events)))
                     .collect();
-                writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+                writeln!(out, "{}", pretty_json(&all)?)?;
             } else if incidents.is_empty() {
                 writeln!(
                     out,
@@ -192,7 +225,9 @@ fn event_list(
         store.for_each_event(filter, |e| {
             let sep = if first { "\n  " } else { ",\n  " };
             first = false;
-            write!(out, "{sep}{}", json::event(e)).map_err(crate::store::StoreError::from)?;
+            let text = json::event(e).to_string();
+            write!(out, "{sep}{}", crate::text::json_safe(&text))
+                .map_err(crate::store::StoreError::from)?;
             Ok(())
         })?;
         writeln!(out, "{}]", if first { "" } else { "\n" })?;
@@ -223,6 +258,29 @@ fn event_list(
     })?;
     if !any {
         writeln!(out, "no events")?;
+    }
+    Ok(())
+}
+
+/// `debrief undo` and `debrief redo`: every command is a session of its own, so these act
+/// on the latest change of any session (a shell has no window to keep to).
+fn undo_redo(store: &mut Store, key: Option<&str>, redo: bool, out: &mut dyn Write) -> Result<()> {
+    let incident = key.map(|k| store.require_incident(k)).transpose()?;
+    let scope = incident.as_ref().map(|i| i.id.as_str());
+    let done = if redo {
+        store.redo_any(scope)?
+    } else {
+        store.undo_any(scope)?
+    };
+    match done {
+        Some(r) => writeln!(
+            out,
+            "{}: {} (change {})",
+            if redo { "redone" } else { "undone" },
+            inert(&r.label),
+            r.change_set
+        )?,
+        None => writeln!(out, "nothing to {}", if redo { "redo" } else { "undo" })?,
     }
     Ok(())
 }
@@ -258,7 +316,7 @@ fn history(
     let incident = key.map(|k| store.require_incident(k)).transpose()?;
     let changes = store.history(incident.as_ref().map(|i| i.id.as_str()), limit)?;
     if as_json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&changes)?)?;
+        writeln!(out, "{}", pretty_json(&changes)?)?;
         return Ok(());
     }
     for c in &changes {

@@ -32,6 +32,10 @@ pub fn report(store: &mut Store, args: ReportArgs, out: &mut dyn Write) -> Resul
                 path.display()
             )?;
         }
+        // JSON stays the same JSON on a terminal; Markdown and HTML pass the inert writer.
+        None if args.format == crate::io::template::ReportFormat::Json => {
+            out.write_all(crate::text::json_safe(&text).as_bytes())?
+        }
         None => out.write_all(text.as_bytes())?,
     }
     Ok(())
@@ -59,7 +63,7 @@ pub fn evaluation(
             let items = store.evaluation(&incident.id)?;
             if json {
                 let all: Vec<_> = items.iter().map(evaluation_json).collect();
-                writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+                writeln!(out, "{}", super::pretty_json(&all)?)?;
             } else if items.is_empty() {
                 writeln!(
                     out,

@@ -1,7 +1,7 @@
 //! The improvement backlog: actions, their reviews, and the SOP changes they bring.
 
 use super::string_enum;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 string_enum!(
     ActionKind, "action kind" {
@@ -135,10 +135,17 @@ pub struct SopChange {
     pub incorporated: Option<NaiveDate>,
 }
 
-/// Reads a due date: `YYYY-MM-DD`.
+/// Reads a date: `YYYY-MM-DD`, years 1 to 9999 (so a week or a year on from it never
+/// runs off the calendar: `+262142-12-31` is refused, not an overflow later).
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("cannot read date {text:?}: expected YYYY-MM-DD"))
+    let t = text.trim();
+    let four_digit_year = t.len() == 10 && t.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .ok()
+        .filter(|d| four_digit_year && d.year() >= 1)
+        .ok_or_else(|| {
+            format!("cannot read date {text:?}: expected YYYY-MM-DD (years 0001 to 9999)")
+        })
 }
 
 /// The order of a review walk: overdue first, then by priority, then by due date (none last).
@@ -186,6 +193,19 @@ mod tests {
     #[test]
     fn overdue_means_open_and_past_due() {
         let today = parse_date("2026-04-10").unwrap();
+        for far in [
+            "+262142-12-31",
+            "262142-12-31",
+            "-0001-01-01",
+            "0000-01-01",
+            "99999-01-01",
+        ] {
+            assert!(
+                parse_date(far).unwrap_err().contains("0001 to 9999"),
+                "{far}"
+            );
+        }
+        assert!(parse_date("9999-12-31").is_ok() && parse_date(" 0001-01-01 ").is_ok());
         assert!(action(ActionStatus::Accepted, Some("2026-04-09"), None).is_overdue(today));
         assert!(
             !action(ActionStatus::Accepted, Some("2026-04-10"), None).is_overdue(today),

@@ -98,9 +98,16 @@ fn leading_time<'a>(
     let first = line.split_whitespace().next().unwrap_or_default();
     if let Some(delta) = first.strip_prefix('+') {
         let prev = previous.ok_or("a +offset time needs a selected event to count from")?;
-        let d = parse_delta(delta)
-            .ok_or_else(|| format!("{first:?} is not a time offset (+30s, +5m, +2h, +1d)"))?;
-        let at = Timestamp::new(prev.utc + d, prev.offset_secs, prev.precision);
+        let d = parse_delta(delta).ok_or_else(|| {
+            format!("{first:?} is not a time offset (+30s, +5m, +2h, +1d, up to 100 years)")
+        })?;
+        // Checked: a span typed while the preview is live must never overflow the clock.
+        let utc = prev
+            .utc
+            .checked_add_signed(d)
+            .filter(|t| t.timestamp_micros() <= MAX_CAPTURE_US)
+            .ok_or_else(|| format!("{first:?} goes past the year 9999; give a smaller offset"))?;
+        let at = Timestamp::new(utc, prev.offset_secs, prev.precision);
         return Ok((at, line[first.len()..].trim_start()));
     }
     // Up to three words may make the time: "2026-03-11 14:02 +01:00", "~ 14:02".
@@ -138,21 +145,46 @@ fn word_ends(line: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// The last instant a capture may land on: the end of the year 9999.
+const MAX_CAPTURE_US: i64 = 253_402_300_799_999_999;
+
+/// `30s`, `5m`, `2h`, `1d`: a span of at most 100 years (checked: `+9223372036854775807s`
+/// is refused, never an overflow).
 fn parse_delta(text: &str) -> Option<Duration> {
     let unit = text.chars().last()?;
     let n: i64 = text[..text.len() - unit.len_utf8()].parse().ok()?;
-    match unit {
-        's' => Some(Duration::seconds(n)),
-        'm' => Some(Duration::minutes(n)),
-        'h' => Some(Duration::hours(n)),
-        'd' => Some(Duration::days(n)),
+    let span = match unit {
+        's' => Duration::try_seconds(n),
+        'm' => Duration::try_minutes(n),
+        'h' => Duration::try_hours(n),
+        'd' => Duration::try_days(n),
         _ => None,
-    }
+    }?;
+    (span.num_days() <= 36_525).then_some(span)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_offsets_are_refused_with_a_message_not_a_panic() {
+        let prev = parse_time("2026-03-11 10:00Z", &TimeContext::utc()).unwrap();
+        for line in [
+            "+100000000d x",
+            "+9223372036854775807s x",
+            "+9223372036854775807d x",
+            "+36526d x",
+        ] {
+            let e = parse_capture(line, &ctx(), Some(&prev)).unwrap_err();
+            assert!(e.contains("is not a time offset"), "{line}: {e}");
+        }
+        let near_end = parse_time("9999-12-30 10:00Z", &TimeContext::utc()).unwrap();
+        let e = parse_capture("+2d x", &ctx(), Some(&near_end)).unwrap_err();
+        assert!(e.contains("past the year 9999"), "{e}");
+        let ok = parse_capture("+36525d x", &ctx(), Some(&prev)).unwrap();
+        assert_eq!(ok.at.utc.date_naive().to_string(), "2126-03-12");
+    }
     use crate::domain::{Precision, parse_zone};
     use chrono::NaiveDate;
 

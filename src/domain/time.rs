@@ -37,6 +37,12 @@ impl Precision {
     }
 }
 
+impl fmt::Display for Precision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl FromStr for Precision {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
@@ -81,8 +87,12 @@ impl Timestamp {
     }
 
     /// The instant in the offset it was originally written in.
+    /// An offset that cannot be shown with this instant (out of range, or pushing it
+    /// past the last representable day) gives UTC: a stored value never panics here.
     pub fn original(&self) -> DateTime<FixedOffset> {
-        let offset = FixedOffset::east_opt(self.offset_secs).unwrap_or(Utc.fix());
+        let offset = FixedOffset::east_opt(self.offset_secs)
+            .filter(|o| self.utc.naive_utc().checked_add_offset(*o).is_some())
+            .unwrap_or(Utc.fix());
         self.utc.with_timezone(&offset)
     }
 

@@ -9,11 +9,10 @@ pub use crate::domain::evidence::Fingerprint;
 
 /// Reads the file once, in blocks (evidence files can be large disk images).
 pub fn fingerprint(path: &Path) -> std::io::Result<Fingerprint> {
-    let mut file = std::fs::File::open(path)?;
+    // Refuses a FIFO or a device without waiting on it (an evidence file replaced by a
+    // FIFO would otherwise hang `evidence verify` and the workbench's `v`).
+    let mut file = super::files::open_regular(path)?;
     let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {

@@ -88,6 +88,7 @@ pub fn render(
             .map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))
     });
     env.add_filter("cell", cell);
+    env.add_filter("line", line);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
@@ -158,19 +159,80 @@ pub fn html(text: &str) -> String {
 }
 
 /// Backslash-escapes the punctuation that Markdown (CommonMark, GitHub) would read as
-/// markup or raw HTML: the text then renders exactly as written.
+/// markup or raw HTML, and keeps each line of multi-line text from opening a block: a
+/// line's leading spaces become `&nbsp;` (four spaces would open a code block), and a
+/// leading `-`, `+` or `=` (a list, a thematic break, a setext heading underline) or the
+/// `.` or `)` after leading digits (an ordered list) is escaped. The line breaks stay; the
+/// text then renders exactly as written.
 pub fn markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '&' | '!' | '~'
-        ) {
-            out.push('\\');
+    let mut out = String::with_capacity(text.len() + 8);
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
         }
-        out.push(c);
+        let body = line.trim_start_matches([' ', '\t']);
+        let indent = &line[..line.len() - body.len()];
+        // A value's first line may sit inside a line of the template (" (reason)"): its
+        // indentation matters only where it could open a code block.
+        if n > 0 || indent.len() >= 4 || indent.contains('\t') {
+            for c in indent.chars() {
+                out.push_str(if c == '\t' {
+                    "&nbsp;&nbsp;&nbsp;&nbsp;"
+                } else {
+                    "&nbsp;"
+                });
+            }
+        } else {
+            out.push_str(indent);
+        }
+        let opens = block_opener(body);
+        for (i, c) in body.char_indices() {
+            if Some(i) == opens
+                || matches!(
+                    c,
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '&' | '!' | '~'
+                )
+            {
+                out.push('\\');
+            }
+            out.push(c);
+        }
     }
     out
+}
+
+/// Where a line would open a block in CommonMark, as the byte to escape: the `-` or `+`
+/// of a list item, the first `-` or `=` of a thematic break or setext underline, the `.`
+/// or `)` after an ordered list's number.
+fn block_opener(body: &str) -> Option<usize> {
+    let spaced = |rest: &str| rest.is_empty() || rest.starts_with([' ', '\t']);
+    let first = body.chars().next()?;
+    if matches!(first, '-' | '+') && spaced(&body[1..]) {
+        return Some(0);
+    }
+    if matches!(first, '-' | '=') && body.chars().all(|c| c == first || c == ' ' || c == '\t') {
+        return Some(0);
+    }
+    let digits = body.len() - body.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let rest = &body[digits..];
+    ((1..=9).contains(&digits) && rest.starts_with(['.', ')']) && spaced(&rest[1..]))
+        .then_some(digits)
+}
+
+/// Text on one line (titles in headings): line breaks and the spaces around them become
+/// one space.
+fn line(value: Value) -> Value {
+    let text = value.to_string();
+    if value.is_none() || value.is_undefined() {
+        return value;
+    }
+    Value::from(
+        text.split(['\r', '\n'])
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 #[cfg(test)]
@@ -204,6 +266,34 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out, "<p>&lt;script&gt;&#39;&quot;&amp;␇</p>");
+    }
+
+    #[test]
+    fn multi_line_text_cannot_open_headings_code_blocks_or_lists() {
+        let out = md(
+            "{{ d }}",
+            json!({"d": "Innocent\n---\n    code\n1. list\n2) other\n- item\n+ more\n===\n\tTab 10 km"}),
+        );
+        assert_eq!(
+            out,
+            "Innocent\n\\---\n&nbsp;&nbsp;&nbsp;&nbsp;code\n1\\. list\n2\\) other\n\\- item\n\\+ more\n\\===\n&nbsp;&nbsp;&nbsp;&nbsp;Tab 10 km"
+        );
+        // A number inside a line, or a dash in the middle, stays as it is.
+        assert_eq!(
+            md("{{ d }}", json!({"d": "at 10.30 - done"})),
+            "at 10.30 - done"
+        );
+    }
+
+    #[test]
+    fn a_title_is_one_line_in_a_heading() {
+        assert_eq!(
+            md(
+                "# {{ t|line }}",
+                json!({"t": "Phish\n# Fake heading\r\n\n  end"})
+            ),
+            "# Phish \\# Fake heading end"
+        );
     }
 
     #[test]

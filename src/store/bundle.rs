@@ -7,6 +7,9 @@
 //! the newer `updated_us` (this database's row when the table has no such column). Each
 //! added or replaced row is recorded in the history as a whole row (`row:<table>`), so
 //! undo takes the import back.
+//!
+//! A bundle is untrusted: `bundle_check` refuses it whole, before anything is written,
+//! when a value breaks the domain's rules or a row belongs to another incident.
 
 use super::{Result, Store, StoreError, Writer};
 use rusqlite::types::Value as Sql;
@@ -20,10 +23,10 @@ pub const BUNDLE_VERSION: i64 = 1;
 
 /// One table of a bundle: which rows belong to the incident, in which order, and what
 /// identifies a row.
-struct Table {
-    name: &'static str,
-    key: &'static [&'static str],
-    columns: &'static [&'static str],
+pub(super) struct Table {
+    pub(super) name: &'static str,
+    pub(super) key: &'static [&'static str],
+    pub(super) columns: &'static [&'static str],
     /// Selects the incident's rows; `?1` is the incident id.
     filter: &'static str,
     order: &'static str,
@@ -36,7 +39,7 @@ impl Table {
 }
 
 /// In the order rows must be inserted (what they refer to first).
-const TABLES: [Table; 13] = [
+pub(super) const TABLES: [Table; 13] = [
     Table {
         name: "incidents",
         key: &["id"],
@@ -239,7 +242,7 @@ const TABLES: [Table; 13] = [
     },
 ];
 
-fn table(name: &str) -> Result<&'static Table> {
+pub(super) fn table(name: &str) -> Result<&'static Table> {
     TABLES
         .iter()
         .find(|t| t.name == name)
@@ -317,12 +320,7 @@ impl Store {
     /// `dry_run` does it all and rolls back.
     pub fn import_bundle(&mut self, bundle: &Value, dry_run: bool) -> Result<BundleOutcome> {
         check_header(bundle)?;
-        let incident = bundle["tables"]["incidents"]
-            .as_array()
-            .and_then(|a| a.first())
-            .ok_or_else(|| StoreError::Invalid("the bundle holds no incident".into()))?;
-        let id = incident["id"].as_str().unwrap_or_default().to_string();
-        let key = incident["key"].as_str().unwrap_or_default().to_string();
+        let (id, key) = super::bundle_check::declared(bundle)?;
         if let Some(other) = self.incident_by_key(&key)?.filter(|i| i.id != id) {
             return Err(StoreError::Conflict(format!(
                 "this database already has an incident {} that is not the bundle's (id {} here, {id} in the bundle); rename one of them first",
@@ -332,6 +330,8 @@ impl Store {
         let created = self.incident_by_id(&id)?.is_none();
         let label = format!("import bundle of {key}");
         self.write_if(&label, |w| {
+            // Everything is checked before the first row is written (see bundle_check).
+            w.check_bundle(bundle, &id)?;
             let mut out = BundleOutcome {
                 incident_key: key.clone(),
                 created,
@@ -390,7 +390,7 @@ fn check_header(bundle: &Value) -> Result<()> {
     }
 }
 
-fn key_text(t: &Table, row: &Map<String, Value>) -> String {
+pub(super) fn key_text(t: &Table, row: &Map<String, Value>) -> String {
     t.key
         .iter()
         .map(|k| match &row[*k] {

@@ -69,5 +69,5 @@ impl Store {
 
 /// The short form of an id shown in lists: its last 8 characters (the random part).
 pub fn short_id(id: &str) -> &str {
-    &id[id.len().saturating_sub(8)..]
+    crate::text::tail(id, 8)
 }

@@ -7,6 +7,8 @@
 mod actions;
 mod actors;
 mod bundle;
+mod bundle_check;
+mod bundle_values;
 mod error;
 mod evaluation;
 mod events;
@@ -33,7 +35,7 @@ pub use findings::{FindingSummary, finding_json};
 pub use ids::{IdKind, short_id};
 pub use import::{ImportOutcome, ImportRun};
 pub use incidents::IncidentSummary;
-pub use open::{APPLICATION_ID, latest_version, migrations};
+pub use open::{APPLICATION_ID, folder_warning, latest_version, migrations, open_regular};
 pub use undo::Replayed;
 
 use chrono::{DateTime, Utc};
@@ -73,6 +75,9 @@ pub struct Store {
     writes: Cell<u64>,
     /// Which search `temp.search_hits` holds: (FTS query, data_version, writes).
     search_hits: std::cell::RefCell<Option<(String, i64, u64)>>,
+    /// This connection's session (a workbench window, one CLI command): recorded on every
+    /// change set it writes, so undo and redo take back this session's own changes.
+    session: String,
 }
 
 impl Store {
@@ -95,7 +100,20 @@ impl Store {
             ids: Ids::Random,
             writes: Cell::new(0),
             search_hits: std::cell::RefCell::new(None),
+            session: crate::domain::new_id(),
         }
+    }
+
+    /// This connection's session id (see [`Store::undo`]).
+    pub fn session(&self) -> &str {
+        &self.session
+    }
+
+    /// Joins another connection's session: the workbench's import thread writes with a
+    /// connection of its own, and the window's `u` must undo that import as its own.
+    pub fn with_session(mut self, session: &str) -> Store {
+        self.session = session.to_string();
+        self
     }
 
     /// Fixes the clock (tests, reproducible reports).
@@ -136,8 +154,8 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO change_sets (at_us, by, label) VALUES (?1, ?2, ?3)",
-            rusqlite::params![now.timestamp_micros(), self.analyst, label],
+            "INSERT INTO change_sets (at_us, by, label, session) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![now.timestamp_micros(), self.analyst, label, self.session],
         )?;
         let change_set = tx.last_insert_rowid();
         let writer = Writer {
@@ -294,6 +312,8 @@ impl Writer<'_> {
     }
 }
 
+#[cfg(test)]
+mod bundle_tests;
 #[cfg(test)]
 mod evaluation_tests;
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub(super) const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0005_import.sql")),
     M::up(include_str!("migrations/0006_event_counts.sql")),
     M::up(include_str!("migrations/0007_fts_secure_delete.sql")),
+    M::up(include_str!("migrations/0008_sessions.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -78,7 +79,15 @@ fn open_checked(
 /// SQLite gives its -wal and -shm files the database file's mode.
 fn create_private(path: &Path) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir)?;
+        // Folders made for the database are the owner's alone (0700), whatever the umask.
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(dir)?;
     }
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -93,7 +102,13 @@ fn create_private(path: &Path) -> std::io::Result<()> {
 /// Refuses, by reading only, a file SQLite would misread: empty, not SQLite at all, or
 /// shorter than its header says.
 fn check_header(path: &Path) -> std::result::Result<(), String> {
-    let mut file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    // Never blocks on a FIFO or a device given as the database: refused as not a file.
+    let mut file = open_regular(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::InvalidInput => {
+            format!("{e}; a database is a regular file: choose another path with --db")
+        }
+        _ => format!("cannot read: {e}"),
+    })?;
     let mut header = [0u8; 100];
     let mut read = 0;
     while read < header.len() {
@@ -117,7 +132,146 @@ fn check_header(path: &Path) -> std::result::Result<(), String> {
         .metadata()
         .map_err(|e| format!("cannot read: {e}"))?
         .len();
-    check_length(path, &header, len)
+    check_length(path, &header, len)?;
+    check_marks(path, &mut file, &header)
+}
+
+/// Decides from the bytes alone, before SQLite may write anything, that the file is
+/// debrief's or a new empty database. Opening read-write would first recover a hot
+/// rollback journal or replay a write-ahead log into the file (and delete the log): on
+/// a file that is not ours, that destroys evidence. So: page 1 as SQLite would see it
+/// (the latest committed copy in a valid -wal, else the file's own) must carry debrief's
+/// application id, or be an empty database's; and a file that is not marked ours must
+/// have no rollback journal to recover.
+fn check_marks(
+    path: &Path,
+    file: &mut fs::File,
+    header: &[u8; 100],
+) -> std::result::Result<(), String> {
+    let not_ours = || {
+        "a SQLite database, but not a debrief database; debrief will not change it \
+         (choose another file with --db)"
+            .to_string()
+    };
+    let page_one = match wal_page_one(&with_suffix(path, "-wal")) {
+        Some(page) => page,
+        None => {
+            let size = page_size(header) as usize;
+            let mut page = vec![0u8; size];
+            use std::io::{Seek, SeekFrom};
+            file.seek(SeekFrom::Start(0))
+                .map_err(|e| format!("cannot read: {e}"))?;
+            let mut read = 0;
+            while read < size {
+                match file.read(&mut page[read..]) {
+                    Ok(0) => break,
+                    Ok(n) => read += n,
+                    Err(e) => return Err(format!("cannot read: {e}")),
+                }
+            }
+            page.truncate(read);
+            page
+        }
+    };
+    if page_one.len() < 108 {
+        return Err(not_ours());
+    }
+    let app_id = i32::from_be_bytes([page_one[68], page_one[69], page_one[70], page_one[71]]);
+    if app_id == APPLICATION_ID {
+        return Ok(());
+    }
+    // Not marked ours: only an empty database (no tables: page 1 an empty leaf with no
+    // cells, schema version 0) may become one, and only with no journal to recover.
+    let user_version = i32::from_be_bytes([page_one[60], page_one[61], page_one[62], page_one[63]]);
+    let empty =
+        app_id == 0 && user_version == 0 && page_one[100] == 0x0d && page_one[103..105] == [0, 0];
+    let journal = fs::symlink_metadata(with_suffix(path, "-journal")).is_ok_and(|m| m.len() > 0);
+    if !empty || journal {
+        return Err(not_ours());
+    }
+    Ok(())
+}
+
+fn page_size(header: &[u8]) -> u32 {
+    match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536,
+        n => u32::from(n),
+    }
+}
+
+/// The latest committed copy of page 1 in a write-ahead log, read the way SQLite reads
+/// it: frames count only while their salts match the log's header and their cumulative
+/// checksums hold, and only up to the last commit frame. `None` when the log is missing,
+/// empty or holds no committed page 1.
+fn wal_page_one(wal: &Path) -> Option<Vec<u8>> {
+    let bytes = {
+        let mut file = open_regular(wal).ok()?;
+        let mut bytes = Vec::new();
+        // A log holds at most a few thousand pages between checkpoints.
+        file.read_to_end(&mut bytes).ok()?;
+        bytes
+    };
+    if bytes.len() < 32 {
+        return None;
+    }
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    let magic = be(&bytes[0..4]);
+    if magic & !1 != 0x377f_0682 {
+        return None;
+    }
+    let big_endian = magic & 1 == 1;
+    let page_size = be(&bytes[8..12]) as usize;
+    if !(512..=65_536).contains(&page_size) || !page_size.is_power_of_two() {
+        return None;
+    }
+    let salts = &bytes[16..24];
+    let mut sum = wal_checksum(&bytes[0..24], (0, 0), big_endian);
+    if sum != (be(&bytes[24..28]), be(&bytes[28..32])) {
+        return None;
+    }
+    let mut latest = None;
+    let mut pending = None;
+    let frame = 24 + page_size;
+    let mut at = 32;
+    while at + frame <= bytes.len() {
+        let head = &bytes[at..at + 24];
+        let page = &bytes[at + 24..at + frame];
+        if &head[8..16] != salts {
+            break;
+        }
+        sum = wal_checksum(&head[0..8], sum, big_endian);
+        sum = wal_checksum(page, sum, big_endian);
+        if sum != (be(&head[16..20]), be(&head[20..24])) {
+            break;
+        }
+        if be(&head[0..4]) == 1 {
+            pending = Some(page.to_vec());
+        }
+        if be(&head[4..8]) != 0 && pending.is_some() {
+            // A commit frame: what came before it is committed.
+            latest = pending.take();
+        }
+        at += frame;
+    }
+    latest
+}
+
+/// SQLite's WAL checksum over `data` (a multiple of 8 bytes), continuing from `sum`.
+fn wal_checksum(data: &[u8], sum: (u32, u32), big_endian: bool) -> (u32, u32) {
+    let (mut s1, mut s2) = sum;
+    for pair in data.chunks_exact(8) {
+        let word = |b: &[u8]| {
+            let b = [b[0], b[1], b[2], b[3]];
+            if big_endian {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            }
+        };
+        s1 = s1.wrapping_add(word(&pair[0..4])).wrapping_add(s2);
+        s2 = s2.wrapping_add(word(&pair[4..8])).wrapping_add(s1);
+    }
+    (s1, s2)
 }
 
 /// A file shorter than its pages would read as damaged only when a missing page is
@@ -188,6 +342,31 @@ fn owner_may_write(path: &Path) -> std::result::Result<bool, String> {
     use std::os::unix::fs::PermissionsExt;
     let meta = fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Ok(meta.permissions().mode() & 0o200 != 0)
+}
+
+/// A warning when the database's folder may be written by others (group or other write
+/// bits): they could delete or replace the file, or plant its -wal beside it.
+pub fn folder_warning(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let folder = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mode = fs::metadata(folder).ok()?.permissions().mode();
+        if mode & 0o022 != 0 {
+            return Some(format!(
+                "warning: others may write to the folder {} (mode {:o}) and so replace or \
+                 delete the database in it; make it private (chmod go-w {}) or move the database",
+                folder.display(),
+                mode & 0o7777,
+                folder.display()
+            ));
+        }
+    }
+    let _ = path;
+    None
 }
 
 /// Reads the file's marks through SQLite (which also sees a not yet checkpointed WAL)
@@ -274,6 +453,34 @@ pub fn open_memory() -> Result<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     migrations().to_latest(&mut conn)?;
     Ok(conn)
+}
+
+/// Opens an existing file for reading only when it is a regular file. The open does not
+/// block (O_NONBLOCK: a FIFO would otherwise wait for a writer forever, and the workbench
+/// with it); the type is then read from the open file itself (fstat), so a file swapped
+/// for a FIFO or a device between a check and the open is refused too.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a FIFO, socket or device)"
+        };
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{} is {what}", path.display()),
+        ));
+    }
+    Ok(file)
 }
 
 #[cfg(test)]

@@ -144,7 +144,9 @@ impl Store {
 
     /// Every owner with open, overdue and due-within-a-week counts on `today`.
     pub fn owner_loads(&self, today: NaiveDate) -> Result<Vec<OwnerLoad>> {
-        let week = today + chrono::Duration::days(7);
+        let week = today
+            .checked_add_days(chrono::Days::new(7))
+            .unwrap_or(NaiveDate::MAX);
         let mut stmt = self.conn.prepare_cached(
             "SELECT o.name, o.kind,
                 count(a.id),

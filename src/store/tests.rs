@@ -396,7 +396,7 @@ mod files {
 mod undo {
     use super::*;
 
-    fn all_events(s: &Store, incident_id: &str) -> Vec<crate::domain::Event> {
+    pub(super) fn all_events(s: &Store, incident_id: &str) -> Vec<crate::domain::Event> {
         s.events_page(&EventFilter::incident(incident_id), None, 1000)
             .unwrap()
             .events
@@ -497,7 +497,7 @@ mod undo {
     }
 
     #[test]
-    fn undo_survives_a_restart() {
+    fn after_a_restart_undo_keeps_to_its_session_and_undo_any_reaches_back() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         let incident_id = {
@@ -508,8 +508,12 @@ mod undo {
             i.id
         };
         let mut s = Store::open(&path, "tester").unwrap();
+        // A new session (a window opened later) has nothing of its own to undo...
+        assert_eq!(s.undo(Some(&incident_id)).unwrap(), None);
+        assert_eq!(s.count_events(&incident_id).unwrap(), 1);
+        // ... and `debrief undo` takes back the latest change of any session.
         assert_eq!(
-            s.undo(Some(&incident_id)).unwrap().unwrap().label,
+            s.undo_any(Some(&incident_id)).unwrap().unwrap().label,
             "add event"
         );
         assert_eq!(s.count_events(&incident_id).unwrap(), 0);
@@ -1057,4 +1061,65 @@ fn an_actor_classified_from_a_stale_copy_is_refused() {
             crate::domain::Attribution::Known
         )
     );
+}
+
+mod sessions {
+    use super::*;
+
+    fn texts(s: &Store, incident_id: &str) -> Vec<String> {
+        let mut t: Vec<String> = super::undo::all_events(s, incident_id)
+            .into_iter()
+            .map(|e| e.text)
+            .collect();
+        t.sort();
+        t
+    }
+
+    #[test]
+    fn undo_and_redo_act_on_this_sessions_own_changes_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut a = Store::open(&path, "tester").unwrap();
+        let mut b = Store::open(&path, "tester").unwrap();
+        let i = incident(&mut a, "IR-1");
+        let add = |s: &mut Store, text: &str| {
+            s.add_event(
+                &i.id,
+                &NewEvent::new(at("2026-03-11 10:00Z"), text).unwrap(),
+            )
+            .unwrap();
+        };
+        add(&mut a, "window A");
+        add(&mut b, "window B");
+        {
+            // One CLI command: a session of its own, closed at once.
+            let mut cli = Store::open(&path, "tester").unwrap();
+            add(&mut cli, "from the CLI");
+        }
+        assert_ne!(a.session(), b.session());
+
+        // B undoes its capture, not the CLI's newer event.
+        assert_eq!(b.undo(Some(&i.id)).unwrap().unwrap().label, "add event");
+        assert_eq!(texts(&a, &i.id), ["from the CLI", "window A"]);
+        assert_eq!(b.undo(Some(&i.id)).unwrap(), None, "nothing more of B's");
+        assert_eq!(b.undo(None).unwrap(), None);
+
+        // A undoes its event, then its incident creation; never B's or the CLI's.
+        assert_eq!(a.undo(Some(&i.id)).unwrap().unwrap().label, "add event");
+        assert_eq!(texts(&a, &i.id), ["from the CLI"]);
+        // A's redo brings back A's event, B's redo B's.
+        assert_eq!(a.redo(Some(&i.id)).unwrap().unwrap().label, "add event");
+        assert_eq!(b.redo(Some(&i.id)).unwrap().unwrap().label, "add event");
+        assert_eq!(texts(&a, &i.id), ["from the CLI", "window A", "window B"]);
+        assert_eq!(a.redo(Some(&i.id)).unwrap(), None);
+
+        // `debrief undo` (any session) takes the newest action not undone, whoever made
+        // it: here the CLI's event.
+        let mut cli = Store::open(&path, "tester").unwrap();
+        assert_eq!(
+            cli.undo_any(Some(&i.id)).unwrap().unwrap().label,
+            "add event"
+        );
+        assert_eq!(texts(&a, &i.id), ["window A", "window B"]);
+    }
 }

@@ -1,5 +1,12 @@
-//! Undo and redo, across restarts: both replay the history of a change set backwards or
-//! forwards, and are themselves recorded as change sets, so the history stays complete.
+//! Undo and redo: both replay the history of a change set backwards or forwards, and are
+//! themselves recorded as change sets, so the history stays complete.
+//!
+//! Each connection is a session (a workbench window, one CLI command) and marks the change
+//! sets it writes. [`Store::undo`] and [`Store::redo`] act on this session's own changes
+//! only: with two windows and the CLI on one file, `u` in one window never takes back
+//! another window's capture or the CLI's event. [`Store::undo_any`] and
+//! [`Store::redo_any`] (the `debrief undo` and `debrief redo` commands, whose every run is
+//! a new session) act on the latest change of any session, as a shell user expects.
 
 use super::{Result, Store, StoreError, Writer};
 use crate::domain::json;
@@ -27,18 +34,46 @@ struct Step {
     new: Option<String>,
 }
 
-/// Change sets that are users' own actions (not undos or redos of them), in a scope.
-const OWN_ACTIONS: &str = "undoes IS NULL AND redoes IS NULL AND (?1 IS NULL OR incident_id = ?1)";
+/// Change sets that are users' own actions (not undos or redos of them), in a scope: an
+/// incident (`?1`, or any) and a session (`?2`, or any).
+const OWN_ACTIONS: &str = "undoes IS NULL AND redoes IS NULL AND (?1 IS NULL OR incident_id = ?1) \
+     AND (?2 IS NULL OR session = ?2)";
 
 impl Store {
-    /// Undoes the latest action not yet undone (of one incident, or of any). `None` when
-    /// there is nothing to undo.
+    /// Undoes this session's latest action not yet undone (of one incident, or of any).
+    /// `None` when this session has nothing to undo, whatever other sessions did.
     pub fn undo(&mut self, incident_id: Option<&str>) -> Result<Option<Replayed>> {
+        let session = self.session.clone();
+        self.undo_in(incident_id, Some(&session))
+    }
+
+    /// Undoes the latest action of any session (the `debrief undo` command).
+    pub fn undo_any(&mut self, incident_id: Option<&str>) -> Result<Option<Replayed>> {
+        self.undo_in(incident_id, None)
+    }
+
+    /// Redoes this session's most recently undone action, unless this session made a new
+    /// action after the undo.
+    pub fn redo(&mut self, incident_id: Option<&str>) -> Result<Option<Replayed>> {
+        let session = self.session.clone();
+        self.redo_in(incident_id, Some(&session))
+    }
+
+    /// Redoes the most recently undone action of any session (the `debrief redo` command).
+    pub fn redo_any(&mut self, incident_id: Option<&str>) -> Result<Option<Replayed>> {
+        self.redo_in(incident_id, None)
+    }
+
+    fn undo_in(
+        &mut self,
+        incident_id: Option<&str>,
+        session: Option<&str>,
+    ) -> Result<Option<Replayed>> {
         let target: Option<(i64, String)> = self
             .conn
             .query_row(
                 &format!("SELECT id, label FROM change_sets WHERE {OWN_ACTIONS} AND undone = 0 ORDER BY id DESC LIMIT 1"),
-                [incident_id],
+                params![incident_id, session],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
@@ -62,18 +97,23 @@ impl Store {
         }))
     }
 
-    /// Redoes the most recently undone action, unless a new action came after the undo.
-    pub fn redo(&mut self, incident_id: Option<&str>) -> Result<Option<Replayed>> {
+    fn redo_in(
+        &mut self,
+        incident_id: Option<&str>,
+        session: Option<&str>,
+    ) -> Result<Option<Replayed>> {
+        // The undo must be this session's too, and no later action of it in between.
         let target: Option<(i64, String)> = self
             .conn
             .query_row(
                 &format!(
                     "SELECT c.id, c.label FROM change_sets c JOIN change_sets u ON u.undoes = c.id
                      WHERE c.undone = 1 AND (?1 IS NULL OR c.incident_id = ?1)
+                       AND (?2 IS NULL OR (c.session = ?2 AND u.session = ?2))
                        AND u.id > (SELECT coalesce(max(id), 0) FROM change_sets WHERE {OWN_ACTIONS})
                      ORDER BY u.id DESC LIMIT 1"
                 ),
-                [incident_id],
+                params![incident_id, session],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;

@@ -273,3 +273,18 @@ fn unknown_zone_is_refused_with_a_hint() {
     let e = parse_zone("Mars/Olympus").unwrap_err();
     assert!(e.contains("Mars/Olympus") && e.contains("IANA"), "{e}");
 }
+
+#[test]
+fn extreme_instants_and_offsets_show_without_panicking() {
+    // The last representable instant with an offset east of UTC, the first with one west,
+    // and offsets no clock has: shown in UTC instead of panicking.
+    let last = Timestamp::new(chrono::DateTime::<Utc>::MAX_UTC, 50_000, Precision::Exact);
+    assert_eq!(last.original().offset().local_minus_utc(), 0);
+    assert!(last.rfc3339_original().ends_with("Z"));
+    let first = Timestamp::new(chrono::DateTime::<Utc>::MIN_UTC, -3600, Precision::Exact);
+    assert_eq!(first.original().offset().local_minus_utc(), 0);
+    let odd = Timestamp::from_micros(0, i32::MAX, Precision::Exact).unwrap();
+    assert_eq!(odd.rfc3339_original(), "1970-01-01T00:00:00Z");
+    let ok = Timestamp::from_micros(0, 3600, Precision::Exact).unwrap();
+    assert_eq!(ok.rfc3339_original(), "1970-01-01T01:00:00+01:00");
+}
