@@ -176,3 +176,29 @@ fn the_preview_follows_changes_made_elsewhere() {
         "the rating made a moment ago is in the report"
     );
 }
+
+#[test]
+fn writing_the_report_over_a_file_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.md");
+    std::fs::write(&path, "an analyst's own notes\n").unwrap();
+    let mut h = Harness::demo(100, 30);
+    h.keys(&format!("9w<c-u>{}", path.display()));
+    assert!(
+        h.screen().contains("replaces the file there"),
+        "the prompt warns"
+    );
+    h.keys("<enter>");
+    assert!(h.screen().contains("exists. Replace it with the report?"));
+    h.keys("n");
+    h.assert_status("no report written");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "an analyst's own notes\n",
+        "the file is untouched"
+    );
+    h.keys(&format!("w<c-u>{}<enter>y", path.display()));
+    h.assert_status("wrote the Markdown report");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.starts_with("# IR-2026-014"), "{written:.80}");
+}
