@@ -542,6 +542,9 @@ pub enum SopCommand {
 
 /// Parses a value with the domain's own `FromStr`, so the CLI and the store accept the
 /// same names and give the same message.
-fn parse<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, String> {
-    s.parse()
+fn parse<T: std::str::FromStr>(s: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse().map_err(|e: T::Err| e.to_string())
 }

@@ -97,7 +97,7 @@ pub struct NewAction {
 }
 
 impl NewAction {
-    pub fn new(kind: ActionKind, title: &str) -> Result<Self, String> {
+    pub fn new(kind: ActionKind, title: &str) -> super::Checked<Self> {
         Ok(NewAction {
             kind,
             title: super::required("title", title)?,
@@ -137,14 +137,16 @@ pub struct SopChange {
 
 /// Reads a date: `YYYY-MM-DD`, years 1 to 9999 (so a week or a year on from it never
 /// runs off the calendar: `+262142-12-31` is refused, not an overflow later).
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(text: &str) -> super::Checked<NaiveDate> {
     let t = text.trim();
     let four_digit_year = t.len() == 10 && t.as_bytes()[..4].iter().all(u8::is_ascii_digit);
     NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .ok()
         .filter(|d| four_digit_year && d.year() >= 1)
         .ok_or_else(|| {
-            format!("cannot read date {text:?}: expected YYYY-MM-DD (years 0001 to 9999)")
+            let reason =
+                format!("cannot read date {text:?}: expected YYYY-MM-DD (years 0001 to 9999)");
+            super::Invalid::new("date", reason)
         })
 }
 
@@ -201,7 +203,7 @@ mod tests {
             "99999-01-01",
         ] {
             assert!(
-                parse_date(far).unwrap_err().contains("0001 to 9999"),
+                parse_date(far).unwrap_err().reason.contains("0001 to 9999"),
                 "{far}"
             );
         }

@@ -43,7 +43,11 @@ pub fn technique(id: &str) -> Option<&'static Technique> {
 
 /// Checks that an id (already in the `T1234[.001]` shape) is in the catalogue; when it is
 /// not, says so and suggests the parent technique or the closest id.
-pub fn require_known(id: &str) -> Result<&'static Technique, String> {
+pub fn require_known(id: &str) -> super::Checked<&'static Technique> {
+    known_rule(id).map_err(|reason| super::Invalid::new("technique", reason))
+}
+
+fn known_rule(id: &str) -> Result<&'static Technique, String> {
     if let Some(t) = technique(id) {
         return Ok(t);
     }
@@ -120,8 +124,9 @@ mod tests {
     #[test]
     fn unknown_ids_get_a_suggestion() {
         let e = require_known("T1078.999").unwrap_err();
+        assert_eq!(e.field, "technique");
         assert!(
-            e.contains("T1078.999") && e.contains("did you mean T1078 "),
+            e.reason.contains("T1078.999") && e.reason.contains("did you mean T1078 "),
             "{e}"
         );
     }

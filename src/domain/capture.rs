@@ -19,7 +19,7 @@ pub struct Capture {
 
 impl Capture {
     /// The event the line describes; an ATT&CK id must be in the catalogue.
-    pub fn into_new_event(self) -> Result<super::NewEvent, String> {
+    pub fn into_new_event(self) -> super::Checked<super::NewEvent> {
         if let Some(id) = &self.technique {
             super::attack::require_known(id)?;
         }
@@ -37,6 +37,14 @@ impl Capture {
 /// tag (the first tag naming a phase also sets the phase), `T1234[.001]` the technique;
 /// the rest is the text.
 pub fn parse_capture(
+    line: &str,
+    ctx: &TimeContext,
+    previous: Option<&Timestamp>,
+) -> super::Checked<Capture> {
+    capture_rule(line, ctx, previous).map_err(|reason| super::Invalid::new("capture", reason))
+}
+
+fn capture_rule(
     line: &str,
     ctx: &TimeContext,
     previous: Option<&Timestamp>,
@@ -177,11 +185,11 @@ mod tests {
             "+36526d x",
         ] {
             let e = parse_capture(line, &ctx(), Some(&prev)).unwrap_err();
-            assert!(e.contains("is not a time offset"), "{line}: {e}");
+            assert!(e.reason.contains("is not a time offset"), "{line}: {e}");
         }
         let near_end = parse_time("9999-12-30 10:00Z", &TimeContext::utc()).unwrap();
         let e = parse_capture("+2d x", &ctx(), Some(&near_end)).unwrap_err();
-        assert!(e.contains("past the year 9999"), "{e}");
+        assert!(e.reason.contains("past the year 9999"), "{e}");
         let ok = parse_capture("+36525d x", &ctx(), Some(&prev)).unwrap();
         assert_eq!(ok.at.utc.date_naive().to_string(), "2126-03-12");
     }
@@ -234,11 +242,13 @@ mod tests {
         assert!(
             parse_capture("+5m x", &ctx(), None)
                 .unwrap_err()
+                .reason
                 .contains("selected event")
         );
         assert!(
             parse_capture("+5y x", &ctx(), Some(&prev))
                 .unwrap_err()
+                .reason
                 .contains("+5y")
         );
     }
@@ -248,26 +258,31 @@ mod tests {
         assert!(
             parse_capture("", &ctx(), None)
                 .unwrap_err()
+                .reason
                 .contains("type a time")
         );
         assert!(
             parse_capture("mallory did it", &ctx(), None)
                 .unwrap_err()
+                .reason
                 .contains("start with a time")
         );
         assert!(
             parse_capture("25:99 x", &ctx(), None)
                 .unwrap_err()
+                .reason
                 .contains("25:99")
         );
         assert!(
             parse_capture("14:02 #tag", &ctx(), None)
                 .unwrap_err()
+                .reason
                 .contains("what happened")
         );
         assert!(
             parse_capture("14:02 @a @b x", &ctx(), None)
                 .unwrap_err()
+                .reason
                 .contains("one actor")
         );
     }

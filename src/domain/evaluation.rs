@@ -29,7 +29,7 @@ impl Rating {
 }
 
 /// Parses a typed rating; `-` or an empty text clears it.
-pub fn parse_rating(text: &str) -> Result<Option<Rating>, String> {
+pub fn parse_rating(text: &str) -> super::Checked<Option<Rating>> {
     match text.trim() {
         "" | "-" | "none" | "unrated" => Ok(None),
         "na" | "n.a." | "n-a" => Ok(Some(Rating::NotApplicable)),
@@ -150,6 +150,7 @@ mod tests {
         assert!(
             parse_rating("great")
                 .unwrap_err()
+                .reason
                 .contains("one of: met, partly")
         );
     }

@@ -70,7 +70,7 @@ pub struct NewEvent {
 }
 
 impl NewEvent {
-    pub fn new(at: Timestamp, text: &str) -> Result<Self, String> {
+    pub fn new(at: Timestamp, text: &str) -> super::Checked<Self> {
         Ok(NewEvent {
             at,
             text: super::required("text", text)?,
@@ -85,19 +85,19 @@ impl NewEvent {
         })
     }
 
-    pub fn with_tags<S: AsRef<str>>(mut self, tags: &[S]) -> Result<Self, String> {
+    pub fn with_tags<S: AsRef<str>>(mut self, tags: &[S]) -> super::Checked<Self> {
         self.tags = normalize_tags(tags)?;
         Ok(self)
     }
 
-    pub fn with_technique(mut self, technique: Option<&str>) -> Result<Self, String> {
+    pub fn with_technique(mut self, technique: Option<&str>) -> super::Checked<Self> {
         self.technique = technique.map(validate_technique_id).transpose()?;
         Ok(self)
     }
 }
 
 /// Tags are lower-case words joined by '-', without '#', each once, in the order given.
-pub fn normalize_tags<S: AsRef<str>>(tags: &[S]) -> Result<Vec<String>, String> {
+pub fn normalize_tags<S: AsRef<str>>(tags: &[S]) -> super::Checked<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for raw in tags {
         let tag = normalize_tag(raw.as_ref())?;
@@ -108,7 +108,11 @@ pub fn normalize_tags<S: AsRef<str>>(tags: &[S]) -> Result<Vec<String>, String> 
     Ok(out)
 }
 
-pub fn normalize_tag(raw: &str) -> Result<String, String> {
+pub fn normalize_tag(raw: &str) -> super::Checked<String> {
+    tag_rule(raw).map_err(|reason| super::Invalid::new("tag", reason))
+}
+
+fn tag_rule(raw: &str) -> Result<String, String> {
     let tag = raw.trim().trim_start_matches('#').to_lowercase();
     if tag.is_empty() {
         return Err("a tag must not be empty".into());
@@ -126,7 +130,11 @@ pub fn normalize_tag(raw: &str) -> Result<String, String> {
 
 /// The shape of an ATT&CK technique id: `T` and four digits, optionally `.` and three.
 /// Whether it exists in the catalogue is checked where the catalogue is known.
-pub fn validate_technique_id(raw: &str) -> Result<String, String> {
+pub fn validate_technique_id(raw: &str) -> super::Checked<String> {
+    technique_rule(raw).map_err(|reason| super::Invalid::new("technique", reason))
+}
+
+fn technique_rule(raw: &str) -> Result<String, String> {
     let id = raw.trim().to_ascii_uppercase();
     let bytes = id.as_bytes();
     let digits = |r: std::ops::Range<usize>| bytes[r].iter().all(u8::is_ascii_digit);
@@ -152,8 +160,13 @@ mod tests {
     fn tags_are_normalized_and_deduplicated() {
         let tags = normalize_tags(&["#Initial-Access", "phishing", "initial-access"]).unwrap();
         assert_eq!(tags, ["initial-access", "phishing"]);
-        assert!(normalize_tags(&["two words"]).unwrap_err().contains("' '"));
-        assert!(normalize_tags(&["#"]).unwrap_err().contains("empty"));
+        assert!(
+            normalize_tags(&["two words"])
+                .unwrap_err()
+                .reason
+                .contains("' '")
+        );
+        assert!(normalize_tags(&["#"]).unwrap_err().reason.contains("empty"));
     }
 
     #[test]
@@ -161,7 +174,7 @@ mod tests {
         assert_eq!(validate_technique_id("t1078.004").unwrap(), "T1078.004");
         assert_eq!(validate_technique_id("T1566").unwrap(), "T1566");
         for bad in ["T15", "1566", "T1566.1", "TA0001", "T1566.0011"] {
-            assert!(validate_technique_id(bad).unwrap_err().contains(bad));
+            assert!(validate_technique_id(bad).unwrap_err().reason.contains(bad));
         }
     }
 

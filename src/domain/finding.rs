@@ -56,7 +56,7 @@ pub struct NewFinding {
 }
 
 impl NewFinding {
-    pub fn new(kind: LapseKind, title: &str) -> Result<Self, String> {
+    pub fn new(kind: LapseKind, title: &str) -> super::Checked<Self> {
         Ok(NewFinding {
             kind,
             title: super::required("title", title)?,

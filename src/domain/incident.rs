@@ -56,7 +56,7 @@ pub struct NewIncident {
 }
 
 impl NewIncident {
-    pub fn new(key: &str, title: &str) -> Result<Self, String> {
+    pub fn new(key: &str, title: &str) -> super::Checked<Self> {
         Ok(NewIncident {
             key: validate_key(key)?,
             title: super::required("title", title)?,
@@ -83,7 +83,11 @@ pub struct IncidentPatch {
 }
 
 /// An incident key: letters, digits and `-_.`, at most 40 characters, not empty.
-pub fn validate_key(key: &str) -> Result<String, String> {
+pub fn validate_key(key: &str) -> super::Checked<String> {
+    key_rule(key).map_err(|reason| super::Invalid::new("key", reason))
+}
+
+fn key_rule(key: &str) -> Result<String, String> {
     let key = key.trim();
     if key.is_empty() {
         return Err("incident key must not be empty".into());
@@ -109,10 +113,15 @@ mod tests {
     #[test]
     fn keys_are_trimmed_and_checked() {
         assert_eq!(validate_key("  IR-2026-014 ").unwrap(), "IR-2026-014");
-        assert!(validate_key("").unwrap_err().contains("empty"));
-        assert!(validate_key("   ").unwrap_err().contains("empty"));
-        assert!(validate_key("IR 1").unwrap_err().contains("' '"));
-        assert!(validate_key(&"X".repeat(41)).unwrap_err().contains("40"));
+        assert!(validate_key("").unwrap_err().reason.contains("empty"));
+        assert!(validate_key("   ").unwrap_err().reason.contains("empty"));
+        assert!(validate_key("IR 1").unwrap_err().reason.contains("' '"));
+        assert!(
+            validate_key(&"X".repeat(41))
+                .unwrap_err()
+                .reason
+                .contains("40")
+        );
     }
 
     #[test]
@@ -120,6 +129,9 @@ mod tests {
         assert_eq!("High".parse::<Severity>().unwrap(), Severity::High);
         assert_eq!("in review".parse::<Status>().unwrap(), Status::InReview);
         let e = "urgent".parse::<Severity>().unwrap_err();
-        assert!(e.contains("urgent") && e.contains("critical"), "{e}");
+        assert!(
+            e.reason.contains("urgent") && e.reason.contains("critical"),
+            "{e}"
+        );
     }
 }

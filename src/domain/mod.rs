@@ -12,6 +12,7 @@ pub mod finding;
 pub mod history;
 pub mod imported;
 pub mod incident;
+pub mod invalid;
 pub mod json;
 pub mod metrics;
 pub mod owner;
@@ -26,6 +27,7 @@ pub use evidence::{Evidence, EvidenceKind, VerifyState};
 pub use finding::{Finding, LapseKind, NewFinding};
 pub use history::Change;
 pub use incident::{Incident, IncidentPatch, NewIncident, Severity, Status};
+pub use invalid::{Checked, Invalid};
 pub use owner::{Owner, OwnerKind};
 pub use time::{Precision, TimeContext, TimeError, Timestamp, parse_time, parse_zone};
 
@@ -59,8 +61,8 @@ macro_rules! string_enum {
         }
 
         impl std::str::FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
+            type Err = $crate::domain::Invalid;
+            fn from_str(s: &str) -> Result<Self, $crate::domain::Invalid> {
                 let wanted = s.trim().to_ascii_lowercase().replace([' ', '_'], "-");
                 $name::ALL
                     .iter()
@@ -68,7 +70,9 @@ macro_rules! string_enum {
                     .find(|v| v.as_str().eq_ignore_ascii_case(&wanted))
                     .ok_or_else(|| {
                         let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
-                        format!("unknown {} {:?} (one of: {})", $what, s, names.join(", "))
+                        let reason =
+                            format!("unknown {} {:?} (one of: {})", $what, s, names.join(", "));
+                        $crate::domain::Invalid::new($what, reason)
                     })
             }
         }
@@ -95,10 +99,13 @@ pub fn new_id() -> String {
 }
 
 /// Trims a required text field, refusing one that is empty.
-pub fn required(field: &str, value: &str) -> Result<String, String> {
+pub fn required(field: &str, value: &str) -> Checked<String> {
     let v = value.trim();
     if v.is_empty() {
-        Err(format!("{field} must not be empty"))
+        Err(Invalid::new(
+            field.to_string(),
+            format!("{field} must not be empty"),
+        ))
     } else {
         Ok(v.to_string())
     }

@@ -44,12 +44,15 @@ impl fmt::Display for Precision {
 }
 
 impl FromStr for Precision {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = super::Invalid;
+    fn from_str(s: &str) -> Result<Self, super::Invalid> {
         Precision::ALL
             .into_iter()
             .find(|p| p.as_str() == s)
-            .ok_or_else(|| format!("unknown precision {s:?} (exact, minute, approximate)"))
+            .ok_or_else(|| {
+                let reason = format!("unknown precision {s:?} (exact, minute, approximate)");
+                super::Invalid::new("precision", reason)
+            })
     }
 }
 
@@ -311,9 +314,11 @@ fn parse_clock(text: &str) -> Option<(NaiveTime, bool)> {
 }
 
 /// Reads an IANA zone name (`Europe/Madrid`, `UTC`).
-pub fn parse_zone(name: &str) -> Result<Tz, String> {
+pub fn parse_zone(name: &str) -> super::Checked<Tz> {
     name.parse::<Tz>().map_err(|_| {
-        format!("unknown time zone {name:?} (use an IANA name such as Europe/Madrid or UTC)")
+        let reason =
+            format!("unknown time zone {name:?} (use an IANA name such as Europe/Madrid or UTC)");
+        super::Invalid::new("zone", reason)
     })
 }
 

@@ -283,8 +283,8 @@ fn parse(json: &str) -> Result<IncidentSeed, String> {
 }
 
 fn seed_action(a: ActionJson, ctx: &TimeContext) -> Result<SeedAction, String> {
-    let context = |msg: String| format!("action {}: {msg}", a.reference);
-    let mut action = NewAction::new(a.kind, &a.title).map_err(context)?;
+    let context = |msg: &dyn std::fmt::Display| format!("action {}: {msg}", a.reference);
+    let mut action = NewAction::new(a.kind, &a.title).map_err(|e| context(&e))?;
     action.description = a.description;
     action.owner = Some(a.owner);
     action.group = a.group;
@@ -294,13 +294,13 @@ fn seed_action(a: ActionJson, ctx: &TimeContext) -> Result<SeedAction, String> {
         .as_deref()
         .map(parse_date)
         .transpose()
-        .map_err(context)?;
+        .map_err(|e| context(&e))?;
     action.ticket = a.ticket;
     let reviews = a
         .reviews
         .into_iter()
         .map(|r| {
-            let at = parse_time(&r.at, ctx).map_err(|e| context(e.to_string()))?;
+            let at = parse_time(&r.at, ctx).map_err(|e| context(&e))?;
             Ok(SeedReview {
                 at: at.utc,
                 by: r.by,
@@ -317,7 +317,7 @@ fn seed_action(a: ActionJson, ctx: &TimeContext) -> Result<SeedAction, String> {
                 .as_deref()
                 .map(parse_date)
                 .transpose()
-                .map_err(context)?;
+                .map_err(|e| context(&e))?;
             Ok::<_, String>((s.document, s.section, when))
         })
         .transpose()?;
@@ -330,13 +330,13 @@ fn seed_action(a: ActionJson, ctx: &TimeContext) -> Result<SeedAction, String> {
 }
 
 fn seed_event(e: EventJson, ctx: &TimeContext) -> Result<SeedEvent, String> {
-    let context = |msg: String| format!("event {}: {msg}", e.reference);
-    let mut at = parse_time(&e.at, ctx).map_err(|err| context(err.to_string()))?;
+    let context = |msg: &dyn std::fmt::Display| format!("event {}: {msg}", e.reference);
+    let mut at = parse_time(&e.at, ctx).map_err(|err| context(&err))?;
     at.precision = e.precision;
     let mut event = NewEvent::new(at, &e.text)
         .and_then(|n| n.with_tags(&e.tags))
         .and_then(|n| n.with_technique(e.technique.as_deref()))
-        .map_err(context)?;
+        .map_err(|e| context(&e))?;
     event.actor = e.actor;
     event.source = e.source;
     event.phase = Some(e.phase);

@@ -75,7 +75,7 @@ fn csv_row<W: Write>(w: &mut csv::Writer<W>, cells: &[String]) -> csv::Result<()
 
 /// A write error, carried out of a `for_each_event` callback as a store error.
 fn write_failed(e: impl std::fmt::Display) -> store::StoreError {
-    store::StoreError::Invalid(format!("cannot write: {e}"))
+    store::StoreError::invalid("output", format!("cannot write: {e}"))
 }
 
 /// What went wrong while exporting.

@@ -136,9 +136,10 @@ impl Store {
             for f in findings {
                 let finding = w.finding(f)?;
                 if finding.incident_id != incident_id {
-                    return Err(StoreError::Invalid(format!(
-                        "finding {f} belongs to another incident"
-                    )));
+                    return Err(StoreError::invalid(
+                        "action",
+                        format!("finding {f} belongs to another incident"),
+                    ));
                 }
                 w.tx.execute(
                     "INSERT OR IGNORE INTO action_findings (action_id, finding_id) VALUES (?1, ?2)",
@@ -162,9 +163,12 @@ impl Store {
     pub fn resolve_action_id(&self, typed: &str) -> Result<String> {
         let typed = typed.trim().to_ascii_lowercase();
         if typed.len() < 4 || !typed.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-            return Err(StoreError::Invalid(format!(
-                "action id {typed:?}: give at least 4 characters of the id (hex digits and '-')"
-            )));
+            return Err(StoreError::invalid(
+                "action",
+                format!(
+                    "action id {typed:?}: give at least 4 characters of the id (hex digits and '-')"
+                ),
+            ));
         }
         let ids: Vec<String> = self
             .conn
@@ -178,9 +182,10 @@ impl Store {
             [] => Err(StoreError::NotFound(format!(
                 "no action with an id like {typed:?} ('debrief backlog' lists them)"
             ))),
-            _ => Err(StoreError::Invalid(format!(
-                "action id {typed:?} is ambiguous; give more characters"
-            ))),
+            _ => Err(StoreError::invalid(
+                "action",
+                format!("action id {typed:?} is ambiguous; give more characters"),
+            )),
         }
     }
 
@@ -416,9 +421,10 @@ impl Writer<'_> {
                 )?
             }
             other => {
-                return Err(StoreError::Invalid(format!(
-                    "actions have no field {other:?}"
-                )));
+                return Err(StoreError::invalid(
+                    "action",
+                    format!("actions have no field {other:?}"),
+                ));
             }
         };
         self.touched("actions", "action", id, n)
@@ -442,8 +448,9 @@ impl Writer<'_> {
             && before.status != ActionStatus::Rejected
             && input.note.trim().is_empty()
         {
-            return Err(StoreError::Invalid(
-                "rejecting an action needs a reason: say why in the note".into(),
+            return Err(StoreError::invalid(
+                "note",
+                "rejecting an action needs a reason: say why in the note",
             ));
         }
         let inc = Some(before.incident_id.as_str());

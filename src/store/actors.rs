@@ -8,8 +8,8 @@ use serde_json::json;
 const ACTOR_COLUMNS: &str = "id, incident_id, name, kind, attribution, note, version";
 
 fn actor(r: &Row<'_>) -> rusqlite::Result<Actor> {
-    let parse = |idx: usize, text: String| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, text.into())
+    let parse = |idx: usize, e: crate::domain::Invalid| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, e.into())
     };
     let kind: String = r.get(3)?;
     let attribution: String = r.get(4)?;
@@ -129,9 +129,10 @@ impl Writer<'_> {
             ),
             "note" | "name" => {}
             other => {
-                return Err(super::StoreError::Invalid(format!(
-                    "actors have no field {other:?}"
-                )));
+                return Err(super::StoreError::invalid(
+                    "actor",
+                    format!("actors have no field {other:?}"),
+                ));
             }
         }
         self.tx.execute(

@@ -246,7 +246,7 @@ pub(super) fn table(name: &str) -> Result<&'static Table> {
     TABLES
         .iter()
         .find(|t| t.name == name)
-        .ok_or_else(|| StoreError::Invalid(format!("a bundle has no table {name:?}")))
+        .ok_or_else(|| StoreError::invalid("bundle", format!("a bundle has no table {name:?}")))
 }
 
 fn to_json(v: Sql) -> Value {
@@ -341,10 +341,10 @@ impl Store {
             for t in &TABLES {
                 for row in bundle["tables"][t.name].as_array().into_iter().flatten() {
                     let Some(row) = row.as_object() else {
-                        return Err(StoreError::Invalid(format!(
-                            "a {} row of the bundle is not an object",
-                            t.name
-                        )));
+                        return Err(StoreError::invalid(
+                            "bundle",
+                            format!("a {} row of the bundle is not an object", t.name),
+                        ));
                     };
                     let mut row = row.clone();
                     if t.name == "actions" {
@@ -377,16 +377,20 @@ impl Store {
 
 fn check_header(bundle: &Value) -> Result<()> {
     if bundle["format"] != BUNDLE_FORMAT {
-        return Err(StoreError::Invalid(
-            "not a debrief bundle (its \"format\" is not \"debrief-bundle\")".into(),
+        return Err(StoreError::invalid(
+            "bundle",
+            "not a debrief bundle (its \"format\" is not \"debrief-bundle\")",
         ));
     }
     match bundle["version"].as_i64() {
         Some(v) if v <= BUNDLE_VERSION => Ok(()),
-        Some(v) => Err(StoreError::Invalid(format!(
-            "the bundle is version {v}, written by a newer debrief (this one reads up to {BUNDLE_VERSION}); update debrief to import it"
-        ))),
-        None => Err(StoreError::Invalid("the bundle has no version".into())),
+        Some(v) => Err(StoreError::invalid(
+            "bundle",
+            format!(
+                "the bundle is version {v}, written by a newer debrief (this one reads up to {BUNDLE_VERSION}); update debrief to import it"
+            ),
+        )),
+        None => Err(StoreError::invalid("bundle", "the bundle has no version")),
     }
 }
 
@@ -581,8 +585,9 @@ impl Writer<'_> {
     ) -> Result<()> {
         let t = table(table_name)?;
         let parse = |s: &str| -> Result<Map<String, Value>> {
-            serde_json::from_str::<Map<String, Value>>(s)
-                .map_err(|e| StoreError::Invalid(format!("unreadable row in history: {e}")))
+            serde_json::from_str::<Map<String, Value>>(s).map_err(|e| {
+                StoreError::invalid("bundle", format!("unreadable row in history: {e}"))
+            })
         };
         let from = from.map(parse).transpose()?;
         let to = to.map(parse).transpose()?;

@@ -11,6 +11,7 @@
 use super::bundle::{TABLES, Table};
 use super::bundle_values::check_values;
 use super::{Result, StoreError, Writer};
+use crate::domain::Invalid;
 use crate::domain::action::parse_date;
 use crate::domain::incident::validate_key;
 use rusqlite::OptionalExtension;
@@ -29,10 +30,13 @@ pub(super) const MAX_VERSION: i64 = 1 << 48;
 
 /// A refusal naming where in the bundle the bad value is.
 fn bad(table: &str, key: &str, what: String) -> StoreError {
-    StoreError::Invalid(format!(
-        "the bundle was refused, nothing was imported: {table} {}: {what}",
-        crate::text::inert(key)
-    ))
+    StoreError::invalid(
+        "bundle",
+        format!(
+            "the bundle was refused, nothing was imported: {table} {}: {what}",
+            crate::text::inert(key)
+        ),
+    )
 }
 
 /// One row being checked: its table, its key (for messages) and its values.
@@ -118,14 +122,16 @@ impl RowCheck<'_> {
     }
 
     /// A name of a closed set, exactly as stored (`in-review`, not `In Review`).
-    pub(super) fn opt_enum<T: FromStr<Err = String> + std::fmt::Display>(
+    pub(super) fn opt_enum<T: FromStr<Err = Invalid> + std::fmt::Display>(
         &self,
         column: &str,
     ) -> Result<Option<T>> {
         let Some(text) = self.opt_text(column)? else {
             return Ok(None);
         };
-        let value: T = text.parse().map_err(|e: String| self.fail(column, e))?;
+        let value: T = text
+            .parse()
+            .map_err(|e: Invalid| self.fail(column, e.reason))?;
         if value.to_string() != text {
             return Err(self.fail(
                 column,
@@ -135,7 +141,7 @@ impl RowCheck<'_> {
         Ok(Some(value))
     }
 
-    pub(super) fn enumerated<T: FromStr<Err = String> + std::fmt::Display>(
+    pub(super) fn enumerated<T: FromStr<Err = Invalid> + std::fmt::Display>(
         &self,
         column: &str,
     ) -> Result<T> {
@@ -239,19 +245,25 @@ pub(super) fn rows<'a>(bundle: &'a Value, t: &Table) -> Result<Vec<&'a Map<Strin
 pub(super) fn declared(bundle: &Value) -> Result<(String, String)> {
     let tables = bundle["tables"]
         .as_object()
-        .ok_or_else(|| StoreError::Invalid("the bundle has no \"tables\" object".into()))?;
+        .ok_or_else(|| StoreError::invalid("bundle", "the bundle has no \"tables\" object"))?;
     if let Some(unknown) = tables.keys().find(|k| !TABLES.iter().any(|t| t.name == *k)) {
-        return Err(StoreError::Invalid(format!(
-            "the bundle was refused, nothing was imported: it has a table {:?} that debrief does not know",
-            crate::text::inert(unknown)
-        )));
+        return Err(StoreError::invalid(
+            "bundle",
+            format!(
+                "the bundle was refused, nothing was imported: it has a table {:?} that debrief does not know",
+                crate::text::inert(unknown)
+            ),
+        ));
     }
     let incidents = rows(bundle, &TABLES[0])?;
     let [incident] = incidents.as_slice() else {
-        return Err(StoreError::Invalid(format!(
-            "the bundle was refused, nothing was imported: it must hold exactly one incident, not {}",
-            incidents.len()
-        )));
+        return Err(StoreError::invalid(
+            "bundle",
+            format!(
+                "the bundle was refused, nothing was imported: it must hold exactly one incident, not {}",
+                incidents.len()
+            ),
+        ));
     };
     let check = RowCheck {
         table: "incidents",

@@ -1,5 +1,7 @@
 //! What can go wrong in the store, worded for the person who has to act on it.
 
+use crate::domain::Invalid;
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
@@ -9,8 +11,9 @@ pub enum StoreError {
     Refused { path: PathBuf, reason: String },
     #[error("{0}")]
     NotFound(String),
+    /// A value that breaks the rules: which field, and why.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Invalid),
     /// A clash with what is there (a duplicate key, a second "first malicious" event).
     #[error("{0}")]
     Conflict(String),
@@ -44,6 +47,20 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
 }
 
+impl StoreError {
+    /// A broken rule found by the store itself (a reference to nothing, a clash with
+    /// what is stored), named by the field or record it is about.
+    pub fn invalid(field: impl Into<Cow<'static, str>>, reason: impl Into<String>) -> StoreError {
+        StoreError::Invalid(Invalid::new(field, reason))
+    }
+}
+
+impl From<Invalid> for StoreError {
+    fn from(e: Invalid) -> StoreError {
+        StoreError::Invalid(e)
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
@@ -63,7 +80,7 @@ impl From<rusqlite_migration::Error> for StoreError {
     fn from(e: rusqlite_migration::Error) -> Self {
         match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => err.into(),
-            other => StoreError::Invalid(format!("migration failed: {other}")),
+            other => StoreError::invalid("schema", format!("migration failed: {other}")),
         }
     }
 }

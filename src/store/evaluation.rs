@@ -200,13 +200,16 @@ impl Store {
             [] => Err(StoreError::NotFound(format!(
                 "no evaluation area starts with {typed:?}"
             ))),
-            many => Err(StoreError::Invalid(format!(
-                "{typed:?} could be any of: {}",
-                many.iter()
-                    .map(|i| i.area.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))),
+            many => Err(StoreError::invalid(
+                "evaluation",
+                format!(
+                    "{typed:?} could be any of: {}",
+                    many.iter()
+                        .map(|i| i.area.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
         }
     }
 
@@ -229,7 +232,7 @@ fn canonical(field: &str, value: Option<&str>) -> Result<Option<String>> {
     match (field, value) {
         ("sufficiency" | "completeness", Some(v)) => parse_rating(v)
             .map(|r| r.map(|r| r.as_str().to_string()))
-            .map_err(|e| StoreError::Invalid(format!("{field}: {e}"))),
+            .map_err(|e| StoreError::invalid(field.to_string(), format!("{field}: {e}"))),
         (_, v) => Ok(v.map(str::to_string)),
     }
 }
@@ -245,10 +248,13 @@ fn evaluation_value(i: &EvaluationItem, field: &str) -> Result<Option<String>> {
         "note" => text(&i.note),
         "findings" => text(&i.findings.join(" ")),
         other => {
-            return Err(StoreError::Invalid(format!(
-                "evaluation areas have no field {other:?} (one of: {})",
-                EVALUATION_FIELDS.join(", ")
-            )));
+            return Err(StoreError::invalid(
+                "evaluation",
+                format!(
+                    "evaluation areas have no field {other:?} (one of: {})",
+                    EVALUATION_FIELDS.join(", ")
+                ),
+            ));
         }
     })
 }
@@ -300,14 +306,15 @@ impl Writer<'_> {
         let text = |k: &str| v[k].as_str().unwrap_or_default().trim().to_string();
         let area = text("area");
         if area.is_empty() {
-            return Err(StoreError::Invalid(
-                "an evaluation area needs a name".into(),
+            return Err(StoreError::invalid(
+                "area",
+                "an evaluation area needs a name",
             ));
         }
         let rating = |k: &str| -> Result<Option<String>> {
             parse_rating(v[k].as_str().unwrap_or_default())
                 .map(|r| r.map(|r| r.as_str().to_string()))
-                .map_err(|e| StoreError::Invalid(format!("{k}: {e}")))
+                .map_err(|e| StoreError::invalid(k.to_string(), format!("{k}: {e}")))
         };
         let findings: Vec<&str> = v["findings"]
             .as_array()
@@ -365,7 +372,7 @@ impl Writer<'_> {
         let n = match field {
             "sufficiency" | "completeness" => {
                 let r = parse_rating(value.unwrap_or_default())
-                    .map_err(|e| StoreError::Invalid(format!("{field}: {e}")))?;
+                    .map_err(|e| StoreError::invalid(field.to_string(), format!("{field}: {e}")))?;
                 self.tx.execute(
                     &format!("UPDATE evaluation_items SET {field} = ?1 WHERE id = ?2"),
                     params![r.map(|r| r.as_str()), id],
@@ -374,8 +381,9 @@ impl Writer<'_> {
             "area" => {
                 let area = value.unwrap_or_default().trim();
                 if area.is_empty() {
-                    return Err(StoreError::Invalid(
-                        "an evaluation area needs a name".into(),
+                    return Err(StoreError::invalid(
+                        "area",
+                        "an evaluation area needs a name",
                     ));
                 }
                 self.tx
@@ -410,9 +418,10 @@ impl Writer<'_> {
                 )?
             }
             other => {
-                return Err(StoreError::Invalid(format!(
-                    "evaluation areas have no field {other:?}"
-                )));
+                return Err(StoreError::invalid(
+                    "evaluation",
+                    format!("evaluation areas have no field {other:?}"),
+                ));
             }
         };
         self.touched("evaluation_items", "evaluation area", id, n)

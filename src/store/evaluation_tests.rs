@@ -69,6 +69,10 @@ fn bad_ratings_and_fields_change_nothing() {
         .edit_evaluation(&area.id, "sufficiency", Some("great"))
         .unwrap_err();
     assert!(e.to_string().contains("unknown rating \"great\""), "{e}");
+    match &e {
+        crate::store::StoreError::Invalid(i) => assert_eq!(i.field, "sufficiency"),
+        other => panic!("a broken rule names its field: {other:?}"),
+    }
     let e = s
         .edit_evaluation(&area.id, "colour", Some("x"))
         .unwrap_err();

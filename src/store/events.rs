@@ -524,9 +524,10 @@ impl Writer<'_> {
             .optional()?;
         match owner {
             Some(owner) if owner == incident_id => Ok(()),
-            Some(_) => Err(StoreError::Invalid(format!(
-                "event {cause} belongs to another incident and cannot be the cause"
-            ))),
+            Some(_) => Err(StoreError::invalid(
+                "event",
+                format!("event {cause} belongs to another incident and cannot be the cause"),
+            )),
             None => Err(StoreError::NotFound(format!(
                 "no event {cause} to be the cause"
             ))),

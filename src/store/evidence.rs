@@ -203,9 +203,10 @@ impl Writer<'_> {
             Target::Finding(id) => ("finding", id, self.finding(id)?.incident_id),
         };
         if incident != ev.incident_id {
-            return Err(StoreError::Invalid(format!(
-                "{kind} {target_id} belongs to another incident"
-            )));
+            return Err(StoreError::invalid(
+                "evidence",
+                format!("{kind} {target_id} belongs to another incident"),
+            ));
         }
         let sql = format!(
             "INSERT OR IGNORE INTO evidence_links (evidence_id, {kind}_id) VALUES (?1, ?2)"

@@ -15,7 +15,7 @@ pub(crate) fn time_text(t: &Timestamp) -> String {
 }
 
 fn parse_time_text(text: &str) -> Result<Timestamp> {
-    let bad = || StoreError::Invalid(format!("unreadable time in history: {text:?}"));
+    let bad = || StoreError::invalid("history", format!("unreadable time in history: {text:?}"));
     let (instant, precision) = text.rsplit_once(' ').ok_or_else(bad)?;
     let mut t = parse_time(instant, &TimeContext::utc()).map_err(|_| bad())?;
     t.precision = precision.parse::<Precision>().map_err(|_| bad())?;
@@ -97,7 +97,7 @@ pub(crate) fn new_event_values(e: &NewEvent) -> [Option<String>; 9] {
 }
 
 fn invalid(field: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(format!("{field}: {e}"))
+    StoreError::invalid(field.to_string(), format!("{field}: {e}"))
 }
 
 impl Writer<'_> {
@@ -150,9 +150,10 @@ impl Writer<'_> {
                 )?
             }
             other => {
-                return Err(StoreError::Invalid(format!(
-                    "incidents have no field {other:?}"
-                )));
+                return Err(StoreError::invalid(
+                    "history",
+                    format!("incidents have no field {other:?}"),
+                ));
             }
         };
         self.touched("incidents", "incident", id, n)
@@ -198,7 +199,10 @@ impl Writer<'_> {
             "caused_by" => {
                 if let Some(cause) = value {
                     if cause == id {
-                        return Err(StoreError::Invalid("an event cannot cause itself".into()));
+                        return Err(StoreError::invalid(
+                            "history",
+                            "an event cannot cause itself",
+                        ));
                     }
                     self.check_cause(incident_id, cause)?;
                 }
@@ -228,9 +232,10 @@ impl Writer<'_> {
                 n
             }
             other => {
-                return Err(StoreError::Invalid(format!(
-                    "events have no field {other:?}"
-                )));
+                return Err(StoreError::invalid(
+                    "history",
+                    format!("events have no field {other:?}"),
+                ));
             }
         };
         self.touched("events", "event", id, n)

@@ -186,9 +186,10 @@ impl Writer<'_> {
         let f = self.finding(finding_id)?;
         let e = self.event(event_id)?;
         if e.incident_id != f.incident_id {
-            return Err(StoreError::Invalid(format!(
-                "event {event_id} belongs to another incident than the finding"
-            )));
+            return Err(StoreError::invalid(
+                "finding",
+                format!("event {event_id} belongs to another incident than the finding"),
+            ));
         }
         let added = self.tx.execute(
             "INSERT OR IGNORE INTO finding_events (finding_id, event_id) VALUES (?1, ?2)",
@@ -302,9 +303,10 @@ impl Writer<'_> {
                 params![text == "true", id],
             )?,
             other => {
-                return Err(StoreError::Invalid(format!(
-                    "findings have no field {other:?}"
-                )));
+                return Err(StoreError::invalid(
+                    "finding",
+                    format!("findings have no field {other:?}"),
+                ));
             }
         };
         self.touched("findings", "finding", id, n)

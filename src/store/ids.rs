@@ -35,10 +35,13 @@ impl Store {
     pub fn resolve_id(&self, kind: IdKind, incident_id: &str, typed: &str) -> Result<String> {
         let typed = typed.trim().to_ascii_lowercase();
         if typed.len() < 4 || !typed.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-            return Err(StoreError::Invalid(format!(
-                "{} id {typed:?}: give at least 4 characters of the id (hex digits and '-')",
-                kind.name()
-            )));
+            return Err(StoreError::invalid(
+                "id",
+                format!(
+                    "{} id {typed:?}: give at least 4 characters of the id (hex digits and '-')",
+                    kind.name()
+                ),
+            ));
         }
         let sql = format!(
             "SELECT id FROM {} WHERE incident_id = ?1 AND (id LIKE ?2 || '%' OR id LIKE '%' || ?2) LIMIT 3",
@@ -57,11 +60,14 @@ impl Store {
             ))),
             _ => {
                 let more = if ids.len() > 2 { " and more" } else { "" };
-                Err(StoreError::Invalid(format!(
-                    "{} id {typed:?} is ambiguous ({}{more}); give more characters",
-                    kind.name(),
-                    ids[..2].join(", ")
-                )))
+                Err(StoreError::invalid(
+                    "id",
+                    format!(
+                        "{} id {typed:?} is ambiguous ({}{more}); give more characters",
+                        kind.name(),
+                        ids[..2].join(", ")
+                    ),
+                ))
             }
         }
     }

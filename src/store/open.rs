@@ -410,9 +410,10 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if mode != "wal" && mode != "memory" {
-        return Err(StoreError::Invalid(format!(
-            "the database could not switch to WAL mode (it is in {mode} mode)"
-        )));
+        return Err(StoreError::invalid(
+            "schema",
+            format!("the database could not switch to WAL mode (it is in {mode} mode)"),
+        ));
     }
     // In WAL mode, NORMAL may lose the last commits on a power cut; postmortem records are evidence.
     conn.pragma_update(None, "synchronous", "FULL")?;

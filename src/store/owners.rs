@@ -48,7 +48,7 @@ impl Store {
             Ok(Owner {
                 id: r.get(0)?,
                 name: r.get(1)?,
-                kind: kind.parse().map_err(|e: String| {
+                kind: kind.parse().map_err(|e: crate::domain::Invalid| {
                     rusqlite::Error::FromSqlConversionFailure(
                         2,
                         rusqlite::types::Type::Text,
@@ -94,9 +94,10 @@ impl Store {
                     r.get(0)
                 })?;
             if from_id == into_id {
-                return Err(StoreError::Invalid(format!(
-                    "{from:?} and {into:?} are the same owner"
-                )));
+                return Err(StoreError::invalid(
+                    "owner",
+                    format!("{from:?} and {into:?} are the same owner"),
+                ));
             }
             let mut moved = 0;
             for field in ["owner", "group"] {

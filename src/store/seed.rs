@@ -23,9 +23,10 @@ impl Store {
                 let mut new = e.event.clone();
                 if let Some(cause) = &e.caused_by {
                     let id = ids.get(cause.as_str()).ok_or_else(|| {
-                        StoreError::Invalid(format!(
-                            "event caused by {cause:?}, which is not an earlier event"
-                        ))
+                        StoreError::invalid(
+                            "seed",
+                            format!("event caused by {cause:?}, which is not an earlier event"),
+                        )
                     })?;
                     new.caused_by = Some(id.clone());
                 }
@@ -36,7 +37,7 @@ impl Store {
             }
             let event_id = |r: &str| {
                 ids.get(r).cloned().ok_or_else(|| {
-                    StoreError::Invalid(format!("no event {r:?} in the incident to link"))
+                    StoreError::invalid("seed", format!("no event {r:?} in the incident to link"))
                 })
             };
             let mut findings: HashMap<&str, String> = HashMap::new();
@@ -63,7 +64,10 @@ impl Store {
                 }
                 for f in &ev.findings {
                     let fid = findings.get(f.as_str()).ok_or_else(|| {
-                        StoreError::Invalid(format!("no finding {f:?} in the incident to link"))
+                        StoreError::invalid(
+                            "seed",
+                            format!("no finding {f:?} in the incident to link"),
+                        )
                     })?;
                     w.link_evidence(&id, super::Target::Finding(fid))?;
                 }
@@ -77,10 +81,10 @@ impl Store {
                     .iter()
                     .map(|f| {
                         findings.get(f.as_str()).cloned().ok_or_else(|| {
-                            StoreError::Invalid(format!(
-                                "evaluation area {:?} links no finding {f:?}",
-                                e.area
-                            ))
+                            StoreError::invalid(
+                                "seed",
+                                format!("evaluation area {:?} links no finding {f:?}", e.area),
+                            )
                         })
                     })
                     .collect::<Result<Vec<_>>>()?;
@@ -166,7 +170,10 @@ impl super::Writer<'_> {
         )?;
         for f in &a.findings {
             let fid = findings.get(f.as_str()).ok_or_else(|| {
-                StoreError::Invalid(format!("no finding {f:?} for action {}", a.action.title))
+                StoreError::invalid(
+                    "seed",
+                    format!("no finding {f:?} for action {}", a.action.title),
+                )
             })?;
             self.tx.execute(
                 "INSERT INTO action_findings (action_id, finding_id) VALUES (?1, ?2)",

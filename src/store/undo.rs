@@ -223,9 +223,10 @@ impl Writer<'_> {
                 )?;
             }
             other => {
-                return Err(StoreError::Invalid(format!(
-                    "cannot replay a change of a {other}"
-                )));
+                return Err(StoreError::invalid(
+                    "history",
+                    format!("cannot replay a change of a {other}"),
+                ));
             }
         }
         self.record_update(&s.entity, &s.entity_id, inc, field, from, to)
@@ -253,7 +254,10 @@ impl Writer<'_> {
             }
             "owner" => self.delete_row("owners", "owner", s),
             "import" => self.remove_import(&s.entity_id, s.incident_id.as_deref()),
-            other => Err(StoreError::Invalid(format!("cannot remove a {other}"))),
+            other => Err(StoreError::invalid(
+                "history",
+                format!("cannot remove a {other}"),
+            )),
         }
     }
 
@@ -277,8 +281,9 @@ impl Writer<'_> {
     }
 
     fn restore(&self, s: &Step, snapshot: Option<&str>) -> Result<()> {
-        let v: Value = serde_json::from_str(snapshot.unwrap_or("null"))
-            .map_err(|e| StoreError::Invalid(format!("unreadable snapshot in history: {e}")))?;
+        let v: Value = serde_json::from_str(snapshot.unwrap_or("null")).map_err(|e| {
+            StoreError::invalid("history", format!("unreadable snapshot in history: {e}"))
+        })?;
         let inc = s.incident_id.as_deref().unwrap_or_default();
         let text = |k: &str| v[k].as_str().map(str::to_string);
         match s.entity.as_str() {
@@ -299,7 +304,7 @@ impl Writer<'_> {
             "finding" => {
                 let kind = text("kind")
                     .and_then(|k| k.parse().ok())
-                    .ok_or_else(|| StoreError::Invalid("unreadable finding snapshot".into()))?;
+                    .ok_or_else(|| StoreError::invalid("history", "unreadable finding snapshot"))?;
                 let new = crate::domain::NewFinding {
                     kind,
                     title: text("title").unwrap_or_default(),
@@ -366,11 +371,14 @@ impl Writer<'_> {
                 )?;
                 self.record_insert("owner", &s.entity_id, None, &v)
             }
-            "import" => Err(StoreError::Invalid(
-                "an undone import cannot be redone: import the file again (rows already there are skipped)"
-                    .into(),
+            "import" => Err(StoreError::invalid(
+                "history",
+                "an undone import cannot be redone: import the file again (rows already there are skipped)",
             )),
-            other => Err(StoreError::Invalid(format!("cannot restore a {other}"))),
+            other => Err(StoreError::invalid(
+                "history",
+                format!("cannot restore a {other}"),
+            )),
         }
     }
 
@@ -380,7 +388,9 @@ impl Writer<'_> {
         incident_id: &str,
         v: &Value,
     ) -> Result<crate::domain::Event> {
-        let bad = |what: &str| StoreError::Invalid(format!("unreadable event snapshot: {what}"));
+        let bad = |what: &str| {
+            StoreError::invalid("history", format!("unreadable event snapshot: {what}"))
+        };
         let text = |k: &str| v[k].as_str().map(str::to_string);
         let mut at = parse_time(
             &text("at_original").ok_or_else(|| bad("at"))?,

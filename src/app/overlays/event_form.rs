@@ -4,7 +4,7 @@ use super::super::effect::Effect;
 use super::super::open::OpenIncident;
 use super::super::shell::Cx;
 use super::conflict::{self, StaleForm};
-use super::form::{Field, Fields, FormAction, cancel, form_key, optional, show_time};
+use super::form::{Field, Fields, FormAction, cancel, form_key, optional, problem, show_time};
 use super::{Outcome, Overlay};
 use crate::domain::event::{normalize_tags, validate_technique_id};
 use crate::domain::{Event, NewEvent, Phase, TimeContext, Timestamp, attack, parse_time};
@@ -72,12 +72,12 @@ impl EventForm {
         match label {
             WHEN => parse_time(&v, &self.ctx).err().map(|e| e.reason),
             WHAT => v.trim().is_empty().then(|| "say what happened".to_string()),
-            PHASE => optional(&v).and_then(|p| p.parse::<Phase>().err()),
-            TAGS => normalize_tags(&v.split_whitespace().collect::<Vec<_>>()).err(),
+            PHASE => optional(&v).and_then(|p| problem(p.parse::<Phase>())),
+            TAGS => problem(normalize_tags(&v.split_whitespace().collect::<Vec<_>>())),
             TECHNIQUE => optional(&v).and_then(|t| {
-                validate_technique_id(&t)
-                    .and_then(|id| attack::require_known(&id).map(drop))
-                    .err()
+                problem(
+                    validate_technique_id(&t).and_then(|id| attack::require_known(&id).map(drop)),
+                )
             }),
             _ => None,
         }

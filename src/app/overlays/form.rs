@@ -227,6 +227,11 @@ pub fn cancel(changed: bool, cx: &mut Cx<'_>) -> Outcome {
     }
 }
 
+/// Why a typed value breaks its field's rule, for the line under the field.
+pub(super) fn problem<T>(checked: crate::domain::Checked<T>) -> Option<String> {
+    checked.err().map(|e| e.reason)
+}
+
 pub(super) fn optional(text: &str) -> Option<String> {
     crate::domain::optional(Some(text))
 }

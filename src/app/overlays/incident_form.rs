@@ -5,7 +5,7 @@ use super::super::effect::Effect;
 use super::super::shell::Cx;
 use super::Outcome;
 use super::conflict::{self, StaleForm};
-use super::form::{Field, Fields, FormAction, cancel, form_key, optional, show_time};
+use super::form::{Field, Fields, FormAction, cancel, form_key, optional, problem, show_time};
 use crate::domain::{
     Incident, IncidentPatch, NewIncident, Severity, TimeContext, parse_time, parse_zone,
 };
@@ -77,10 +77,10 @@ impl IncidentForm {
     fn error_of(&self, label: &str) -> Option<String> {
         let v = self.fields.value(label);
         match label {
-            KEY => crate::domain::incident::validate_key(&v).err(),
+            KEY => problem(crate::domain::incident::validate_key(&v)),
             TITLE => v.trim().is_empty().then(|| "give it a title".to_string()),
-            SEVERITY => v.parse::<Severity>().err(),
-            ZONE => parse_zone(v.trim()).err(),
+            SEVERITY => problem(v.parse::<Severity>()),
+            ZONE => problem(parse_zone(v.trim())),
             DETECTED => {
                 optional(&v).and_then(|d| parse_time(&d, &self.ctx()).err().map(|e| e.reason))
             }

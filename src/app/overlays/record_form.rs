@@ -7,7 +7,7 @@ use super::super::open::OpenIncident;
 use super::super::shell::Cx;
 use super::Outcome;
 use super::conflict::{self, StaleForm};
-use super::form::{Field, Fields, FormAction, cancel, form_key};
+use super::form::{Field, Fields, FormAction, cancel, form_key, problem};
 use crate::domain::evaluation::parse_rating;
 use crate::domain::{
     ActionKind, Actor, ActorKind, Attribution, Finding, Incident, IncidentPatch, LapseKind,
@@ -30,7 +30,7 @@ fn suggested_kind(kind: LapseKind) -> ActionKind {
     }
 }
 
-fn optional_date(text: &str) -> Result<Option<chrono::NaiveDate>, String> {
+fn optional_date(text: &str) -> crate::domain::Checked<Option<chrono::NaiveDate>> {
     let t = text.trim();
     if t.is_empty() {
         Ok(None)
@@ -309,21 +309,21 @@ impl RecordForm {
         let v = self.value(label);
         let named = |what: &str| v.trim().is_empty().then(|| what.to_string());
         match (&self.kind, label) {
-            (RecordKind::Finding { .. }, "Kind") => v.parse::<LapseKind>().err(),
+            (RecordKind::Finding { .. }, "Kind") => problem(v.parse::<LapseKind>()),
             (RecordKind::Finding { .. }, "Title") => named("give it a title"),
             (RecordKind::Overview { .. }, "Title") => named("give it a title"),
-            (RecordKind::Overview { .. }, "Severity") => v.parse::<Severity>().err(),
-            (RecordKind::Overview { .. }, "Status") => v.parse::<Status>().err(),
+            (RecordKind::Overview { .. }, "Severity") => problem(v.parse::<Severity>()),
+            (RecordKind::Overview { .. }, "Status") => problem(v.parse::<Status>()),
             (RecordKind::Overview { .. }, "Customers" | "Breach") => parse_yes_no(&v).err(),
-            (RecordKind::Actor { .. }, "Kind") => v.parse::<ActorKind>().err(),
-            (RecordKind::Actor { .. }, "Known?") => v.parse::<Attribution>().err(),
+            (RecordKind::Actor { .. }, "Kind") => problem(v.parse::<ActorKind>()),
+            (RecordKind::Actor { .. }, "Known?") => problem(v.parse::<Attribution>()),
             (RecordKind::Evaluation { .. }, "Area") => named("give the area a name"),
-            (RecordKind::Evaluation { .. }, "Sufficient" | "Complete") => parse_rating(&v).err(),
-            (RecordKind::Action { .. }, "Kind") => v.parse::<ActionKind>().err(),
+            (RecordKind::Evaluation { .. }, "Sufficient" | "Complete") => problem(parse_rating(&v)),
+            (RecordKind::Action { .. }, "Kind") => problem(v.parse::<ActionKind>()),
             (RecordKind::Action { .. }, "Title") => named("say what will be done"),
             (RecordKind::Action { .. }, "Owner") => named("every action has an owner"),
-            (RecordKind::Action { .. }, "Priority") => v.parse::<Priority>().err(),
-            (RecordKind::Action { .. }, "Due") => optional_date(&v).err(),
+            (RecordKind::Action { .. }, "Priority") => problem(v.parse::<Priority>()),
+            (RecordKind::Action { .. }, "Due") => problem(optional_date(&v)),
             _ => None,
         }
     }
