@@ -293,3 +293,41 @@ fn typed_dates_past_the_calendar_are_refused_not_a_panic() {
         );
     }
 }
+
+#[test]
+fn stored_values_out_of_every_range_never_panic_a_reader() {
+    let dir = common::tmp();
+    let d = dir.path();
+    common::ok(common::debrief(d).arg("demo"));
+    let conn = rusqlite::Connection::open(common::db_path(d)).unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         UPDATE events SET at_us = 8210266876799999999, at_offset = 50000 WHERE seq = 1;
+         UPDATE events SET at_us = -8210298412800000000, at_offset = -50000 WHERE seq = 2;
+         UPDATE events SET at_offset = 2147483647 WHERE seq = 3;
+         UPDATE events SET at_offset = 9223372036854775807 WHERE seq = 4;
+         UPDATE events SET at_us = 9223372036854775807 WHERE seq = 5;
+         UPDATE evidence SET sha256 = 'aaaaaaaaaaaaaaaé';
+         UPDATE actions SET id = id || 'é' WHERE rowid = (SELECT min(rowid) FROM actions);",
+    )
+    .unwrap();
+    drop(conn);
+    for args in [
+        &["incident", "list"][..],
+        &["event", "list", DEMO],
+        &["evidence", "list", DEMO],
+        &["backlog"],
+        &["report", DEMO],
+        &["report", DEMO, "--format", "json"],
+        &["export", DEMO, "--format", "timesketch-csv"],
+        &["export", DEMO, "--format", "iris-csv"],
+        &["bundle", "export", DEMO],
+    ] {
+        let out = common::debrief(d).args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)) && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -732,3 +732,71 @@ fn the_backlog_filters_by_priority_and_due_date() {
     h.keys("/P9<enter>");
     h.assert_status("P9");
 }
+
+mod hostile_input {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// Runs `f` on a thread of its own and fails the test instead of hanging with it.
+    fn within_10s(f: impl FnOnce() -> String + Send + 'static) -> String {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("the workbench froze (or panicked)")
+    }
+
+    #[test]
+    fn a_huge_capture_offset_is_a_message_while_typing_not_a_crash() {
+        for typed in ["+100000000d", "+9223372036854775807s", "+99999999999999d"] {
+            let mut h = Harness::demo(100, 30);
+            h.keys(&format!("c{typed} the attacker waited"));
+            let screen = h.screen();
+            assert!(
+                screen.contains("is not a time offset"),
+                "{typed}:\n{screen}"
+            );
+            h.keys("<enter>");
+            assert_eq!(h.event_texts().len(), 47, "nothing saved for {typed}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn verifying_an_evidence_file_replaced_by_a_fifo_does_not_freeze() {
+        let status = within_10s(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let fifo = dir.path().join("memory.img");
+            let made = std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap();
+            assert!(made.success());
+            let mut h = Harness::demo(100, 30);
+            let incident = h.store.list_incidents().unwrap()[0].incident.id.clone();
+            let print = debrief::io::hash::Fingerprint {
+                sha256: "0".repeat(64),
+                size: 5,
+                modified: None,
+            };
+            h.store
+                .add_evidence(
+                    &incident,
+                    debrief::domain::EvidenceKind::File,
+                    &fifo.to_string_lossy(),
+                    "memory image",
+                    Some(&print),
+                    &[],
+                )
+                .unwrap();
+            h.keys("5v");
+            h.app.status().text.clone()
+        });
+        assert!(
+            status.contains("changed") || status.contains("missing"),
+            "{status}"
+        );
+    }
+}

@@ -112,9 +112,8 @@ impl PrivateFile {
 
 fn is_a_folder(path: &Path) -> std::io::Error {
     std::io::Error::other(format!(
-        "{} is a folder; give a file name (e.g. {})",
-        path.display(),
-        path.join("export.csv").display()
+        "{} is a folder; give the name of a file to write (in it, or elsewhere)",
+        path.display()
     ))
 }
 

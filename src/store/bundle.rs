@@ -349,8 +349,10 @@ impl Store {
                     let mut row = row.clone();
                     if t.name == "actions" {
                         for c in ["owner_id", "group_id"] {
-                            if let Some(local) =
-                                row[c].as_str().and_then(|o| owner_ids.get(o)).cloned()
+                            if let Some(local) = col(&row, c)
+                                .as_str()
+                                .and_then(|o| owner_ids.get(o))
+                                .cloned()
                             {
                                 row.insert(c.into(), json!(local));
                             }
@@ -361,7 +363,7 @@ impl Store {
                     if t.name == "owners"
                         && let Some(local) = w.owner_named(&row)?
                     {
-                        if let Some(bundle_id) = row["id"].as_str() {
+                        if let Some(bundle_id) = col(&row, "id").as_str() {
                             owner_ids.insert(bundle_id.to_string(), local);
                         }
                         out.unchanged += 1;
@@ -394,10 +396,16 @@ fn check_header(bundle: &Value) -> Result<()> {
     }
 }
 
+/// A row's value in column `c`, null when the row lacks it (a row from a bundle or the
+/// history may lack any column; indexing would panic).
+fn col<'a>(row: &'a Map<String, Value>, c: &str) -> &'a Value {
+    row.get(c).unwrap_or(&Value::Null)
+}
+
 pub(super) fn key_text(t: &Table, row: &Map<String, Value>) -> String {
     t.key
         .iter()
-        .map(|k| match &row[*k] {
+        .map(|k| match col(row, k) {
             Value::String(s) => s.clone(),
             Value::Null => "-".into(),
             other => other.to_string(),
@@ -409,7 +417,7 @@ pub(super) fn key_text(t: &Table, row: &Map<String, Value>) -> String {
 impl Writer<'_> {
     /// The local id of an owner with the bundle owner's name, if there is one.
     fn owner_named(&self, row: &Map<String, Value>) -> Result<Option<String>> {
-        let name = row["name"].as_str().unwrap_or_default();
+        let name = col(row, "name").as_str().unwrap_or_default();
         use rusqlite::OptionalExtension;
         Ok(self
             .tx
@@ -437,7 +445,7 @@ impl Writer<'_> {
             t.name,
             cond.join(" AND ")
         );
-        let args: Vec<Sql> = t.key.iter().map(|k| to_sql(&row[*k])).collect();
+        let args: Vec<Sql> = t.key.iter().map(|k| to_sql(col(row, k))).collect();
         let mut stmt = self.tx.prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
         match rows.next()? {
@@ -479,11 +487,13 @@ impl Writer<'_> {
                     .columns
                     .iter()
                     .copied()
-                    .filter(|c| local[*c] != row[*c] && !matches!(*c, "updated_us" | "version"))
+                    .filter(|c| {
+                        col(&local, c) != col(&row, c) && !matches!(*c, "updated_us" | "version")
+                    })
                     .collect();
                 let key = format!("{key} ({})", differ.join(", "));
-                let theirs = row["updated_us"].as_i64().unwrap_or(i64::MIN);
-                let ours = local["updated_us"].as_i64().unwrap_or(i64::MIN);
+                let theirs = col(&row, "updated_us").as_i64().unwrap_or(i64::MIN);
+                let ours = col(&local, "updated_us").as_i64().unwrap_or(i64::MIN);
                 if t.has_updated() && theirs > ours {
                     self.put_row(t, &row, true)?;
                     self.record(
@@ -517,7 +527,7 @@ impl Writer<'_> {
     /// Writes a whole row: inserted, or (`replace`) updated in place so its local rowid,
     /// links and index entries stay.
     fn put_row(&self, t: &Table, row: &Map<String, Value>, replace: bool) -> Result<()> {
-        let values: Vec<Sql> = t.columns.iter().map(|c| to_sql(&row[*c])).collect();
+        let values: Vec<Sql> = t.columns.iter().map(|c| to_sql(col(row, c))).collect();
         let sql = if replace {
             let set: Vec<String> = t
                 .columns
@@ -552,7 +562,7 @@ impl Writer<'_> {
             .prepare_cached(&sql)?
             .execute(rusqlite::params_from_iter(values))?;
         if t.name == "events" {
-            self.reindex_tags(row["id"].as_str().unwrap_or_default())?;
+            self.reindex_tags(col(row, "id").as_str().unwrap_or_default())?;
         }
         Ok(())
     }
@@ -564,7 +574,7 @@ impl Writer<'_> {
             .enumerate()
             .map(|(i, k)| format!("{k} IS ?{}", i + 1))
             .collect();
-        let args: Vec<Sql> = t.key.iter().map(|k| to_sql(&row[*k])).collect();
+        let args: Vec<Sql> = t.key.iter().map(|k| to_sql(col(row, k))).collect();
         self.tx.execute(
             &format!("DELETE FROM {} WHERE {}", t.name, cond.join(" AND ")),
             rusqlite::params_from_iter(args),

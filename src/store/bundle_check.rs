@@ -9,204 +9,12 @@
 //! the table and the id.
 
 use super::bundle::{TABLES, Table};
-use super::bundle_values::check_values;
+use super::bundle_values::{RowCheck, bad, check_id, check_values, kind};
 use super::{Result, StoreError, Writer};
-use crate::domain::Invalid;
-use crate::domain::action::parse_date;
 use crate::domain::incident::validate_key;
 use rusqlite::OptionalExtension;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
-use std::str::FromStr;
-
-/// The earliest and latest instants a bundle may hold: years 1 to 9999, the range every
-/// view and report can show.
-pub(super) const MIN_US: i64 = -62_135_596_800_000_000;
-pub(super) const MAX_US: i64 = 253_402_300_799_999_999;
-/// UTC offsets as the time parser accepts them: up to 14:59 either way.
-pub(super) const MAX_OFFSET: i64 = 14 * 3600 + 59 * 60;
-/// Record versions count edits; far below where `version + 1` could overflow.
-pub(super) const MAX_VERSION: i64 = 1 << 48;
-
-/// A refusal naming where in the bundle the bad value is.
-fn bad(table: &str, key: &str, what: String) -> StoreError {
-    StoreError::invalid(
-        "bundle",
-        format!(
-            "the bundle was refused, nothing was imported: {table} {}: {what}",
-            crate::text::inert(key)
-        ),
-    )
-}
-
-/// One row being checked: its table, its key (for messages) and its values.
-pub(super) struct RowCheck<'a> {
-    pub(super) table: &'static str,
-    pub(super) key: String,
-    pub(super) row: &'a Map<String, Value>,
-}
-
-impl RowCheck<'_> {
-    pub(super) fn fail(&self, column: &str, why: impl std::fmt::Display) -> StoreError {
-        bad(self.table, &self.key, format!("{column}: {why}"))
-    }
-
-    pub(super) fn value(&self, column: &str) -> &Value {
-        self.row.get(column).unwrap_or(&Value::Null)
-    }
-
-    pub(super) fn opt_text(&self, column: &str) -> Result<Option<&str>> {
-        match self.value(column) {
-            Value::Null => Ok(None),
-            Value::String(s) => Ok(Some(s)),
-            other => Err(self.fail(column, format!("expected text, found {}", kind(other)))),
-        }
-    }
-
-    pub(super) fn text(&self, column: &str) -> Result<&str> {
-        self.opt_text(column)?
-            .ok_or_else(|| self.fail(column, "is missing (null)"))
-    }
-
-    /// Text that must not be blank (titles, names).
-    pub(super) fn required(&self, column: &str) -> Result<&str> {
-        let t = self.text(column)?;
-        crate::domain::required(column, t).map_err(|e| self.fail(column, e))?;
-        Ok(t)
-    }
-
-    pub(super) fn opt_int(&self, column: &str, min: i64, max: i64) -> Result<Option<i64>> {
-        match self.value(column) {
-            Value::Null => Ok(None),
-            Value::Number(n) => match n.as_i64() {
-                Some(i) if (min..=max).contains(&i) => Ok(Some(i)),
-                Some(i) => Err(self.fail(column, format!("{i} is out of range ({min} to {max})"))),
-                None => Err(self.fail(column, format!("{n} is not a whole number"))),
-            },
-            other => Err(self.fail(column, format!("expected a number, found {}", kind(other)))),
-        }
-    }
-
-    pub(super) fn int(&self, column: &str, min: i64, max: i64) -> Result<i64> {
-        self.opt_int(column, min, max)?
-            .ok_or_else(|| self.fail(column, "is missing (null)"))
-    }
-
-    pub(super) fn opt_micros(&self, column: &str) -> Result<Option<i64>> {
-        self.opt_int(column, MIN_US, MAX_US).map_err(|_| {
-            self.fail(
-                column,
-                format!(
-                    "{} is not a time in microseconds between the years 1 and 9999",
-                    self.value(column)
-                ),
-            )
-        })
-    }
-
-    pub(super) fn micros(&self, column: &str) -> Result<i64> {
-        self.opt_micros(column)?
-            .ok_or_else(|| self.fail(column, "is missing (null)"))
-    }
-
-    pub(super) fn flag(&self, column: &str) -> Result<()> {
-        self.int(column, 0, 1).map(drop)
-    }
-
-    pub(super) fn version(&self) -> Result<()> {
-        self.int("version", 1, MAX_VERSION).map(drop)
-    }
-
-    pub(super) fn offset(&self, column: &str) -> Result<()> {
-        self.int(column, -MAX_OFFSET, MAX_OFFSET).map(drop)
-    }
-
-    /// A name of a closed set, exactly as stored (`in-review`, not `In Review`).
-    pub(super) fn opt_enum<T: FromStr<Err = Invalid> + std::fmt::Display>(
-        &self,
-        column: &str,
-    ) -> Result<Option<T>> {
-        let Some(text) = self.opt_text(column)? else {
-            return Ok(None);
-        };
-        let value: T = text
-            .parse()
-            .map_err(|e: Invalid| self.fail(column, e.reason))?;
-        if value.to_string() != text {
-            return Err(self.fail(
-                column,
-                format!("{text:?} is not written as stored ({value})"),
-            ));
-        }
-        Ok(Some(value))
-    }
-
-    pub(super) fn enumerated<T: FromStr<Err = Invalid> + std::fmt::Display>(
-        &self,
-        column: &str,
-    ) -> Result<T> {
-        self.opt_enum(column)?
-            .ok_or_else(|| self.fail(column, "is missing (null)"))
-    }
-
-    pub(super) fn opt_id(&self, column: &str) -> Result<Option<&str>> {
-        let Some(id) = self.opt_text(column)? else {
-            return Ok(None);
-        };
-        check_id(id).map_err(|e| self.fail(column, e))?;
-        Ok(Some(id))
-    }
-
-    pub(super) fn id(&self, column: &str) -> Result<&str> {
-        self.opt_id(column)?
-            .ok_or_else(|| self.fail(column, "is missing (null)"))
-    }
-
-    pub(super) fn opt_date(&self, column: &str) -> Result<()> {
-        if let Some(text) = self.opt_text(column)? {
-            let date = parse_date(text).map_err(|e| self.fail(column, e))?;
-            if date.to_string() != text {
-                return Err(self.fail(column, format!("{text:?} is not written YYYY-MM-DD")));
-            }
-        }
-        Ok(())
-    }
-}
-
-pub(super) fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "true/false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// Record ids are UUIDs in their usual lowercase form, as debrief makes them.
-pub(super) fn check_id(id: &str) -> std::result::Result<(), String> {
-    match uuid::Uuid::try_parse(id) {
-        Ok(u) if u.hyphenated().to_string() == id => Ok(()),
-        _ => Err(format!(
-            "{:?} is not a record id (a UUID such as 0190a1b2-...)",
-            crate::text::inert(crate::text::head(id, 40))
-        )),
-    }
-}
-
-/// A SHA-256 as stored: 64 lowercase hex digits.
-pub(super) fn check_sha256(text: &str) -> std::result::Result<(), String> {
-    if text.len() == 64
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
-        Ok(())
-    } else {
-        Err("is not a SHA-256 (64 lowercase hex digits)".into())
-    }
-}
 
 /// The ids each table of the bundle holds, to check references against.
 #[derive(Default)]
@@ -215,7 +23,7 @@ struct InBundle {
 }
 
 impl InBundle {
-    pub(super) fn has(&self, table: &str, id: &str) -> bool {
+    fn has(&self, table: &str, id: &str) -> bool {
         self.ids.get(table).is_some_and(|s| s.contains(id))
     }
 }
@@ -439,10 +247,20 @@ impl Writer<'_> {
             }
         }
         match t.name {
+            // An area may name a finding deleted since (reads skip it, undo brings it
+            // back): only a finding of another incident is refused.
             "evaluation_items" => {
                 for id in check.text("findings")?.split_whitespace() {
                     check_id(id).map_err(|e| check.fail("findings", e))?;
-                    self.reference(check, "findings", "findings", id, incident_id, seen)?;
+                    if !seen.has("findings", id)
+                        && let Some(owner) = self.stored_incident("findings", id)?
+                        && owner != incident_id
+                    {
+                        return Err(check.fail(
+                            "findings",
+                            format!("{id} is a record of findings of another incident"),
+                        ));
+                    }
                 }
             }
             // Owners are shared by every incident: a bundle brings only those its actions

@@ -211,7 +211,7 @@ fn a_bad_value_refuses_the_whole_bundle() {
         ("events", "phase", json!("bogus"), "phase"),
         ("events", "at_precision", json!("bogus"), "precision"),
         ("events", "key_kind", json!("bogus"), "key event"),
-        ("events", "tags", json!("ok Bad!Tag"), "tags"),
+        ("events", "tags", json!("ok BadTag"), "tags"),
         ("events", "technique", json!("T1\u{1b}[2J"), "technique"),
         ("events", "text", json!(42), "expected text"),
         ("events", "text", json!(""), "text"),
@@ -279,4 +279,99 @@ fn owners_come_only_with_the_actions_that_name_them() {
     let demo = s.bundle(&demo_id).unwrap();
     let o = s.import_bundle(&demo, false).unwrap();
     assert_eq!((o.added, o.replaced), (0, 0));
+}
+
+#[test]
+fn an_area_naming_a_deleted_finding_still_travels_but_not_one_of_another_incident() {
+    let (mut s, demo_id) = with_demo();
+    let bundle = s.bundle(&demo_id).unwrap();
+    let linked = bundle["tables"]["evaluation_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|e| {
+            e["findings"]
+                .as_str()
+                .and_then(|f| f.split_whitespace().next())
+        })
+        .unwrap()
+        .to_string();
+    s.delete_finding(&linked).unwrap();
+    let bundle = s.bundle(&demo_id).unwrap();
+    let mut fresh = store();
+    assert!(fresh.import_bundle(&bundle, false).unwrap().created);
+
+    // A finding of IR-OTHER named by an area of the bundle: refused.
+    let other = s.incident_by_key("IR-OTHER").unwrap().unwrap();
+    let theirs = s
+        .create_finding(
+            &other.id,
+            &crate::domain::NewFinding::new(crate::domain::LapseKind::ManualError, "theirs")
+                .unwrap(),
+            &[],
+        )
+        .unwrap();
+    let mut b = evil_bundle();
+    let evil_id = b["tables"]["incidents"][0]["id"].clone();
+    push(
+        &mut b,
+        "evaluation_items",
+        json!({"id": "0190a1b2-0000-7000-8000-0000000e0a11", "incident_id": evil_id,
+               "position": 1, "area": "Detection", "question": "", "sufficiency": null,
+               "completeness": null, "note": "", "findings": theirs.id,
+               "created_us": 1, "updated_us": 1, "version": 1}),
+    );
+    refused(
+        &mut s,
+        &b,
+        &["evaluation_items", "findings", "another incident"],
+    );
+}
+
+#[test]
+fn a_bundle_of_an_imported_hostile_log_travels() {
+    // What an importer may store from an attacker's log: odd tags, an actor and a text
+    // of spaces, escapes, an offset of +20:00. Shown inert everywhere; the bundle moves.
+    use crate::io::import::{ImportedRow, RowError};
+    let mut s = store();
+    let inc = s
+        .create_incident(&NewIncident::new("IR-LOG", "Imported").unwrap())
+        .unwrap();
+    let at = crate::domain::Timestamp::from_micros(
+        1_773_223_200_000_000,
+        20 * 3600,
+        crate::domain::Precision::Exact,
+    )
+    .unwrap();
+    let row: std::result::Result<ImportedRow, RowError> = Ok(ImportedRow {
+        line: 2,
+        at,
+        text: " ".into(),
+        actor: Some("  ".into()),
+        source: Some("\u{1b}]0;x\u{7}".into()),
+        phase: None,
+        tags: vec!["a!b".into(), "x\u{1b}[1m".into(), "@who".into()],
+        technique: None,
+        attrs: vec![("k".into(), "\u{202e}v".into())],
+        fingerprint: "fp".into(),
+    });
+    let run = ImportRun {
+        file: "log.csv".into(),
+        format: "timesketch-csv".into(),
+        skip_bad: false,
+        dry_run: false,
+    };
+    s.import_rows(
+        &inc.id,
+        &mut vec![row].into_iter(),
+        &run,
+        &mut |_| {},
+        &|| "00".into(),
+    )
+    .unwrap();
+    let bundle = s.bundle(&inc.id).unwrap();
+    let mut fresh = store();
+    let o = fresh.import_bundle(&bundle, false).unwrap();
+    assert!(o.created && o.added >= 3, "{o:?}");
+    assert_eq!(fresh.bundle(&inc.id).unwrap(), bundle);
 }

@@ -472,14 +472,11 @@ pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
     let meta = file.metadata()?;
     if !meta.is_file() {
         let what = if meta.is_dir() {
-            "a folder"
+            "it is a folder"
         } else {
-            "not a regular file (a FIFO, socket or device)"
+            "it is not a regular file (a FIFO, socket or device)"
         };
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!("{} is {what}", path.display()),
-        ));
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, what));
     }
     Ok(file)
 }
