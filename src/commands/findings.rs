@@ -1,8 +1,7 @@
 //! `debrief finding`, `debrief actor` and `debrief evidence`.
 
 use crate::cli::{ActorCommand, EvidenceCommand, FindingCommand};
-use crate::domain::{Attribution, EvidenceKind, NewFinding, VerifyState};
-use crate::io::hash;
+use crate::domain::{Attribution, NewFinding, VerifyState};
 use crate::store::{IdKind, Store, Target, evidence_json, finding_json, short_id};
 use crate::text::inert;
 use anyhow::{Context, Result, anyhow, bail};
@@ -165,31 +164,11 @@ pub fn evidence(store: &mut Store, command: EvidenceCommand, out: &mut dyn Write
             targets.extend(findings.iter().map(|f| Target::Finding(f)));
             let ev = match (path, url) {
                 (Some(path), _) => {
-                    // Canonical, so the same file under two spellings is one piece of evidence.
-                    let absolute = std::fs::canonicalize(&path)
-                        .with_context(|| format!("{}", path.display()))?;
-                    let print = hash::fingerprint(&absolute)
-                        .with_context(|| format!("cannot read {}", path.display()))?;
-                    let locator = absolute.to_string_lossy().into_owned();
-                    store.add_evidence(
-                        &incident.id,
-                        EvidenceKind::File,
-                        &locator,
-                        &title,
-                        Some(&print),
-                        &targets,
-                    )?
+                    crate::ops::attach_file(store, &incident.id, &path, &title, &targets)?
                 }
                 (None, Some(url)) => {
-                    let url = crate::domain::required("--url", &url).map_err(|e| anyhow!(e))?;
-                    store.add_evidence(
-                        &incident.id,
-                        EvidenceKind::Url,
-                        &url,
-                        &title,
-                        None,
-                        &targets,
-                    )?
+                    let url = crate::domain::required("--url", &url)?;
+                    crate::ops::attach_reference(store, &incident.id, &url, &title, &targets)?
                 }
                 (None, None) => bail!("give --path FILE or --url URL"),
             };
@@ -231,9 +210,7 @@ pub fn evidence(store: &mut Store, command: EvidenceCommand, out: &mut dyn Write
         }
         EvidenceCommand::Verify { key } => {
             let incident = store.require_incident(&key)?;
-            let results = store.verify_evidence(&incident.id, |p| {
-                hash::fingerprint(std::path::Path::new(p)).ok()
-            })?;
+            let results = crate::ops::verify_evidence(store, &incident.id)?;
             let bad = results
                 .iter()
                 .filter(|(_, s)| *s != VerifyState::Ok)

@@ -11,7 +11,6 @@ use crate::domain::json;
 use crate::domain::{
     IncidentPatch, NewEvent, NewIncident, TimeContext, attack, parse_time, parse_zone,
 };
-use crate::io::demo;
 use crate::store::{EventFilter, Store};
 use crate::text::{InertWriter, inert};
 use anyhow::{Context, Result, anyhow};
@@ -286,21 +285,20 @@ fn undo_redo(store: &mut Store, key: Option<&str>, redo: bool, out: &mut dyn Wri
 }
 
 fn load_demo(store: &mut Store, out: &mut dyn Write) -> Result<()> {
-    let seed = demo::demo_seed().map_err(|e| anyhow!(e))?;
-    if store.incident_by_key(&seed.incident.key)?.is_some() {
+    let (incident, created) = crate::ops::load_demo(store)?;
+    if !created {
         writeln!(
             out,
             "the demo incident {} is already loaded; nothing changed",
-            seed.incident.key
+            incident.key
         )?;
         return Ok(());
     }
-    let incident = store.create_seeded_incident(&seed)?;
     writeln!(
         out,
         "loaded the demo incident {} ({} events): try 'debrief event list {}'",
         incident.key,
-        seed.events.len(),
+        store.count_events(&incident.id)?,
         incident.key
     )?;
     Ok(())
