@@ -127,16 +127,17 @@ fn screen_command(app: &mut App, command: Command, store: &mut Store) -> Effect 
     }
 }
 
+/// Esc: from an incident's screen back to the list; on the lists it says how to quit.
 fn back(app: &mut App) -> Effect {
-    if matches!(
+    let on_a_list = matches!(
         app.view,
         View::Incidents | View::Welcome | View::Backlog | View::Owners
-    ) {
+    );
+    if on_a_list {
         app.shell.info("press q to quit");
         Effect::None
     } else {
-        app.view = View::Incidents;
-        Effect::None
+        Effect::Show(View::Incidents)
     }
 }
 

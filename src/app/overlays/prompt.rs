@@ -8,7 +8,6 @@ use super::super::effect::Effect;
 use super::super::open::OpenIncident;
 use super::Outcome;
 use crate::app::View;
-use crate::domain::Incident;
 use crate::keymap::{Command, Keymap};
 use crate::text::inert;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -154,7 +153,7 @@ impl Prompt {
         Prompt::new(PromptKind::ReportPath, path)
     }
 
-    pub fn import(_incident: Option<&Incident>) -> Prompt {
+    pub fn import() -> Prompt {
         Prompt::new(PromptKind::ImportPath, "")
     }
 

@@ -396,7 +396,7 @@ impl TimelineState {
             }
             JumpTime => open(Overlay::Prompt(Box::new(Prompt::jump()))),
             Command::Import => {
-                let prompt = Prompt::import(Some(on.incident));
+                let prompt = Prompt::import();
                 open(Overlay::Prompt(Box::new(prompt)))
             }
             ToggleZone => {
