@@ -160,14 +160,16 @@ pub fn update(app: &mut App, msg: Msg, store: &mut Store) {
         Msg::Mouse(m) => router::mouse(app, m, store),
         Msg::Paste(text) => router::paste(app, &text),
     }
-    let viewport = app.shell.timeline_rows();
-    if let Some(t) = app
-        .open
-        .as_mut()
-        .map(|o| &mut o.timeline)
-        .filter(|t| t.viewport != viewport)
-    {
-        t.viewport = viewport;
-        t.scroll_to_selection();
+    let shell = &mut app.shell;
+    if let Some(t) = app.open.as_mut().map(|o| &mut o.timeline) {
+        let viewport = shell.timeline_rows(t.show_detail);
+        if t.viewport != viewport {
+            t.viewport = viewport;
+            t.scroll_to_selection();
+        }
+        let strip = crate::layout::areas(shell.width, shell.height).body.width as usize;
+        if let Err(e) = t.set_strip_width(store, strip) {
+            shell.error(format!("cannot read the timeline: {e}"));
+        }
     }
 }

@@ -219,13 +219,16 @@ impl Prompt {
         self.notes = match self.kind {
             PromptKind::Capture => open.map(|o| capture_note(&text, o)).into_iter().collect(),
             PromptKind::JumpTime => open
-                .map(|o| match crate::domain::parse_time(&text, &o.ctx) {
-                    Ok(at) => Note::ok(format!(
-                        "→ the first event at or after {}",
-                        at.rfc3339_utc()
-                    )),
-                    Err(e) => Note::problem(e.reason),
-                })
+                .map(
+                    |o| match crate::domain::parse_time(&text, &o.timeline.typing_ctx(&o.ctx)) {
+                        Ok(at) => Note::ok(format!(
+                            "→ the first event at or after {} (times without an offset read in {})",
+                            at.rfc3339_utc(),
+                            o.timeline.typing_ctx(&o.ctx).zone.name()
+                        )),
+                        Err(e) => Note::problem(e.reason),
+                    },
+                )
                 .into_iter()
                 .collect(),
             PromptKind::Filter => {
@@ -275,14 +278,16 @@ impl Prompt {
 fn capture_note(text: &str, open: &OpenIncident) -> Note {
     let t = &open.timeline;
     let previous = t.selected_event().map(|e| e.at);
-    let c = match crate::domain::capture::parse_capture(text, &open.ctx, previous.as_ref()) {
+    let ctx = t.typing_ctx(&open.ctx);
+    let c = match crate::domain::capture::parse_capture(text, &ctx, previous.as_ref()) {
         Ok(c) => c,
         Err(e) => return Note::problem(e),
     };
-    let mut parts = vec![format!("at {}", c.at.rfc3339_utc())];
+    let mut parts = vec![format!("at {}", crate::domain::time::show_utc(&c.at))];
     if c.at.offset_secs != 0 {
         parts.push(format!("({})", c.at.rfc3339_original()));
     }
+    parts.push(format!("read in {}", ctx.zone.name()));
     if let Some(a) = &c.actor {
         let new = if t.actors.iter().any(|x| x.eq_ignore_ascii_case(a)) {
             ""

@@ -3,11 +3,13 @@
 //! screen's keys (capture, add, edit, delete, filter, jump, key events, causes).
 
 use super::super::effect::Effect;
-use super::super::overlays::{Overlay, Pending, event_form::EventForm, prompt::Prompt};
+use super::super::overlays::{
+    Overlay, Pending, event_form::EventForm, key_picker::KeyPicker, prompt::Prompt,
+};
 use super::super::shell::Cx;
-use crate::domain::{Event, Incident, KeyEventKind, TimeContext};
+use crate::domain::{Event, Incident, TimeContext};
 use crate::keymap::{Command, Key};
-use crate::store::{EventFilter, PageCursor, Result, Store, StoreError};
+use crate::store::{Density, EventFilter, PageCursor, Result, Store, StoreError};
 use crate::text::{clip, inert};
 use crossterm::event::KeyCode;
 
@@ -51,6 +53,15 @@ pub struct TimelineState {
     pub local_times: bool,
     /// What was typed in quick capture when it was closed, offered again next time.
     pub capture_draft: String,
+    /// Whether the detail pane is shown (`v` hides it, giving the list the room).
+    pub show_detail: bool,
+    /// Events per column of the density strip over the whole incident, read in update
+    /// by one aggregate query ([`Store::event_density`]) whenever the events or the
+    /// width change; `strip_width` is the width it was read for.
+    pub density: Density,
+    pub strip_width: usize,
+    /// The incident's key events (at most four), marked on the strip.
+    pub key_events: Vec<Event>,
 }
 
 impl TimelineState {
@@ -75,6 +86,10 @@ impl TimelineState {
             linking: None,
             local_times: false,
             capture_draft: String::new(),
+            show_detail: true,
+            density: Density::default(),
+            strip_width: 0,
+            key_events: Vec::new(),
         };
         t.viewport = viewport;
         t.refresh_lookups(store)?;
@@ -96,7 +111,68 @@ impl TimelineState {
             .map(|a| a.name)
             .collect();
         self.tags = store.list_tags(&self.filter.incident_id)?;
+        self.refresh_density(store)
+    }
+
+    /// Re-reads the density strip and the key events (one aggregate query).
+    pub fn refresh_density(&mut self, store: &Store) -> Result<()> {
+        self.key_events = store.key_events(&self.filter.incident_id)?;
+        self.density = store.event_density(&self.filter.incident_id, self.strip_width)?;
         Ok(())
+    }
+
+    /// The strip's width changed (a resize): read its buckets again.
+    pub fn set_strip_width(&mut self, store: &Store, width: usize) -> Result<()> {
+        if width == self.strip_width {
+            return Ok(());
+        }
+        self.strip_width = width;
+        self.refresh_density(store)
+    }
+
+    /// `]` / `[`: the next (or previous) busy stretch of the strip or key event from the
+    /// selection. A bucket is busy when it holds at least the mean of the non-empty ones;
+    /// a stretch starts where a busy bucket follows a quiet one.
+    pub fn jump_busy(&mut self, store: &Store, forward: bool) -> Result<Option<String>> {
+        let d = &self.density;
+        let Some(here) = self.selected_event().map(|e| e.at.micros()) else {
+            return Ok(None);
+        };
+        if d.counts.is_empty() {
+            return Ok(None);
+        }
+        let nonempty: Vec<u32> = d.counts.iter().copied().filter(|c| *c > 0).collect();
+        let mean = nonempty.iter().map(|c| *c as u64).sum::<u64>() / nonempty.len().max(1) as u64;
+        let busy = |i: usize| d.counts[i] as u64 >= mean.max(1);
+        let starts: Vec<i64> = (0..d.counts.len())
+            .filter(|&i| busy(i) && (i == 0 || !busy(i - 1)))
+            .map(|i| d.bucket_start(i))
+            .collect();
+        let mut targets: Vec<(i64, String)> = starts
+            .into_iter()
+            .map(|t| (t, "busy stretch".to_string()))
+            .collect();
+        for k in &self.key_events {
+            if let Some(kind) = k.key_kind {
+                targets.push((k.at.micros(), format!("key event: {}", kind.label())));
+            }
+        }
+        let target = if forward {
+            targets
+                .into_iter()
+                .filter(|(t, _)| *t > here)
+                .min_by_key(|(t, _)| *t)
+        } else {
+            targets
+                .into_iter()
+                .filter(|(t, _)| *t < here)
+                .max_by_key(|(t, _)| *t)
+        };
+        let Some((at_us, what)) = target else {
+            return Ok(None);
+        };
+        self.load_around(store, PageCursor { at_us, seq: 0 })?;
+        Ok(Some(what))
     }
 
     pub fn load_start(&mut self, store: &Store) -> Result<()> {
@@ -307,6 +383,19 @@ impl TimelineState {
             || self.filter_text.starts_with("actor: ")
     }
 
+    /// What a naive time typed in capture or `t` is read against: the zone the list shows
+    /// (UTC, or the incident's), on the incident's day.
+    pub fn typing_ctx(&self, ctx: &TimeContext) -> TimeContext {
+        TimeContext {
+            zone: if self.local_times {
+                ctx.zone
+            } else {
+                chrono_tz::Tz::UTC
+            },
+            date: ctx.date,
+        }
+    }
+
     /// The position of the selected row in the whole filtered timeline, when known.
     pub fn position_label(&self) -> String {
         let total = self.total_label();
@@ -359,11 +448,15 @@ impl TimelineState {
                 open(Overlay::Prompt(Box::new(Prompt::capture(&draft))))
             }
             Add => {
-                let form = EventForm::add(*on.ctx, selected.as_ref().map(|e| &e.at));
+                let form =
+                    EventForm::add(self.typing_ctx(on.ctx), selected.as_ref().map(|e| &e.at));
                 open(Overlay::EventForm(Box::new(form)))
             }
             Edit => match selected {
-                Some(e) => open(Overlay::EventForm(Box::new(EventForm::edit(*on.ctx, &e)))),
+                Some(e) => {
+                    let form = EventForm::edit(self.typing_ctx(on.ctx), &e);
+                    open(Overlay::EventForm(Box::new(form)))
+                }
                 None => {
                     cx.shell
                         .info("no event to edit: c captures one, a opens the form");
@@ -409,9 +502,31 @@ impl TimelineState {
                 cx.shell.info(format!("times shown in {zone}"));
                 Effect::None
             }
+            NextBusy | PrevBusy => {
+                let forward = command == NextBusy;
+                match self.jump_busy(cx.store, forward) {
+                    Ok(Some(what)) => cx.shell.info(format!("at the {what}")),
+                    Ok(None) => cx.shell.info(if forward {
+                        "nothing busier after this: the strip above shows where events are"
+                    } else {
+                        "nothing busier before this: the strip above shows where events are"
+                    }),
+                    Err(e) => cx.shell.error(format!("cannot read the timeline: {e}")),
+                }
+                Effect::None
+            }
+            ToggleDetail => {
+                self.show_detail = !self.show_detail;
+                let shown = if self.show_detail { "shown" } else { "hidden" };
+                cx.shell.info(format!("detail pane {shown} (v toggles)"));
+                Effect::None
+            }
             MarkKey => match selected {
-                Some(e) => self.cycle_key_event(on.ctx, cx, e),
-                None => Effect::None,
+                Some(e) => KeyPicker::open(cx, e),
+                None => {
+                    cx.shell.info("no event to mark");
+                    Effect::None
+                }
             },
             TagLapse => match selected {
                 Some(e) => super::findings::lapse_picker(cx, e),
@@ -470,22 +585,6 @@ impl TimelineState {
         }))
     }
 
-    fn cycle_key_event(&mut self, ctx: &TimeContext, cx: &mut Cx<'_>, e: Event) -> Effect {
-        let all = KeyEventKind::ALL;
-        let next = match e.key_kind {
-            None => Some(all[0]),
-            Some(k) => all
-                .iter()
-                .position(|x| *x == k)
-                .and_then(|i| all.get(i + 1).copied()),
-        };
-        let what = match next {
-            Some(k) => format!("marked as key event: {}", k.label()),
-            None => "no longer a key event".to_string(),
-        };
-        save_edit(cx, ctx, &e, &what, |new| new.key_kind = next)
-    }
-
     /// Applies a typed filter and says how many events match.
     pub fn apply_filter(&mut self, cx: &mut Cx<'_>, text: &str) {
         let result = self.set_filter(cx.store, text).map(|()| self.total_label());
@@ -507,8 +606,8 @@ impl TimelineState {
         cx: &mut Cx<'_>,
         typed: &str,
     ) -> std::result::Result<(), String> {
-        let at =
-            crate::domain::parse_time(typed, ctx).map_err(|e| format!("jump: {}", e.reason))?;
+        let at = crate::domain::parse_time(typed, &self.typing_ctx(ctx))
+            .map_err(|e| format!("jump: {}", e.reason))?;
         let cursor = PageCursor {
             at_us: at.micros(),
             seq: 0,
@@ -529,7 +628,8 @@ impl TimelineState {
         typed: &str,
     ) -> std::result::Result<Effect, String> {
         let previous = self.selected_event().map(|e| e.at);
-        let new = crate::domain::capture::parse_capture(typed, on.ctx, previous.as_ref())
+        let ctx = self.typing_ctx(on.ctx);
+        let new = crate::domain::capture::parse_capture(typed, &ctx, previous.as_ref())
             .and_then(|c| c.into_new_event())
             .map_err(|e| format!("not captured: {e}"))?;
         let saved = cx

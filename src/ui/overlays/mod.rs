@@ -7,6 +7,7 @@ pub mod finding_links;
 pub mod form;
 pub mod help;
 pub mod incident_form;
+pub mod key_picker;
 pub mod lapse_picker;
 pub mod prompt;
 pub mod record_form;
@@ -32,6 +33,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             // Drawn by ui::render over the body (it needs the layout).
             Overlay::Walk(_) => {}
             Overlay::LapsePicker(p) => lapse_picker::lapse_picker(frame, area, theme, p),
+            Overlay::KeyPicker(p) => key_picker::key_picker(frame, area, theme, p),
             Overlay::Prompt(prompt) => prompt::prompt_box(frame, area, theme, prompt),
             Overlay::FindingLinks(f) => finding_links::finding_links(frame, area, theme, f),
         }
@@ -69,6 +71,12 @@ pub fn footer_keys(app: &App) -> Option<Vec<(String, String)>> {
             ("1-6", "new finding of a kind"),
             ("esc", "cancel"),
         ],
+        Overlay::KeyPicker(_) => &[
+            ("1-4", "mark (moves a held mark)"),
+            ("0", "none"),
+            ("↑↓ enter", "choose"),
+            ("esc", "cancel"),
+        ],
         Overlay::EventForm(_) | Overlay::IncidentForm(_) | Overlay::Record(_) => &[
             ("ctrl-s", "save"),
             ("tab", "complete / next field"),
@@ -78,7 +86,7 @@ pub fn footer_keys(app: &App) -> Option<Vec<(String, String)>> {
         Overlay::Prompt(prompt) => match prompt.kind {
             PromptKind::Palette => &[("enter", "run"), ("↑↓", "choose"), ("esc", "close")],
             PromptKind::Capture => &[
-                ("enter", "save the event"),
+                ("enter", "save, then type the next"),
                 ("esc", "close (keeps what you typed)"),
             ],
             _ => &[("enter", "apply"), ("esc", "close")],

@@ -1,0 +1,211 @@
+//! What a live postmortem needs of the Timeline: the key-event picker, the room the event
+//! text gets, capture that stays armed, times typed in the zone shown, days, quoted
+//! names, the density strip and its jumps. Flows through the real loop, and snapshots at
+//! 80x24 and 120x32.
+
+use debrief::app::Overlay;
+use debrief::domain::{KeyEventKind, Precision};
+
+mod harness;
+
+use harness::Harness;
+
+mod snapshots {
+    use super::*;
+
+    #[test]
+    fn timeline_with_the_density_strip_120x32() {
+        let mut h = Harness::demo(120, 32);
+        h.keys("j");
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn timeline_with_the_density_strip_80x24() {
+        let mut h = Harness::demo(80, 24);
+        h.keys("j");
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn key_picker_120x32() {
+        let mut h = Harness::demo(120, 32);
+        h.keys("jK");
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn key_picker_80x24() {
+        let mut h = Harness::demo(80, 24);
+        h.keys("jK");
+        insta::assert_snapshot!(h.screen());
+    }
+}
+
+#[test]
+fn at_120_columns_the_second_event_shows_its_first_40_characters() {
+    let mut h = Harness::demo(120, 32);
+    let t = h.app.timeline().unwrap();
+    let second = t.rows[1].text.clone();
+    let screen = h.screen();
+    let start: String = second.chars().take(40).collect();
+    assert!(screen.contains(&start), "{start:?} not in\n{screen}");
+}
+
+#[test]
+fn zone_mode_keeps_the_whole_offset() {
+    let mut h = Harness::demo(120, 32);
+    h.keys("z");
+    let screen = h.screen();
+    assert!(screen.contains("2026-03-10 08:41:17+01:00"), "{screen}");
+}
+
+#[test]
+fn the_detail_pane_toggles_and_sits_below_the_list_on_narrow_screens() {
+    let mut h = Harness::demo(120, 32);
+    let rows_with = h.app.timeline().unwrap().viewport;
+    assert!(h.screen().contains("─ Event ─") || h.screen().contains(" Event "));
+    h.keys("v");
+    h.assert_status("detail pane hidden");
+    assert!(!h.screen().contains(" Event "), "{}", h.screen());
+    let rows_without = h.app.timeline().unwrap().viewport;
+    assert!(rows_without > rows_with, "{rows_without} > {rows_with}");
+    h.keys("v");
+    // Below the list: the pane's title starts at the left edge.
+    let screen = h.screen();
+    let line = screen.lines().find(|l| l.contains(" Event ")).unwrap();
+    assert!(
+        line.starts_with(" Event") || line.starts_with("─"),
+        "{line}"
+    );
+}
+
+#[test]
+fn the_list_says_which_key_event_a_star_is() {
+    let mut h = Harness::demo(120, 32);
+    let screen = h.screen();
+    assert!(screen.contains("★1"), "{screen}");
+    h.keys("G");
+    assert!(h.screen().contains("★4"));
+}
+
+#[test]
+fn the_picker_marks_a_free_kind_and_esc_changes_nothing() {
+    let mut h = Harness::new(100, 30);
+    h.keys("nIR-1");
+    h.fill("Title", "Support compromise");
+    h.fill("Detected", "2026-03-11 10:00<c-s><enter>");
+    h.keys("c2026-03-11 09:00 first<enter>+5m second<enter><esc>");
+    h.keys("K");
+    let picker = h.screen();
+    assert!(picker.contains("not marked yet"), "{picker}");
+    h.keys("<esc>");
+    assert_eq!(h.selected().key_kind, None);
+    h.keys("K3");
+    assert_eq!(h.selected().key_kind, Some(KeyEventKind::Contained));
+    h.keys("kK3");
+    h.assert_status("moved here");
+    assert_eq!(h.selected().key_kind, Some(KeyEventKind::Contained));
+    h.keys("j");
+    assert_eq!(h.selected().key_kind, None);
+}
+
+#[test]
+fn capture_stays_armed_two_lines_are_two_events_and_plus_chains_from_the_new_one() {
+    let mut h = Harness::demo(100, 30);
+    let before = h.event_texts().len();
+    h.keys("c2026-03-12 18:00 x<enter>+5m y<enter>");
+    assert_eq!(h.event_texts().len(), before + 2, "{}", h.app.status().text);
+    assert!(
+        matches!(h.app.overlays.last(), Some(Overlay::Prompt(_))),
+        "capture is armed again"
+    );
+    let y = h.selected();
+    assert_eq!(y.text, "y");
+    // The view shows UTC: the naive time is read in UTC.
+    assert_eq!(y.at.rfc3339_utc(), "2026-03-12T18:05:00Z");
+    h.keys("<esc>");
+    assert!(h.app.overlays.is_empty());
+    h.keys("k");
+    assert_eq!(h.selected().at.rfc3339_utc(), "2026-03-12T18:00:00Z");
+}
+
+#[test]
+fn naive_times_are_read_in_the_zone_shown_and_the_preview_says_which() {
+    let mut h = Harness::demo(100, 30);
+    h.keys("c2026-03-12 18:00 x");
+    assert!(h.screen().contains("read in UTC"), "{}", h.screen());
+    h.keys("<enter><esc>z");
+    h.keys("c2026-03-12 18:00 local");
+    assert!(h.screen().contains("read in Europe/Madrid"));
+    h.keys("<enter><esc>");
+    assert_eq!(h.selected().at.rfc3339_utc(), "2026-03-12T17:00:00Z");
+    // Jump reads the same way.
+    h.keys("t2026-03-12 18:00<enter>");
+    assert_eq!(h.selected().text, "local");
+}
+
+#[test]
+fn a_day_is_typed_as_a_date_and_shown_as_one() {
+    let mut h = Harness::demo(120, 32);
+    h.keys("c~2026-03-09 @\"Vendor Security\" published its advisory<enter><esc>");
+    let e = h.selected();
+    assert_eq!(e.at.precision, Precision::Day, "{}", h.app.status().text);
+    assert_eq!(e.at.rfc3339_utc(), "2026-03-09T00:00:00Z");
+    assert_eq!(e.actor.as_deref(), Some("Vendor Security"));
+    assert_eq!(e.text, "published its advisory");
+    let screen = h.screen();
+    assert!(screen.contains("~2026-03-09 "), "{screen}");
+    // The form shows the day and saves it unchanged.
+    h.keys("e<c-s>");
+    assert_eq!(h.selected().at, e.at);
+    // Jump takes a day too.
+    h.keys("t2026-03-11<enter>");
+    assert!(h.selected().at.rfc3339_utc().as_str() >= "2026-03-11");
+}
+
+#[test]
+fn a_capture_in_the_hour_the_clocks_skip_says_so() {
+    let mut h = Harness::demo(100, 30);
+    // Europe/Madrid skipped 02:00-03:00 on 29 March 2026.
+    h.keys("zc2026-03-29 02:30 restore started");
+    let screen = h.screen();
+    assert!(
+        screen.contains("does not exist in Europe/Madrid"),
+        "{screen}"
+    );
+    h.keys("<enter>");
+    h.assert_status("add the offset you mean");
+}
+
+#[test]
+fn the_density_strip_is_read_in_update_and_brackets_jump_between_busy_stretches() {
+    let mut h = Harness::demo(120, 32);
+    let t = h.app.timeline().unwrap();
+    assert_eq!(t.density.counts.len(), 120);
+    assert_eq!(t.density.counts.iter().sum::<u32>(), 47);
+    let start = h.selected().at.utc;
+    h.keys("]");
+    let next = h.selected().at.utc;
+    assert!(next > start, "{next} after {start}");
+    h.keys("]]]");
+    let later = h.selected().at.utc;
+    assert!(later > next);
+    h.keys("[");
+    assert!(h.selected().at.utc < later);
+    // A key event is a stop on the way.
+    h.keys("g");
+    let mut keyed = false;
+    for _ in 0..20 {
+        h.keys("]");
+        if h.selected().key_kind.is_some() {
+            keyed = true;
+            break;
+        }
+    }
+    assert!(keyed, "] stops at key events");
+    // A new event changes the strip.
+    h.keys("c2026-03-20 10:00 late note<enter><esc>");
+    let t = h.app.timeline().unwrap();
+    assert_eq!(t.density.counts.iter().sum::<u32>(), 48);
+}
