@@ -206,6 +206,24 @@ fn child(db: &Path) {
         50,
         &[key(KeyCode::Char('G'))],
     );
+    measure(
+        "next busy stretch or key event (])",
+        &[key(KeyCode::Char(']'))],
+        50,
+        &[],
+    );
+    // The density strip: its one aggregate query, as update runs it after a change.
+    let incident_id = app.timeline().map(|t| t.filter.incident_id.clone());
+    let mut strip = Vec::new();
+    for _ in 0..20 {
+        let start = std::time::Instant::now();
+        let d = store
+            .event_density(incident_id.as_deref().unwrap_or_default(), 200)
+            .expect("the density");
+        strip.push(start.elapsed());
+        std::hint::black_box(d);
+    }
+    strip.sort();
     // Jump to a time: the prompt is typed untimed; Enter, the jump and its frame are timed.
     let mut jump = Vec::new();
     for i in 0..50 {
@@ -252,6 +270,11 @@ fn child(db: &Path) {
 
     let peak = peak_rss_kb();
     println!("| open: first frame | {} | under 150 ms |", ms(open));
+    println!(
+        "| density strip: one read (200 buckets) | p50 {}, max {} (20 reads) | under 150 ms |",
+        ms(strip[strip.len() / 2]),
+        ms(strip[strip.len() - 1])
+    );
     for (name, mut samples) in rows {
         samples.sort();
         let p = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];

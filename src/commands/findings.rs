@@ -251,12 +251,22 @@ pub fn evidence(store: &mut Store, command: EvidenceCommand, out: &mut dyn Write
                 );
             }
         }
+        EvidenceCommand::Link {
+            id,
+            events,
+            findings,
+        } => super::edits::evidence_link(store, &id, &events, &findings, true, out)?,
+        EvidenceCommand::Unlink {
+            id,
+            events,
+            findings,
+        } => super::edits::evidence_link(store, &id, &events, &findings, false, out)?,
     }
     Ok(())
 }
 
 /// Ids typed on the command line (any unique start or end), each resolved or named by flag.
-pub(super) fn resolve_all(
+pub(crate) fn resolve_all(
     store: &Store,
     kind: IdKind,
     incident_id: &str,

@@ -209,6 +209,9 @@ impl Store {
 
     /// Events per bucket over the incident's whole span, in one aggregate query over the
     /// time index (no event is read): what the density strip above the timeline draws.
+    /// Each bucket is counted over its own range of the index, so the query walks the
+    /// index once and sorts nothing (a `GROUP BY` of a computed bucket builds a temporary
+    /// tree: five times slower at a million events).
     pub fn event_density(&self, incident_id: &str, buckets: usize) -> Result<Density> {
         let mut density = Density {
             counts: vec![0; buckets],
@@ -217,12 +220,20 @@ impl Store {
         if buckets == 0 {
             return Ok(density);
         }
+        // Bucket i holds the times t with floor((t - lo) * n / width) = i, that is
+        // lo + ceil(i * width / n) <= t < lo + ceil((i + 1) * width / n).
         let mut stmt = self.conn.prepare_cached(
-            "WITH span AS (SELECT min(at_us) AS lo, max(at_us) AS hi FROM events
-                           WHERE incident_id = ?1)
-             SELECT span.lo, span.hi, (e.at_us - span.lo) * ?2 / (span.hi - span.lo + 1) AS b,
-                    count(*)
-             FROM events e, span WHERE e.incident_id = ?1 GROUP BY b",
+            "WITH RECURSIVE
+               span AS (SELECT min(at_us) AS lo, max(at_us) AS hi,
+                               max(at_us) - min(at_us) + 1 AS width
+                        FROM events WHERE incident_id = ?1),
+               k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < ?2)
+             SELECT span.lo, span.hi, k.i,
+                    (SELECT count(*) FROM events e
+                     WHERE e.incident_id = ?1
+                       AND e.at_us >= span.lo + (k.i * span.width + ?2 - 1) / ?2
+                       AND e.at_us < span.lo + ((k.i + 1) * span.width + ?2 - 1) / ?2)
+             FROM k, span WHERE span.lo IS NOT NULL",
         )?;
         let mut rows = stmt.query(params![incident_id, buckets as i64])?;
         while let Some(r) = rows.next()? {
