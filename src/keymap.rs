@@ -97,6 +97,7 @@ pub enum Command {
     RateSufficiency,
     RateCompleteness,
     LinkFindings,
+    LinkEvidence,
     WriteReport,
     #[strum(serialize = "toggle-timeline-scope")]
     ToggleScope,
@@ -204,6 +205,7 @@ mod defaults {
         (On(Evidence), "left", SwitchPane, "switch between actors and evidence"),
         (On(Evidence), "e", Edit, "classify the actor"),
         (On(Evidence), "a", AttachEvidence, "add evidence (a file path, URL or ticket)"),
+        (On(Evidence), "l", LinkEvidence, "link the evidence to findings and the timeline's selected event"),
         (On(Evidence), "v", Verify, "re-verify evidence files (hash)"),
 
         (On(Backlog), "w", Walk, "review walk: every open action, overdue first"),

@@ -209,3 +209,87 @@ fn the_density_strip_is_read_in_update_and_brackets_jump_between_busy_stretches(
     let t = h.app.timeline().unwrap();
     assert_eq!(t.density.counts.iter().sum::<u32>(), 48);
 }
+
+#[test]
+fn one_reference_backs_two_events_and_a_finding_from_the_workbench() {
+    let mut h = Harness::demo(120, 32);
+    h.keys("ESEC-900 Vendor advisory<enter>");
+    h.assert_status("evidence attached");
+    // The same reference on the next event links it rather than refusing.
+    h.keys("jESEC-900<enter>");
+    h.assert_status("now linked to this event too");
+    h.keys("5<right>G");
+    let screen = h.screen();
+    assert!(screen.contains("Vendor advisory (SEC-900)"), "{screen}");
+    assert!(screen.contains("2ev 0f"), "{screen}");
+    h.keys("l");
+    assert!(
+        matches!(h.app.overlays.last(), Some(Overlay::EvidenceLinks(_))),
+        "l opens the link picker"
+    );
+    // Both events are listed ticked, then the findings: tick the first finding.
+    let picker = h.screen();
+    assert!(picker.contains("[x] event"), "{picker}");
+    let first_finding = picker
+        .lines()
+        .position(|l| l.contains("[ ] finding"))
+        .unwrap();
+    let first_row = picker
+        .lines()
+        .position(|l| l.contains("[x] event"))
+        .unwrap();
+    for _ in 0..(first_finding - first_row) {
+        h.keys("j");
+    }
+    h.keys(" <enter>");
+    h.assert_status("backs 2 events and 1 findings");
+    assert!(h.screen().contains("2ev 1f"));
+    // One undo takes the finding's link back.
+    h.keys("u");
+    assert!(h.screen().contains("2ev 0f"), "{}", h.screen());
+}
+
+#[test]
+fn the_evidence_prompt_completes_paths_with_tab_and_a_changed_file_shows_at_80_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("message-trace-march.csv");
+    std::fs::write(&file, "a,b\n").unwrap();
+    let partial = dir.path().join("message-tr").display().to_string();
+    let mut h = Harness::demo(80, 24);
+    h.keys("E");
+    h.keys(&partial);
+    h.keys("<tab>");
+    let typed = match h.app.overlays.last() {
+        Some(Overlay::Prompt(p)) => p.text(),
+        other => panic!("the evidence prompt is open: {other:?}"),
+    };
+    assert_eq!(typed, file.display().to_string(), "tab completed the path");
+    h.keys(" Exchange trace<enter>");
+    h.assert_status("evidence attached (file");
+    std::fs::write(&file, "changed\n").unwrap();
+    h.keys("5<right>Gv");
+    let screen = h.screen();
+    assert!(screen.contains("✗ CHANGED"), "{screen}");
+}
+
+mod link_snapshots {
+    use super::*;
+
+    fn with_evidence(w: u16, ht: u16) -> Harness {
+        let mut h = Harness::demo(w, ht);
+        h.keys("ESEC-900 Vendor advisory<enter>jESEC-900<enter>5<right>Gl");
+        h
+    }
+
+    #[test]
+    fn evidence_link_overlay_120x32() {
+        let mut h = with_evidence(120, 32);
+        insta::assert_snapshot!(h.screen());
+    }
+
+    #[test]
+    fn evidence_link_overlay_80x24() {
+        let mut h = with_evidence(80, 24);
+        insta::assert_snapshot!(h.screen());
+    }
+}

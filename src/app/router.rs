@@ -119,7 +119,10 @@ fn screen_command(app: &mut App, command: Command, store: &mut Store) -> Effect 
         }
         (View::Overview, Some(o)) => o.overview.command(&o.incident, command, &mut cx),
         (View::Findings, Some(o)) => o.findings.command(&o.incident, command, &mut cx),
-        (View::Evidence, Some(o)) => o.evidence.command(&o.incident, command, &mut cx),
+        (View::Evidence, Some(o)) => {
+            let current = o.timeline.selected_event();
+            o.evidence.command(&o.incident, current, command, &mut cx)
+        }
         (View::Evaluation, Some(o)) => o.evaluation.command(&o.incident, command, &mut cx),
         (View::Report, Some(o)) => o.report.command(&o.incident, command, &mut cx),
         // An incident's screen with no incident open is never shown.

@@ -344,6 +344,7 @@ fn command_names_are_the_ones_config_files_use() {
             "rate-sufficiency",
             "rate-completeness",
             "link-findings",
+            "link-evidence",
             "write-report",
             "toggle-timeline-scope",
             "import",

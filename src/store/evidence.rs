@@ -124,6 +124,23 @@ impl Store {
         })
     }
 
+    /// Links and unlinks one piece of evidence at once: one change, one undo.
+    pub fn relink_evidence(
+        &mut self,
+        evidence_id: &str,
+        link: &[Target<'_>],
+        unlink: &[Target<'_>],
+    ) -> Result<()> {
+        self.write("link evidence", |w| {
+            link.iter()
+                .try_for_each(|t| w.link_evidence(evidence_id, *t))?;
+            unlink.iter().try_for_each(|t| match t {
+                Target::Event(id) => w.unlink_evidence(evidence_id, "event", id),
+                Target::Finding(id) => w.unlink_evidence(evidence_id, "finding", id),
+            })
+        })
+    }
+
     /// Removes links from one piece of evidence, in one change; the evidence stays.
     pub fn unlink_evidence_from(
         &mut self,

@@ -5,6 +5,7 @@
 pub mod confirm;
 pub mod conflict;
 pub mod event_form;
+pub mod evidence_links;
 pub mod finding_links;
 pub mod form;
 pub mod help;
@@ -37,6 +38,8 @@ pub enum Overlay {
     Conflict(Box<conflict::Conflict>),
     /// Choose what went wrong for an event: an existing finding, or a new one of a kind.
     LapsePicker(Box<lapse_picker::LapsePicker>),
+    /// Tick the events and findings a piece of evidence backs.
+    EvidenceLinks(Box<evidence_links::EvidenceLinks>),
     /// Mark the event as one of the four key events, or none.
     KeyPicker(Box<key_picker::KeyPicker>),
 }
@@ -73,6 +76,7 @@ impl Overlay {
             Overlay::Conflict(c) => c.key(key, cx, open),
             Overlay::LapsePicker(p) => p.key(key, cx),
             Overlay::KeyPicker(p) => p.key(key, cx),
+            Overlay::EvidenceLinks(p) => p.key(key, cx),
         }
     }
 }

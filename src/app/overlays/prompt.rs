@@ -50,7 +50,9 @@ impl PromptKind {
             PromptKind::Filter => "words @actor #tag !phase (empty shows everything)",
             PromptKind::JumpTime => "2026-03-11 10:00, 14:02 or ~09:00",
             PromptKind::Palette => "type to find a command",
-            PromptKind::Evidence => "a file path (hashed), a URL or a ticket such as SEC-4521",
+            PromptKind::Evidence => {
+                "a file path (hashed, tab completes), a URL or a ticket such as SEC-4521, then a title"
+            }
             PromptKind::BacklogFilter => {
                 "@owner #group !status P1 before:2027-01-01 open overdue stale"
             }
@@ -182,9 +184,10 @@ impl Prompt {
             }
             KeyCode::Esc => Outcome::Close(Effect::None),
             KeyCode::Enter => Outcome::Close(Effect::Submit(Box::new(self.clone()))),
-            KeyCode::Tab if self.kind == PromptKind::ImportPath => {
+            KeyCode::Tab if matches!(self.kind, PromptKind::ImportPath | PromptKind::Evidence) => {
+                // Paths complete as far as the files agree; tab never types a space.
                 if let Some(done) = crate::app::import::complete(&self.text()) {
-                    self.input = Prompt::new(PromptKind::ImportPath, &done).input;
+                    self.input = Prompt::new(self.kind, &done).input;
                 }
                 Outcome::Keep
             }
@@ -317,12 +320,25 @@ fn capture_note(text: &str, open: &OpenIncident) -> Note {
 /// attached to.
 fn evidence_notes(text: &str, to_event: bool) -> Vec<Note> {
     let typed = text.trim();
-    let first = if typed.is_empty() {
-        Note::hint("a file is hashed (SHA-256); anything else is kept as a URL or ticket reference")
-    } else if std::path::Path::new(typed).is_file() {
-        Note::ok("→ a local file: its SHA-256, size and time will be recorded")
+    let (locator, title) = crate::ops::split_typed_evidence(typed);
+    let titled = if title.is_empty() {
+        String::new()
     } else {
-        Note::ok("→ a URL or ticket reference (no such local file)")
+        format!(", titled \"{}\"", inert(&title))
+    };
+    let first = if typed.is_empty() {
+        Note::hint(
+            "a file is hashed (SHA-256); anything else is kept as a URL or ticket reference; words after it are its title",
+        )
+    } else if std::path::Path::new(&locator).is_file() {
+        Note::ok(format!(
+            "→ a local file: its SHA-256, size and time will be recorded{titled} (evidence it already is gets linked)"
+        ))
+    } else {
+        Note::ok(format!(
+            "→ a URL or ticket reference {}{titled} (no such local file)",
+            inert(&locator)
+        ))
     };
     let target = if to_event {
         "to the selected event"

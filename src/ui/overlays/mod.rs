@@ -3,6 +3,7 @@
 pub mod confirm;
 pub mod conflict;
 pub mod event_form;
+pub mod evidence_links;
 pub mod finding_links;
 pub mod form;
 pub mod help;
@@ -34,6 +35,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             Overlay::Walk(_) => {}
             Overlay::LapsePicker(p) => lapse_picker::lapse_picker(frame, area, theme, p),
             Overlay::KeyPicker(p) => key_picker::key_picker(frame, area, theme, p),
+            Overlay::EvidenceLinks(p) => evidence_links::evidence_links(frame, area, theme, p),
             Overlay::Prompt(prompt) => prompt::prompt_box(frame, area, theme, prompt),
             Overlay::FindingLinks(f) => finding_links::finding_links(frame, area, theme, f),
         }
@@ -59,7 +61,7 @@ pub fn footer_keys(app: &App) -> Option<Vec<(String, String)>> {
             ("space", "skip"),
             ("esc", "end"),
         ],
-        Overlay::FindingLinks(_) => &[
+        Overlay::FindingLinks(_) | Overlay::EvidenceLinks(_) => &[
             ("↑↓", "choose"),
             ("space", "link / unlink"),
             ("enter", "save"),
