@@ -84,10 +84,10 @@ pub fn split_typed_evidence(typed: &str) -> (String, String) {
 /// The locator evidence typed this way is kept under: a file's absolute path, or the text.
 pub fn evidence_locator(locator: &str) -> String {
     let path = Path::new(locator);
-    if path.is_file() {
-        if let Ok(absolute) = std::fs::canonicalize(path) {
-            return absolute.to_string_lossy().into_owned();
-        }
+    if path.is_file()
+        && let Ok(absolute) = std::fs::canonicalize(path)
+    {
+        return absolute.to_string_lossy().into_owned();
     }
     locator.to_string()
 }
