@@ -293,3 +293,39 @@ mod link_snapshots {
         insta::assert_snapshot!(h.screen());
     }
 }
+
+mod walk_snapshots {
+    use super::*;
+
+    /// A note (the walk stays), a new owner (it moves on), a status, then the summary.
+    fn walked(w: u16, ht: u16) -> Harness {
+        let mut h = Harness::demo(w, ht);
+        h.keys("6w");
+        h.keys("nvendor asked for a week<enter>");
+        match h.app.overlays.last() {
+            Some(Overlay::Walk(walk)) => assert_eq!(walk.index, 0, "a note stays on the action"),
+            other => panic!("the walk is open: {other:?}"),
+        }
+        h.keys("i");
+        h.keys("oL. Ortega<enter>");
+        h.keys("<esc>");
+        h
+    }
+
+    #[test]
+    fn the_walk_summary_lists_every_change_120x32() {
+        let mut h = walked(120, 32);
+        let screen = h.screen();
+        assert!(
+            screen.contains("noted: vendor asked for a week; "),
+            "{screen}"
+        );
+        insta::assert_snapshot!(screen);
+    }
+
+    #[test]
+    fn the_walk_summary_lists_every_change_80x24() {
+        let mut h = walked(80, 24);
+        insta::assert_snapshot!(h.screen());
+    }
+}

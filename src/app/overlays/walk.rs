@@ -38,8 +38,8 @@ impl WalkInput {
 pub struct Walk {
     pub items: Vec<Action>,
     pub index: usize,
-    /// What happened to each item (none: not yet, or skipped).
-    pub done: Vec<Option<String>>,
+    /// Every change made to each item in this walk, in order (empty: not yet, or skipped).
+    pub done: Vec<Vec<String>>,
     pub input: Option<(WalkInput, TextArea<'static>)>,
     /// The current item's findings (with their events) and review history.
     pub findings: Vec<(Finding, Vec<crate::domain::Event>)>,
@@ -53,7 +53,7 @@ impl Walk {
         let mut w = Walk {
             items,
             index: 0,
-            done: vec![None; n],
+            done: vec![Vec::new(); n],
             input: None,
             findings: Vec::new(),
             reviews: Vec::new(),
@@ -68,7 +68,7 @@ impl Walk {
     }
 
     pub fn reviewed(&self) -> usize {
-        self.done.iter().filter(|d| d.is_some()).count()
+        self.done.iter().filter(|d| !d.is_empty()).count()
     }
 
     /// Reads the current item's findings, their events and its reviews.
@@ -209,7 +209,12 @@ impl Walk {
 
     fn submit_input(&mut self, kind: WalkInput, text: &str, cx: &mut Cx<'_>) {
         let text = text.trim();
+        // A note adds to the action in front of everyone: the walk stays on it.
+        let advance = !matches!(kind, WalkInput::Note);
         let input = match kind {
+            WalkInput::Note if text.is_empty() => {
+                return cx.shell.info("no note saved: nothing was typed");
+            }
             WalkInput::Note => ReviewInput {
                 note: text.to_string(),
                 ..Default::default()
@@ -243,11 +248,17 @@ impl Walk {
                 }
             }
         };
-        self.record(&input, cx);
+        self.record_then(&input, advance, cx);
     }
 
     /// Saves a review of the current item and moves on.
     fn record(&mut self, input: &ReviewInput, cx: &mut Cx<'_>) {
+        self.record_then(input, true, cx)
+    }
+
+    /// Saves a review of the current item; moves on when `advance`, else shows it again
+    /// as saved.
+    fn record_then(&mut self, input: &ReviewInput, advance: bool, cx: &mut Cx<'_>) {
         let Some(a) = self.current().cloned() else {
             return;
         };
@@ -257,13 +268,20 @@ impl Walk {
                     r.changes.clone()
                 } else if !r.note.is_empty() {
                     format!("noted: {}", r.note)
+                } else if let Some(s) = input.status {
+                    format!("still {}", s.label())
                 } else {
                     "reviewed".to_string()
                 };
-                self.done[self.index] = Some(what.clone());
+                self.done[self.index].push(what.clone());
                 cx.shell
                     .success(format!("saved: {} · {}", inert(&a.title), inert(&what)));
-                if let Err(e) = self.advance(cx.store) {
+                let moved = if advance {
+                    self.advance(cx.store)
+                } else {
+                    self.load(cx.store)
+                };
+                if let Err(e) = moved {
                     cx.shell.error(format!("cannot read the next action: {e}"));
                 }
             }

@@ -36,11 +36,14 @@ pub fn walk(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, w: &Wal
             Line::raw(""),
         ];
         for (a, done) in w.items.iter().zip(&w.done) {
-            let what = done
-                .as_deref()
-                .map(inert)
-                .map(|c| c.into_owned())
-                .unwrap_or_else(|| "skipped".into());
+            let what = if done.is_empty() {
+                "skipped".to_string()
+            } else {
+                done.iter()
+                    .map(|c| inert(c).into_owned())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
             lines.push(Line::raw(format!(
                 "{} {}  —  {what}",
                 mark(a, app),
