@@ -512,6 +512,12 @@ pub enum ActionCommand {
         /// New due date, YYYY-MM-DD ("none" clears it)
         #[arg(long, value_name = "DATE")]
         due: Option<String>,
+        /// Link a finding it addresses: any unique start or end of its id (repeat for more)
+        #[arg(long = "finding", value_name = "ID")]
+        findings: Vec<String>,
+        /// Unlink a finding (repeat for more)
+        #[arg(long = "unlink-finding", value_name = "ID")]
+        unlink_findings: Vec<String>,
     },
     /// An action with its findings and review history
     Show {

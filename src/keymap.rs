@@ -211,6 +211,7 @@ mod defaults {
         (On(Backlog), "w", Walk, "review walk: every open action, overdue first"),
         (On(Backlog), "enter", Edit, "review the selected action"),
         (On(Backlog), "a", Add, "log an action"),
+        (On(Backlog), "f", LinkFindings, "link the action to the findings it addresses"),
         (On(Backlog), "s", Sort, "sort by: walk order, due, priority, owner, status"),
         (On(Backlog), "A", ToggleAll, "this incident / all incidents"),
         (On(Backlog), "/", Filter, "filter: @owner #group !status P1 before:DATE overdue stale"),

@@ -131,3 +131,44 @@ fn evidence_links_to_a_second_event_and_a_finding_and_unlinks() {
     let e = fail(debrief(d).args(["evidence", "link", &ev]));
     assert!(e.contains("--event"), "{e}");
 }
+
+#[test]
+fn an_action_logged_before_its_finding_is_linked_later() {
+    let dir = tmp();
+    let d = dir.path();
+    new_incident(d, "IR-1");
+    let action = new_id(debrief(d).args([
+        "action",
+        "add",
+        "IR-1",
+        "--kind",
+        "bug",
+        "--title",
+        "Rotate the vendor's support token",
+        "--owner",
+        "Vendor Security",
+    ]));
+    let finding = new_id(debrief(d).args([
+        "finding",
+        "add",
+        "IR-1",
+        "--kind",
+        "process-flaw",
+        "--title",
+        "Vendor access not reviewed",
+    ]));
+    let out = ok(debrief(d).args(["action", "update", &action, "--finding", &finding]));
+    assert!(out.contains("addresses 1 findings"), "{out}");
+    let shown = json(debrief(d).args(["action", "show", &action, "--json"]));
+    assert_eq!(shown["findings"], serde_json::json!([finding]));
+    let out = ok(debrief(d).args([
+        "action",
+        "update",
+        &action,
+        "--unlink-finding",
+        &finding[finding.len() - 8..],
+    ]));
+    assert!(out.contains("addresses 0 findings"), "{out}");
+    let e = fail(debrief(d).args(["action", "update", &action, "--finding", "ffffffff"]));
+    assert!(e.contains("--finding"), "{e}");
+}

@@ -621,7 +621,8 @@ mod backlog {
         assert!(screen.contains("Review walk · 0/10 reviewed"), "{screen}");
         assert!(screen.contains("! OVERDUE"), "overdue first: {screen}");
         h.keys("a"); // 1 accepted
-        h.keys("nWaiting for the vendor patch<enter>"); // 2 note only
+        h.keys("nWaiting for the vendor patch<enter>"); // 2 note only: the walk stays
+        h.keys(" "); // on to 3
         h.keys("i"); // 3 in progress
         h.keys("x<enter>"); // 4: a rejection without a reason is refused
         h.assert_status("needs a reason");

@@ -329,3 +329,54 @@ mod walk_snapshots {
         insta::assert_snapshot!(h.screen());
     }
 }
+
+#[test]
+fn an_action_gets_its_finding_in_the_form_or_later_from_the_backlog() {
+    let mut h = Harness::demo(120, 32);
+    h.keys("6a");
+    h.fill("Title", "Rotate the vendor support token");
+    h.fill("Owner", "Vendor Security");
+    // Tab completes a word of a finding's title.
+    h.fill("Finding", "handover<tab>");
+    let value = match h.app.overlays.last() {
+        Some(Overlay::Record(f)) => f.fields.value("Finding"),
+        other => panic!("the action form is open: {other:?}"),
+    };
+    assert!(value.starts_with("Alert 88213 waited"), "{value}");
+    h.keys("<c-s>");
+    h.assert_status("logged action");
+    let incident = h.app.incident().unwrap().id.clone();
+    let action = h
+        .store
+        .backlog(&debrief::store::BacklogFilter {
+            incident_id: Some(incident.clone()),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .find(|a| a.title == "Rotate the vendor support token")
+        .unwrap();
+    assert_eq!(h.store.action_findings(&action.id).unwrap().len(), 1);
+    // Later: f on the action in the Backlog ticks one more.
+    let row = h
+        .app
+        .backlog
+        .rows
+        .iter()
+        .position(|a| a.id == action.id)
+        .unwrap();
+    h.keys("g");
+    for _ in 0..row {
+        h.keys("j");
+    }
+    h.keys("f");
+    assert!(
+        h.screen().contains("addresses (space ticks"),
+        "{}",
+        h.screen()
+    );
+    h.keys(" <enter>");
+    h.assert_status("addresses 2 findings");
+    h.keys("u");
+    assert_eq!(h.store.action_findings(&action.id).unwrap().len(), 1);
+}

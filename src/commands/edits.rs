@@ -112,3 +112,34 @@ pub fn evidence_link(
     )?;
     Ok(())
 }
+
+/// `debrief action update ID --finding ID --unlink-finding ID`: the findings an action
+/// addresses, linked after it was logged (one change).
+pub fn action_findings(
+    store: &mut Store,
+    action_id: &str,
+    link: &[String],
+    unlink: &[String],
+    out: &mut dyn Write,
+) -> Result<()> {
+    let incident_id = store
+        .action(action_id)?
+        .ok_or_else(|| anyhow!("no action {action_id}"))?
+        .incident_id;
+    let link = resolve_all(store, IdKind::Finding, &incident_id, link, "--finding")?;
+    let unlink = resolve_all(
+        store,
+        IdKind::Finding,
+        &incident_id,
+        unlink,
+        "--unlink-finding",
+    )?;
+    store.relink_action_findings(action_id, &link, &unlink)?;
+    let n = store.action_findings(action_id)?.len();
+    writeln!(
+        out,
+        "linked {}: addresses {n} findings",
+        short_id(action_id)
+    )?;
+    Ok(())
+}

@@ -1,10 +1,11 @@
-//! What a piece of evidence backs: tick the findings, the events it is linked to, and the
-//! event selected in the timeline. Enter saves every change as one (one undo).
+//! Links ticked in a list, saved as one change (one undo): what a piece of evidence backs
+//! (the findings, the events it is linked to, the event selected in the timeline), or
+//! which findings an action addresses.
 
 use super::super::effect::Effect;
 use super::super::shell::{Cx, step};
 use super::Outcome;
-use crate::domain::{Event, Evidence};
+use crate::domain::{Action, Event, Evidence, Finding};
 use crate::store::Target;
 use crate::text::{clip, inert};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -33,9 +34,16 @@ impl LinkChoice {
     }
 }
 
+/// What the links are of.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    Evidence(Evidence),
+    Action(Action),
+}
+
 #[derive(Debug, Clone)]
 pub struct EvidenceLinks {
-    pub evidence: Evidence,
+    pub subject: Subject,
     pub choices: Vec<LinkChoice>,
     pub selected: usize,
 }
@@ -50,6 +58,43 @@ impl EvidenceLinks {
                 cx.shell.error(format!("cannot read the links: {e}"));
                 Effect::None
             }
+        }
+    }
+
+    /// The findings of the action's incident, ticked when the action addresses them.
+    pub fn for_action(cx: &mut Cx<'_>, action: Action) -> Effect {
+        let read = |cx: &mut Cx<'_>| -> crate::store::Result<Vec<LinkChoice>> {
+            let linked: Vec<String> = cx
+                .store
+                .action_findings(&action.id)?
+                .into_iter()
+                .map(|f| f.id)
+                .collect();
+            Ok(cx
+                .store
+                .list_findings(&action.incident_id)?
+                .into_iter()
+                .map(|s| finding_choice(&s.finding, linked.contains(&s.finding.id)))
+                .collect())
+        };
+        match read(cx) {
+            Ok(choices) => Effect::Open(super::Overlay::EvidenceLinks(Box::new(EvidenceLinks {
+                subject: Subject::Action(action),
+                choices,
+                selected: 0,
+            }))),
+            Err(e) => {
+                cx.shell.error(format!("cannot read the findings: {e}"));
+                Effect::None
+            }
+        }
+    }
+
+    /// What the links are of, for the title line.
+    pub fn name(&self) -> &str {
+        match &self.subject {
+            Subject::Evidence(e) => &e.locator,
+            Subject::Action(a) => &a.title,
         }
     }
 
@@ -69,20 +114,10 @@ impl EvidenceLinks {
             }
         }
         for f in cx.store.list_findings(&evidence.incident_id)? {
-            let linked = findings.contains(&f.finding.id);
-            choices.push(LinkChoice {
-                target: LinkTarget::Finding(f.finding.id.clone()),
-                label: format!(
-                    "finding  {} · {}",
-                    f.finding.kind.label(),
-                    clip(&f.finding.title, 70)
-                ),
-                linked,
-                was: linked,
-            });
+            choices.push(finding_choice(&f.finding, findings.contains(&f.finding.id)));
         }
         Ok(EvidenceLinks {
-            evidence,
+            subject: Subject::Evidence(evidence),
             choices,
             selected: 0,
         })
@@ -109,34 +144,52 @@ impl EvidenceLinks {
     }
 
     fn save(&self, cx: &mut Cx<'_>) -> Effect {
-        let link: Vec<Target<'_>> = self
-            .choices
-            .iter()
-            .filter(|c| c.linked && !c.was)
-            .map(LinkChoice::as_target)
-            .collect();
-        let unlink: Vec<Target<'_>> = self
-            .choices
-            .iter()
-            .filter(|c| !c.linked && c.was)
-            .map(LinkChoice::as_target)
-            .collect();
+        let link: Vec<&LinkChoice> = self.choices.iter().filter(|c| c.linked && !c.was).collect();
+        let unlink: Vec<&LinkChoice> = self.choices.iter().filter(|c| !c.linked && c.was).collect();
         if link.is_empty() && unlink.is_empty() {
             cx.shell.info("links unchanged");
             return Effect::None;
         }
-        match cx.store.relink_evidence(&self.evidence.id, &link, &unlink) {
-            Ok(()) => {
-                let (events, findings) = cx
-                    .store
-                    .evidence_links(&self.evidence.id)
-                    .unwrap_or_default();
-                cx.shell.success(format!(
-                    "{} backs {} events and {} findings (u undoes)",
-                    inert(&clip(&self.evidence.locator, 40)),
-                    events.len(),
-                    findings.len()
-                ));
+        let saved = match &self.subject {
+            Subject::Evidence(ev) => {
+                let link: Vec<Target<'_>> = link.iter().map(|c| c.as_target()).collect();
+                let unlink: Vec<Target<'_>> = unlink.iter().map(|c| c.as_target()).collect();
+                cx.store
+                    .relink_evidence(&ev.id, &link, &unlink)
+                    .and_then(|()| cx.store.evidence_links(&ev.id))
+                    .map(|(events, findings)| {
+                        format!(
+                            "{} backs {} events and {} findings (u undoes)",
+                            inert(&clip(&ev.locator, 40)),
+                            events.len(),
+                            findings.len()
+                        )
+                    })
+            }
+            Subject::Action(a) => {
+                let ids = |cs: &[&LinkChoice]| -> Vec<String> {
+                    cs.iter()
+                        .filter_map(|c| match &c.target {
+                            LinkTarget::Finding(id) => Some(id.clone()),
+                            LinkTarget::Event(_) => None,
+                        })
+                        .collect()
+                };
+                cx.store
+                    .relink_action_findings(&a.id, &ids(&link), &ids(&unlink))
+                    .and_then(|()| cx.store.action_findings(&a.id))
+                    .map(|fs| {
+                        format!(
+                            "{} addresses {} findings (u undoes)",
+                            inert(&clip(&a.title, 40)),
+                            fs.len()
+                        )
+                    })
+            }
+        };
+        match saved {
+            Ok(message) => {
+                cx.shell.success(message);
                 Effect::Changed(None)
             }
             Err(e) => {
@@ -155,6 +208,15 @@ fn event_choice(e: &Event, linked: bool) -> LinkChoice {
             crate::domain::show_utc(&e.at),
             clip(&e.text, 70)
         ),
+        linked,
+        was: linked,
+    }
+}
+
+fn finding_choice(f: &Finding, linked: bool) -> LinkChoice {
+    LinkChoice {
+        target: LinkTarget::Finding(f.id.clone()),
+        label: format!("finding  {} · {}", f.kind.label(), clip(&f.title, 70)),
         linked,
         was: linked,
     }

@@ -52,9 +52,11 @@ pub enum RecordKind {
     Actor {
         actor: Actor,
     },
-    /// A new action, addressing a finding when started from one.
+    /// A new action, addressing a finding when started from one; `findings` are the
+    /// incident's (id, title), which the Finding field completes and reads.
     Action {
         finding: Option<Finding>,
+        findings: Vec<(String, String)>,
     },
     /// One area of the response evaluation.
     Evaluation {
@@ -199,6 +201,15 @@ impl RecordForm {
         }
     }
 
+    /// A new action with the incident's findings to choose from (the Finding field).
+    pub fn action_choosing(findings: Vec<(String, String)>) -> RecordForm {
+        let mut form = RecordForm::action(None);
+        if let RecordKind::Action { findings: f, .. } = &mut form.kind {
+            *f = findings;
+        }
+        form
+    }
+
     pub fn action(finding: Option<Finding>) -> RecordForm {
         let (kind, title) = match &finding {
             Some(f) => (suggested_kind(f.kind), format!("Fix: {}", f.title)),
@@ -227,10 +238,20 @@ impl RecordForm {
             Field::new("Priority", "P2", false, "P0, P1, P2, P3"),
             Field::new("Due", "", false, "YYYY-MM-DD"),
             Field::new("Ticket", "", false, "SEC-1234 or a URL"),
+            Field::new(
+                "Finding",
+                finding.as_ref().map(|f| f.title.as_str()).unwrap_or(""),
+                false,
+                "the finding it addresses (tab completes; empty: none yet)",
+            ),
             Field::new("Details", "", true, "what and why"),
         ];
+        let findings = finding
+            .iter()
+            .map(|f| (f.id.clone(), f.title.clone()))
+            .collect();
         RecordForm {
-            kind: RecordKind::Action { finding },
+            kind: RecordKind::Action { finding, findings },
             fields: Fields::new(fields, "Title"),
         }
     }
@@ -321,6 +342,7 @@ impl RecordForm {
             (RecordKind::Evaluation { .. }, "Sufficient" | "Complete") => parse_rating(&v).err(),
             (RecordKind::Action { .. }, "Kind") => v.parse::<ActionKind>().err(),
             (RecordKind::Action { .. }, "Title") => named("say what will be done"),
+            (RecordKind::Action { findings, .. }, "Finding") => finding_named(findings, &v).err(),
             (RecordKind::Action { .. }, "Owner") => named("every action has an owner"),
             (RecordKind::Action { .. }, "Priority") => v.parse::<Priority>().err(),
             (RecordKind::Action { .. }, "Due") => optional_date(&v).err(),
@@ -394,6 +416,14 @@ impl RecordForm {
         // As in the event form: only what is being typed is completed.
         if typed.is_empty() || !field.changed() {
             return Vec::new();
+        }
+        if let (RecordKind::Action { findings, .. }, "Finding") = (&self.kind, field.label) {
+            // Titles, matched anywhere in them: people remember a word of a finding.
+            return findings
+                .iter()
+                .map(|(_, t)| t.clone())
+                .filter(|t| t.to_lowercase().contains(&typed) && t.to_lowercase() != typed)
+                .collect();
         }
         let names: Vec<&str> = match (&self.kind, field.label) {
             (RecordKind::Finding { .. }, "Kind") => {
@@ -479,9 +509,11 @@ fn write(form: &RecordForm, incident_id: &str, cx: &mut Cx<'_>) -> Result<String
             store.update_incident(&incident.id, &patch, Some(incident.version))?;
             "saved the overview".to_string()
         }
-        RecordKind::Action { finding } => {
+        RecordKind::Action { findings, .. } => {
             let new = form.to_action()?;
-            let findings: Vec<String> = finding.iter().map(|f| f.id.clone()).collect();
+            let findings: Vec<String> = finding_named(findings, &form.value("Finding"))?
+                .into_iter()
+                .collect();
             let a = store.create_action(incident_id, &new, &findings)?;
             format!(
                 "logged action: {} (6 shows the backlog)",
@@ -529,5 +561,31 @@ pub fn save(form: &RecordForm, incident_id: &str, cx: &mut Cx<'_>) -> Outcome {
             cx.shell.error(format!("not saved: {e}"));
             Outcome::Keep
         }
+    }
+}
+
+/// The finding a typed title names: none when empty, else the one whose title is it
+/// (case aside) or the only one holding it.
+fn finding_named(findings: &[(String, String)], typed: &str) -> Result<Option<String>, String> {
+    let typed = typed.trim().to_lowercase();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    if let Some((id, _)) = findings.iter().find(|(_, t)| t.to_lowercase() == typed) {
+        return Ok(Some(id.clone()));
+    }
+    let holding: Vec<&(String, String)> = findings
+        .iter()
+        .filter(|(_, t)| t.to_lowercase().contains(&typed))
+        .collect();
+    match holding.as_slice() {
+        [(id, _)] => Ok(Some(id.clone())),
+        [] => Err(format!(
+            "no finding of this incident says {typed:?}: tab completes a title, empty leaves it for later"
+        )),
+        _ => Err(format!(
+            "{} findings say {typed:?}: type more of the title (tab completes)",
+            holding.len()
+        )),
     }
 }

@@ -211,9 +211,28 @@ impl BacklogState {
                         "open an incident first (1, enter): an action belongs to an incident",
                     );
                 } else {
-                    return Effect::Open(Overlay::Record(Box::new(RecordForm::action(None))));
+                    let findings = match cx.store.list_findings(incident_id.unwrap_or_default()) {
+                        Ok(fs) => fs
+                            .into_iter()
+                            .map(|s| (s.finding.id, s.finding.title))
+                            .collect(),
+                        Err(e) => {
+                            cx.shell.error(format!("cannot read the findings: {e}"));
+                            return Effect::None;
+                        }
+                    };
+                    let form = RecordForm::action_choosing(findings);
+                    return Effect::Open(Overlay::Record(Box::new(form)));
                 }
             }
+            LinkFindings => match self.selected_action().cloned() {
+                Some(a) => {
+                    return super::super::overlays::evidence_links::EvidenceLinks::for_action(
+                        cx, a,
+                    );
+                }
+                None => cx.shell.info("no action selected: a logs one"),
+            },
             ToggleAll => {
                 self.all_incidents = !self.all_incidents;
                 self.refresh(incident_id, cx);

@@ -1,6 +1,6 @@
 //! Drawing of the evidence link picker.
 
-use crate::app::overlays::evidence_links::EvidenceLinks;
+use crate::app::overlays::evidence_links::{EvidenceLinks, Subject};
 use crate::text::{clip, inert};
 use crate::ui::overlays::{boxed, centered};
 use crate::ui::theme::Theme;
@@ -18,17 +18,23 @@ pub(crate) fn evidence_links(
 ) {
     let mut lines = vec![
         Line::from(Span::styled(
-            format!(
-                "What {} backs (space ticks, enter saves):",
-                inert(&clip(&links.evidence.locator, 60))
-            ),
+            match links.subject {
+                Subject::Evidence(_) => format!(
+                    "What {} backs (space ticks, enter saves):",
+                    inert(&clip(links.name(), 60))
+                ),
+                Subject::Action(_) => format!(
+                    "The findings \"{}\" addresses (space ticks, enter saves):",
+                    inert(&clip(links.name(), 60))
+                ),
+            },
             theme.dim(),
         )),
         Line::raw(""),
     ];
     if links.choices.is_empty() {
         lines.push(Line::raw(
-            "No findings yet, and no event selected in the timeline.",
+            "Nothing to link yet: no findings (4 adds them), no event selected in the timeline.",
         ));
     }
     for (i, c) in links.choices.iter().enumerate() {
@@ -48,7 +54,13 @@ pub(crate) fn evidence_links(
     let visible = r.height.saturating_sub(2) as usize;
     let scroll = (links.selected + 2).saturating_sub(visible.saturating_sub(1)) as u16;
     let p = Paragraph::new(lines)
-        .block(boxed(" Link evidence ", theme))
+        .block(boxed(
+            match links.subject {
+                Subject::Evidence(_) => " Link evidence ",
+                Subject::Action(_) => " Link findings ",
+            },
+            theme,
+        ))
         .scroll((scroll, 0));
     frame.render_widget(p, r);
 }
