@@ -407,6 +407,14 @@ pub enum ActorCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Rename an actor; its events follow (undo reverses it)
+    Rename {
+        key: String,
+        /// The actor's name now
+        name: String,
+        /// The name it gets
+        new_name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

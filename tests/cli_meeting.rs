@@ -172,3 +172,26 @@ fn an_action_logged_before_its_finding_is_linked_later() {
     let e = fail(debrief(d).args(["action", "update", &action, "--finding", "ffffffff"]));
     assert!(e.contains("--finding"), "{e}");
 }
+
+#[test]
+fn actor_rename_moves_the_events_with_it() {
+    let dir = tmp();
+    let d = dir.path();
+    new_incident(d, "IR-1");
+    ok(debrief(d).args([
+        "event",
+        "add",
+        "IR-1",
+        "--at",
+        "2026-03-11T10:00:00Z",
+        "--text",
+        "x",
+        "--actor",
+        "Vendor",
+    ]));
+    let out = ok(debrief(d).args(["actor", "rename", "IR-1", "Vendor", "Vendor Security"]));
+    assert!(out.contains("renamed Vendor to Vendor Security"), "{out}");
+    assert_eq!(events(d, "IR-1")[0]["actor"], "Vendor Security");
+    let e = fail(debrief(d).args(["actor", "rename", "IR-1", "Nobody", "X"]));
+    assert!(e.contains("no actor named"), "{e}");
+}

@@ -380,3 +380,43 @@ fn an_action_gets_its_finding_in_the_form_or_later_from_the_backlog() {
     h.keys("u");
     assert_eq!(h.store.action_findings(&action.id).unwrap().len(), 1);
 }
+
+#[test]
+fn an_actor_is_renamed_and_its_events_follow_undoably() {
+    let mut h = Harness::demo(120, 32);
+    h.keys("5");
+    let row = h
+        .app
+        .open
+        .as_ref()
+        .unwrap()
+        .evidence
+        .actors
+        .iter()
+        .position(|(a, _)| a.name == "TA-NWL-01")
+        .unwrap();
+    for _ in 0..row {
+        h.keys("j");
+    }
+    h.keys("e");
+    h.fill("Name", "<c-u>Storm-NWL<c-s>");
+    h.assert_status("renamed TA-NWL-01 to Storm-NWL");
+    h.keys("3");
+    let t = h.app.timeline().unwrap();
+    let filter = debrief::store::EventFilter {
+        actor: Some("Storm-NWL".into()),
+        ..debrief::store::EventFilter::incident(&t.filter.incident_id)
+    };
+    assert_eq!(h.store.count_matching_up_to(&filter, None).unwrap().0, 13);
+    assert!(h.screen().contains("Storm-NWL"));
+    h.keys("u");
+    assert!(!h.screen().contains("Storm-NWL"), "{}", h.screen());
+    // A name another actor has is refused.
+    h.keys("5");
+    for _ in 0..row {
+        h.keys("j");
+    }
+    h.keys("e");
+    h.fill("Name", "<c-u>SIEM<c-s>");
+    h.assert_status("already has an actor named");
+}

@@ -143,3 +143,17 @@ pub fn action_findings(
     )?;
     Ok(())
 }
+
+/// `debrief actor rename KEY NAME NEW_NAME`: the actor's events follow.
+pub fn actor_rename(
+    store: &mut Store,
+    key: &str,
+    name: &str,
+    new_name: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let incident = store.require_incident(key)?;
+    let a = store.rename_actor(&incident.id, name, new_name, None)?;
+    writeln!(out, "renamed {} to {}", inert(name), inert(&a.name))?;
+    Ok(())
+}

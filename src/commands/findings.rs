@@ -118,6 +118,11 @@ pub fn actor(store: &mut Store, command: ActorCommand, out: &mut dyn Write) -> R
                 a.attribution.as_str()
             )?;
         }
+        ActorCommand::Rename {
+            key,
+            name,
+            new_name,
+        } => super::edits::actor_rename(store, &key, &name, &new_name, out)?,
         ActorCommand::List { key, json: as_json } => {
             let incident = store.require_incident(&key)?;
             let actors = store.list_actors(&incident.id)?;

@@ -178,8 +178,8 @@ impl RecordForm {
     }
 
     pub fn actor(a: &Actor) -> RecordForm {
-        let mut fields = vec![
-            Field::new("Name", &a.name, false, ""),
+        let fields = vec![
+            Field::new("Name", &a.name, false, "rename: its events follow"),
             Field::new(
                 "Kind",
                 a.kind.as_str(),
@@ -194,7 +194,6 @@ impl RecordForm {
             ),
             Field::new("Note", &a.note, false, "who they are"),
         ];
-        fields[0].readonly = true;
         RecordForm {
             kind: RecordKind::Actor { actor: a.clone() },
             fields: Fields::new(fields, "Kind"),
@@ -337,6 +336,7 @@ impl RecordForm {
             (RecordKind::Overview { .. }, "Status") => v.parse::<Status>().err(),
             (RecordKind::Overview { .. }, "Customers" | "Breach") => parse_yes_no(&v).err(),
             (RecordKind::Actor { .. }, "Kind") => v.parse::<ActorKind>().err(),
+            (RecordKind::Actor { .. }, "Name") => named("give the actor a name"),
             (RecordKind::Actor { .. }, "Known?") => v.parse::<Attribution>().err(),
             (RecordKind::Evaluation { .. }, "Area") => named("give the area a name"),
             (RecordKind::Evaluation { .. }, "Sufficient" | "Complete") => parse_rating(&v).err(),
@@ -534,10 +534,39 @@ fn write(form: &RecordForm, incident_id: &str, cx: &mut Cx<'_>) -> Result<String
         }
         RecordKind::Actor { actor } => {
             let (kind, attribution, note) = form.to_actor()?;
-            let version = Some(actor.version);
-            let (a, _) =
-                store.save_actor(incident_id, &actor.name, kind, attribution, &note, version)?;
-            format!("saved actor {}: {}", inert(&a.name), a.kind.label())
+            let mut current = actor.clone();
+            let new_name = form.value("Name").trim().to_string();
+            let renamed = new_name != actor.name;
+            if renamed {
+                current =
+                    store.rename_actor(incident_id, &actor.name, &new_name, Some(actor.version))?;
+            }
+            if (kind, attribution, note.as_str())
+                != (current.kind, current.attribution, current.note.as_str())
+            {
+                let version = Some(current.version);
+                (current, _) = store.save_actor(
+                    incident_id,
+                    &current.name,
+                    kind,
+                    attribution,
+                    &note,
+                    version,
+                )?;
+            }
+            if renamed {
+                format!(
+                    "renamed {} to {} (its events follow; u undoes)",
+                    inert(&actor.name),
+                    inert(&current.name)
+                )
+            } else {
+                format!(
+                    "saved actor {}: {}",
+                    inert(&current.name),
+                    current.kind.label()
+                )
+            }
         }
     })
 }
