@@ -98,6 +98,8 @@ pub enum Command {
     RateCompleteness,
     LinkFindings,
     LinkEvidence,
+    #[strum(serialize = "sop-change")]
+    AddSop,
     WriteReport,
     #[strum(serialize = "toggle-timeline-scope")]
     ToggleScope,
@@ -211,6 +213,7 @@ mod defaults {
         (On(Backlog), "w", Walk, "review walk: every open action, overdue first"),
         (On(Backlog), "enter", Edit, "review the selected action"),
         (On(Backlog), "a", Add, "log an action"),
+        (On(Backlog), "p", AddSop, "record an SOP change (procedure) the action made"),
         (On(Backlog), "f", LinkFindings, "link the action to the findings it addresses"),
         (On(Backlog), "s", Sort, "sort by: walk order, due, priority, owner, status"),
         (On(Backlog), "A", ToggleAll, "this incident / all incidents"),

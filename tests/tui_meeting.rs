@@ -420,3 +420,42 @@ fn an_actor_is_renamed_and_its_events_follow_undoably() {
     h.fill("Name", "<c-u>SIEM<c-s>");
     h.assert_status("already has an actor named");
 }
+
+#[test]
+fn sop_changes_from_the_backlog_the_palette_and_the_walk() {
+    let mut h = Harness::demo(120, 32);
+    h.keys("6:sop");
+    assert!(h.screen().contains("sop-change"), "{}", h.screen());
+    h.keys("<enter>");
+    assert!(
+        h.screen().contains("a procedure changed by"),
+        "{}",
+        h.screen()
+    );
+    h.keys("IR playbook, 4.2 Vendor access, 2026-04-01<enter>");
+    h.assert_status("SOP change saved: IR playbook");
+    let screen = h.screen();
+    assert!(
+        screen.contains("SOP change: IR playbook § 4.2 Vendor access (incorporated 2026-04-01)"),
+        "{screen}"
+    );
+    let before = h.store.sop_changes(None).unwrap().len();
+    // In the walk: p records one for the action shown, and the walk stays on it.
+    h.keys("wpOffboarding checklist, Vendor accounts<enter>");
+    match h.app.overlays.last() {
+        Some(Overlay::Walk(w)) => {
+            assert_eq!(w.index, 0);
+            // The walk starts on the action selected in the Backlog: both of its changes.
+            assert_eq!(w.sops.len(), 2, "{:?}", w.sops);
+        }
+        other => panic!("the walk is open: {other:?}"),
+    }
+    assert_eq!(h.store.sop_changes(None).unwrap().len(), before + 1);
+    h.keys("<esc>");
+    assert!(
+        h.screen()
+            .contains("SOP: Offboarding checklist § Vendor accounts"),
+        "{}",
+        h.screen()
+    );
+}

@@ -37,6 +37,14 @@ pub(super) fn submit(app: &mut App, store: &mut Store, prompt: Box<Prompt>) {
             super::import::start(app, store, &text);
             Effect::None
         }
+        PromptKind::SopChange => {
+            let mut cx = Cx {
+                store,
+                shell: &mut app.shell,
+            };
+            let action = prompt.target.clone().unwrap_or_default();
+            app.backlog.add_sop(&action, &text, &mut cx)
+        }
         _ => match incident_prompt(app, store, &prompt, &text) {
             Ok(effect) => effect,
             Err(reason) => {
@@ -85,6 +93,7 @@ fn incident_prompt(
         PromptKind::Palette
         | PromptKind::BacklogFilter
         | PromptKind::Evidence
+        | PromptKind::SopChange
         | PromptKind::ImportPath => {}
     }
     Ok(Effect::None)

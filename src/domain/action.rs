@@ -135,6 +135,26 @@ pub struct SopChange {
     pub incorporated: Option<NaiveDate>,
 }
 
+/// An SOP change as typed in the workbench: `document, section[, YYYY-MM-DD]` (the date
+/// it was incorporated; the section may be left out).
+pub fn parse_sop_line(text: &str) -> Result<(String, String, Option<NaiveDate>), String> {
+    let mut parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let incorporated = match parts.last() {
+        Some(last) if parts.len() > 1 && NaiveDate::parse_from_str(last, "%Y-%m-%d").is_ok() => {
+            let d = parse_date(last)?;
+            parts.pop();
+            Some(d)
+        }
+        _ => None,
+    };
+    let document = parts.first().copied().unwrap_or_default().to_string();
+    if document.is_empty() {
+        return Err("name the document: e.g. IR playbook, 4.2 Vendor access, 2026-04-01".into());
+    }
+    let section = parts.get(1..).map(|p| p.join(", ")).unwrap_or_default();
+    Ok((document, section, incorporated))
+}
+
 /// Reads a due date: `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")

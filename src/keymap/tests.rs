@@ -345,6 +345,7 @@ fn command_names_are_the_ones_config_files_use() {
             "rate-completeness",
             "link-findings",
             "link-evidence",
+            "sop-change",
             "write-report",
             "toggle-timeline-scope",
             "import",

@@ -25,6 +25,8 @@ pub enum PromptKind {
     EvaluationArea,
     ReportPath,
     ImportPath,
+    /// An SOP change of the action in `target`.
+    SopChange,
 }
 
 impl PromptKind {
@@ -39,6 +41,7 @@ impl PromptKind {
             PromptKind::EvaluationArea => "new area",
             PromptKind::ReportPath => "write the report to",
             PromptKind::ImportPath => "import",
+            PromptKind::SopChange => "SOP change",
         }
     }
 
@@ -59,6 +62,7 @@ impl PromptKind {
             PromptKind::EvaluationArea => "e.g. Legal hold, Backups, Vendor management",
             PromptKind::ReportPath => "a file: .md for Markdown, .html or .json",
             PromptKind::ImportPath => "the timeline file to import (tab completes)",
+            PromptKind::SopChange => "IR playbook, 4.2 Vendor access, 2026-04-01",
         }
     }
 }
@@ -158,6 +162,17 @@ impl Prompt {
 
     pub fn import(_incident: Option<&Incident>) -> Prompt {
         Prompt::new(PromptKind::ImportPath, "")
+    }
+
+    /// An SOP change made by an action (its id kept as the target).
+    pub fn sop_change(action_id: &str, title: &str) -> Prompt {
+        let mut p = Prompt::new(PromptKind::SopChange, "");
+        p.target = Some(action_id.to_string());
+        p.notes = vec![Note::hint(format!(
+            "a procedure changed by: {}",
+            inert(title)
+        ))];
+        p
     }
 
     /// Evidence for the incident, or for one of its events.
@@ -270,6 +285,21 @@ impl Prompt {
             )],
             PromptKind::Evidence => evidence_notes(&text, self.target.is_some()),
             PromptKind::Palette => Vec::new(),
+            PromptKind::SopChange => match crate::domain::action::parse_sop_line(&text) {
+                Ok((doc, section, when)) => vec![Note::ok(format!(
+                    "→ {}{}{}",
+                    inert(&doc),
+                    if section.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" § {}", inert(&section))
+                    },
+                    when.map(|d| format!(", incorporated {d}"))
+                        .unwrap_or_else(|| ", not incorporated yet".into())
+                ))],
+                Err(_) if text.trim().is_empty() => self.notes.clone(),
+                Err(e) => vec![Note::problem(e)],
+            },
         };
         if self.kind == PromptKind::Palette {
             self.choices = palette_matches(keymap, view, &text);

@@ -70,6 +70,8 @@ pub struct BacklogState {
     /// The selected action's findings and review history.
     pub findings: Vec<Finding>,
     pub reviews: Vec<Review>,
+    /// The SOP changes of the actions shown (each with its action's title).
+    pub sops: Vec<(crate::domain::SopChange, String)>,
 }
 
 /// A backlog filter as typed: `@owner #group !status overdue stale`.
@@ -158,6 +160,11 @@ impl BacklogState {
             Some(id) => (store.action_findings(&id)?, store.reviews(&id)?),
             None => (Vec::new(), Vec::new()),
         };
+        let incident = self.selected_action().map(|a| a.incident_id.clone());
+        self.sops = match (self.all_incidents, incident) {
+            (false, Some(i)) => store.sop_changes(Some(&i))?,
+            _ => store.sop_changes(None)?,
+        };
         Ok(())
     }
 }
@@ -225,6 +232,13 @@ impl BacklogState {
                     return Effect::Open(Overlay::Record(Box::new(form)));
                 }
             }
+            AddSop => match self.selected_action() {
+                Some(a) => {
+                    let prompt = Prompt::sop_change(&a.id, &a.title);
+                    return Effect::Open(Overlay::Prompt(Box::new(prompt)));
+                }
+                None => cx.shell.info("no action selected: a logs one"),
+            },
             LinkFindings => match self.selected_action().cloned() {
                 Some(a) => {
                     return super::super::overlays::evidence_links::EvidenceLinks::for_action(
@@ -276,5 +290,32 @@ impl BacklogState {
         self.all_incidents = true;
         self.filter_text = format!("@\"{owner}\"");
         self.selected = 0;
+    }
+
+    /// The SOP prompt's enter: `document, section[, YYYY-MM-DD]` for the action.
+    pub fn add_sop(&mut self, action_id: &str, text: &str, cx: &mut Cx<'_>) -> Effect {
+        let (document, section, when) = match crate::domain::action::parse_sop_line(text) {
+            Ok(parts) => parts,
+            Err(e) => {
+                cx.shell.error(format!("not saved: {e}"));
+                return Effect::None;
+            }
+        };
+        match cx
+            .store
+            .add_sop_change(action_id, &document, &section, when)
+        {
+            Ok(s) => {
+                cx.shell.success(format!(
+                    "SOP change saved: {} (u undoes)",
+                    crate::text::inert(&s.document)
+                ));
+                Effect::Changed(None)
+            }
+            Err(e) => {
+                cx.shell.error(format!("not saved: {e}"));
+                Effect::None
+            }
+        }
     }
 }
