@@ -155,6 +155,15 @@ pub fn update(app: &mut App, msg: Msg, store: &mut Store) {
             // running, and so never taken for another window's.
             router::watch(app, store);
             import::poll(app, store);
+            if let Some(t) = app
+                .open
+                .as_mut()
+                .map(|o| &mut o.timeline)
+                .filter(|t| t.density_due)
+                && let Err(e) = t.read_density(store)
+            {
+                app.shell.error(format!("cannot read the timeline: {e}"));
+            }
         }
         Msg::Key(key) => router::key(app, key, store),
         Msg::Mouse(m) => router::mouse(app, m, store),

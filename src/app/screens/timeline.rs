@@ -19,6 +19,9 @@ const MAX_WINDOW: usize = 3 * PAGE;
 /// Filtered timelines are counted this far: past it the title says `10000+` (counting a
 /// million matches would hold up every filter by a second).
 pub const COUNT_CAP: i64 = 10_000;
+/// Up to this many events the density strip is read as soon as something changed (about
+/// 10 ms); a larger incident's is read at the next poll, after the frame is drawn.
+pub const DENSITY_NOW: i64 = 100_000;
 
 #[derive(Debug, Clone)]
 pub struct TimelineState {
@@ -62,6 +65,9 @@ pub struct TimelineState {
     pub strip_width: usize,
     /// The incident's key events (at most four), marked on the strip.
     pub key_events: Vec<Event>,
+    /// The strip is to be read again at the next poll (a large incident: reading it
+    /// costs about 0.1 s per million events, so it never holds up a key or a frame).
+    pub density_due: bool,
 }
 
 impl TimelineState {
@@ -90,6 +96,7 @@ impl TimelineState {
             density: Density::default(),
             strip_width: 0,
             key_events: Vec::new(),
+            density_due: false,
         };
         t.viewport = viewport;
         t.refresh_lookups(store)?;
@@ -114,9 +121,21 @@ impl TimelineState {
         self.refresh_density(store)
     }
 
-    /// Re-reads the density strip and the key events (one aggregate query).
+    /// Re-reads the density strip and the key events (one aggregate query): at once for
+    /// an incident of up to [`DENSITY_NOW`] events, else at the next poll.
     pub fn refresh_density(&mut self, store: &Store) -> Result<()> {
         self.key_events = store.key_events(&self.filter.incident_id)?;
+        if store.count_events(&self.filter.incident_id)? <= DENSITY_NOW {
+            self.read_density(store)
+        } else {
+            self.density_due = true;
+            Ok(())
+        }
+    }
+
+    /// Reads the strip's buckets now.
+    pub fn read_density(&mut self, store: &Store) -> Result<()> {
+        self.density_due = false;
         self.density = store.event_density(&self.filter.incident_id, self.strip_width)?;
         Ok(())
     }
