@@ -459,3 +459,37 @@ fn sop_changes_from_the_backlog_the_palette_and_the_walk() {
         h.screen()
     );
 }
+
+#[test]
+fn forms_complete_closed_lists_mark_the_focus_and_keep_labels_apart() {
+    let mut h = Harness::new(100, 30);
+    h.keys("n");
+    // Tab completes the severity and a zone from a word of its name.
+    h.fill("Severity", "<c-u>cr<tab>");
+    h.fill("Zone", "<c-u>los_<tab>");
+    let form = match h.app.overlays.last() {
+        Some(Overlay::IncidentForm(f)) => f.clone(),
+        other => panic!("the incident form is open: {other:?}"),
+    };
+    assert_eq!(form.fields.value("Severity"), "critical");
+    assert_eq!(form.fields.value("Zone"), "America/Los_Angeles");
+    let long = "Third-party support compromise: vendor session tokens replayed against the tenant";
+    h.fill("Key", "IR-7");
+    h.fill("Title", long);
+    h.fill("Detected", "~2022-01-16");
+    let screen = h.screen();
+    // The focus is marked; the unfocused title shows its start, not its end.
+    assert!(screen.contains("▶Detected"), "{screen}");
+    assert!(
+        screen.contains("Third-party support compromise"),
+        "{screen}"
+    );
+    h.keys("<c-s>");
+    h.assert_status("created incident IR-7");
+    // The edit form: the fixed key's label does not run into its value.
+    h.keys("1e");
+    let screen = h.screen();
+    assert!(screen.contains("Key (fixed)  IR-7"), "{screen}");
+    // The day of detection shows as a date.
+    assert!(screen.contains("~2022-01-16"), "{screen}");
+}

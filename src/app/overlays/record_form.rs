@@ -444,6 +444,9 @@ impl RecordForm {
             (RecordKind::Action { .. }, "Kind") => {
                 ActionKind::ALL.iter().map(|k| k.as_str()).collect()
             }
+            (RecordKind::Action { .. }, "Priority") => {
+                Priority::ALL.iter().map(|k| k.as_str()).collect()
+            }
             (RecordKind::Evaluation { .. }, "Sufficient" | "Complete") => {
                 Rating::ALL.iter().map(|k| k.as_str()).collect()
             }
