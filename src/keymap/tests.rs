@@ -80,6 +80,7 @@ fn default_footers_show_the_keys_they_always_showed() {
             "right actors/evidence",
             "e edit",
             "a add",
+            "l link",
             "v verify",
             "u undo",
             "q quit",
