@@ -324,11 +324,13 @@ impl Store {
         Ok(EventPage { events, next })
     }
 
-    /// The incident's key events (first malicious, detected, contained, recovered), in time order.
+    /// The incident's key events (first malicious, detected, contained, recovered), in time
+    /// order, read through their own index (`+` keeps the time index from being chosen for
+    /// the order: that walked every event, 0.4 s at a million).
     pub fn key_events(&self, incident_id: &str) -> Result<Vec<Event>> {
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM {EVENT_FROM}
-             WHERE e.incident_id = ?1 AND e.key_kind IS NOT NULL ORDER BY e.at_us, e.seq"
+             WHERE e.incident_id = ?1 AND e.key_kind IS NOT NULL ORDER BY +e.at_us, +e.seq"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([incident_id], event)?;
