@@ -201,6 +201,7 @@ mod defaults {
         (On(Findings), "e", Edit, "edit the finding"),
         (On(Findings), "d", Delete, "delete the finding (asks first)"),
         (On(Findings), "A", ActionFromFinding, "log an action that addresses the finding"),
+        (On(Findings), "l", LinkEvidence, "tick the evidence the finding rests on"),
 
         (On(Evidence), "enter", Open, "show the actor's or the evidence's events"),
         (On(Evidence), "right", SwitchPane, "switch between actors and evidence"),

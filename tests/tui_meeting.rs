@@ -493,3 +493,48 @@ fn forms_complete_closed_lists_mark_the_focus_and_keep_labels_apart() {
     // The day of detection shows as a date.
     assert!(screen.contains("~2022-01-16"), "{screen}");
 }
+
+#[test]
+fn a_finding_ticks_the_evidence_it_rests_on() {
+    let mut h = Harness::demo(120, 32);
+    h.keys("4");
+    let finding = h
+        .app
+        .open
+        .as_ref()
+        .unwrap()
+        .findings
+        .selected_row()
+        .unwrap()
+        .finding
+        .clone();
+    let before = h
+        .store
+        .evidence_for(debrief::store::Target::Finding(&finding.id))
+        .unwrap()
+        .len();
+    h.keys("l");
+    assert!(
+        h.screen().contains("rests on (space ticks"),
+        "{}",
+        h.screen()
+    );
+    // Tick the first piece of evidence not linked yet.
+    let unticked = match h.app.overlays.last() {
+        Some(Overlay::EvidenceLinks(p)) => p.choices.iter().position(|c| !c.linked).unwrap(),
+        other => panic!("the picker is open: {other:?}"),
+    };
+    for _ in 0..unticked {
+        h.keys("j");
+    }
+    h.keys(" <enter>");
+    h.assert_status(&format!("rests on {} pieces of evidence", before + 1));
+    h.keys("u");
+    assert_eq!(
+        h.store
+            .evidence_for(debrief::store::Target::Finding(&finding.id))
+            .unwrap()
+            .len(),
+        before
+    );
+}

@@ -141,6 +141,24 @@ impl Store {
         })
     }
 
+    /// Which evidence a finding rests on: links and unlinks pieces of evidence, one change.
+    pub fn relink_finding_evidence(
+        &mut self,
+        finding_id: &str,
+        link: &[String],
+        unlink: &[String],
+    ) -> Result<()> {
+        self.write("link evidence", |w| {
+            for ev in link {
+                w.link_evidence(ev, Target::Finding(finding_id))?;
+            }
+            for ev in unlink {
+                w.unlink_evidence(ev, "finding", finding_id)?;
+            }
+            Ok(())
+        })
+    }
+
     /// Removes links from one piece of evidence, in one change; the evidence stays.
     pub fn unlink_evidence_from(
         &mut self,

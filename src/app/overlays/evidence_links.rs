@@ -14,6 +14,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 pub enum LinkTarget {
     Event(String),
     Finding(String),
+    Evidence(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -26,10 +27,18 @@ pub struct LinkChoice {
 }
 
 impl LinkChoice {
-    fn as_target(&self) -> Target<'_> {
+    /// What a piece of evidence links to (a piece of evidence itself is no target).
+    fn as_target(&self) -> Option<Target<'_>> {
         match &self.target {
-            LinkTarget::Event(id) => Target::Event(id),
-            LinkTarget::Finding(id) => Target::Finding(id),
+            LinkTarget::Event(id) => Some(Target::Event(id)),
+            LinkTarget::Finding(id) => Some(Target::Finding(id)),
+            LinkTarget::Evidence(_) => None,
+        }
+    }
+
+    fn id(&self) -> &str {
+        match &self.target {
+            LinkTarget::Event(id) | LinkTarget::Finding(id) | LinkTarget::Evidence(id) => id,
         }
     }
 }
@@ -39,6 +48,8 @@ impl LinkChoice {
 pub enum Subject {
     Evidence(Evidence),
     Action(Action),
+    /// The evidence a finding rests on.
+    Finding(Finding),
 }
 
 #[derive(Debug, Clone)]
@@ -90,11 +101,55 @@ impl EvidenceLinks {
         }
     }
 
+    /// The incident's evidence, ticked when the finding rests on it.
+    pub fn for_finding(cx: &mut Cx<'_>, finding: Finding) -> Effect {
+        let read = |cx: &mut Cx<'_>| -> crate::store::Result<Vec<LinkChoice>> {
+            let linked: Vec<String> = cx
+                .store
+                .evidence_for(Target::Finding(&finding.id))?
+                .into_iter()
+                .map(|e| e.id)
+                .collect();
+            Ok(cx
+                .store
+                .list_evidence(&finding.incident_id)?
+                .into_iter()
+                .map(|s| {
+                    let e = s.evidence;
+                    let linked = linked.contains(&e.id);
+                    let name = if e.title.is_empty() {
+                        clip(&e.locator, 80)
+                    } else {
+                        format!("{} ({})", clip(&e.title, 40), clip(&e.locator, 50))
+                    };
+                    LinkChoice {
+                        target: LinkTarget::Evidence(e.id.clone()),
+                        label: format!("evidence {} {name}", e.kind.as_str()),
+                        linked,
+                        was: linked,
+                    }
+                })
+                .collect())
+        };
+        match read(cx) {
+            Ok(choices) => Effect::Open(super::Overlay::EvidenceLinks(Box::new(EvidenceLinks {
+                subject: Subject::Finding(finding),
+                choices,
+                selected: 0,
+            }))),
+            Err(e) => {
+                cx.shell.error(format!("cannot read the evidence: {e}"));
+                Effect::None
+            }
+        }
+    }
+
     /// What the links are of, for the title line.
     pub fn name(&self) -> &str {
         match &self.subject {
             Subject::Evidence(e) => &e.locator,
             Subject::Action(a) => &a.title,
+            Subject::Finding(f) => &f.title,
         }
     }
 
@@ -152,8 +207,8 @@ impl EvidenceLinks {
         }
         let saved = match &self.subject {
             Subject::Evidence(ev) => {
-                let link: Vec<Target<'_>> = link.iter().map(|c| c.as_target()).collect();
-                let unlink: Vec<Target<'_>> = unlink.iter().map(|c| c.as_target()).collect();
+                let link: Vec<Target<'_>> = link.iter().filter_map(|c| c.as_target()).collect();
+                let unlink: Vec<Target<'_>> = unlink.iter().filter_map(|c| c.as_target()).collect();
                 cx.store
                     .relink_evidence(&ev.id, &link, &unlink)
                     .and_then(|()| cx.store.evidence_links(&ev.id))
@@ -171,7 +226,7 @@ impl EvidenceLinks {
                     cs.iter()
                         .filter_map(|c| match &c.target {
                             LinkTarget::Finding(id) => Some(id.clone()),
-                            LinkTarget::Event(_) => None,
+                            LinkTarget::Event(_) | LinkTarget::Evidence(_) => None,
                         })
                         .collect()
                 };
@@ -183,6 +238,21 @@ impl EvidenceLinks {
                             "{} addresses {} findings (u undoes)",
                             inert(&clip(&a.title, 40)),
                             fs.len()
+                        )
+                    })
+            }
+            Subject::Finding(f) => {
+                let ids = |cs: &[&LinkChoice]| -> Vec<String> {
+                    cs.iter().map(|c| c.id().to_string()).collect()
+                };
+                cx.store
+                    .relink_finding_evidence(&f.id, &ids(&link), &ids(&unlink))
+                    .and_then(|()| cx.store.evidence_for(Target::Finding(&f.id)))
+                    .map(|evs| {
+                        format!(
+                            "{} rests on {} pieces of evidence (u undoes)",
+                            inert(&clip(&f.title, 40)),
+                            evs.len()
                         )
                     })
             }

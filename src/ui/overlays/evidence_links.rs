@@ -27,6 +27,10 @@ pub(crate) fn evidence_links(
                     "The findings \"{}\" addresses (space ticks, enter saves):",
                     inert(&clip(links.name(), 60))
                 ),
+                Subject::Finding(_) => format!(
+                    "The evidence \"{}\" rests on (space ticks, enter saves):",
+                    inert(&clip(links.name(), 60))
+                ),
             },
             theme.dim(),
         )),
@@ -58,6 +62,7 @@ pub(crate) fn evidence_links(
             match links.subject {
                 Subject::Evidence(_) => " Link evidence ",
                 Subject::Action(_) => " Link findings ",
+                Subject::Finding(_) => " Link evidence ",
             },
             theme,
         ))
