@@ -176,6 +176,11 @@ fn child(db: &Path) {
     let open = timed(&mut terminal, &mut app, &mut store, key(KeyCode::Enter));
     assert!(app.timeline().is_some(), "the incident opened");
     let events = app.timeline().map(|t| t.total).unwrap_or(0);
+    // A large incident's density strip is read at the first poll after the first frame.
+    let strip_start = Instant::now();
+    update(&mut app, Msg::Poll, &mut store);
+    frame(&mut terminal, &app);
+    let first_strip = strip_start.elapsed();
 
     let mut rows = Vec::new();
     let mut measure = |name: &str, keys: &[KeyEvent], times: usize, before: &[KeyEvent]| {
@@ -206,6 +211,24 @@ fn child(db: &Path) {
         50,
         &[key(KeyCode::Char('G'))],
     );
+    measure(
+        "next busy stretch or key event (])",
+        &[key(KeyCode::Char(']'))],
+        50,
+        &[],
+    );
+    // The density strip: its one aggregate query, as update runs it after a change.
+    let incident_id = app.timeline().map(|t| t.filter.incident_id.clone());
+    let mut strip = Vec::new();
+    for _ in 0..20 {
+        let start = std::time::Instant::now();
+        let d = store
+            .event_density(incident_id.as_deref().unwrap_or_default(), 200)
+            .expect("the density");
+        strip.push(start.elapsed());
+        std::hint::black_box(d);
+    }
+    strip.sort();
     // Jump to a time: the prompt is typed untimed; Enter, the jump and its frame are timed.
     let mut jump = Vec::new();
     for i in 0..50 {
@@ -252,6 +275,15 @@ fn child(db: &Path) {
 
     let peak = peak_rss_kb();
     println!("| open: first frame | {} | under 150 ms |", ms(open));
+    println!(
+        "| density strip: first read, at the poll after opening | {} | under 500 ms, after the first frame |",
+        ms(first_strip)
+    );
+    println!(
+        "| density strip: one read (200 buckets) | p50 {}, max {} (20 reads) | under 150 ms |",
+        ms(strip[strip.len() / 2]),
+        ms(strip[strip.len() - 1])
+    );
     for (name, mut samples) in rows {
         samples.sort();
         let p = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];

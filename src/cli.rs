@@ -281,6 +281,13 @@ pub struct IncidentEdit {
 pub enum EventCommand {
     /// Add an event to an incident's timeline; prints the new event's id
     Add(EventAdd),
+    /// Change an event's fields (only those given); one change, undone as one
+    Edit(EventEdit),
+    /// Delete an event (its effects keep existing, without the link; u in the workbench undoes it)
+    Delete {
+        /// Any unique start or end of the event's id
+        id: String,
+    },
     /// List an incident's events in time order
     List {
         key: String,
@@ -324,6 +331,33 @@ pub struct EventAdd {
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
     /// A MITRE ATT&CK technique id, e.g. T1078.004
+    #[arg(long, value_name = "ATTACK_ID")]
+    pub technique: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EventEdit {
+    /// Any unique start or end of the event's id
+    pub id: String,
+    /// When: as for `event add` (a day, YYYY-MM-DD, too); naive times read in the incident's zone
+    #[arg(long, value_name = "AT")]
+    pub at: Option<String>,
+    /// What happened
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Who or what did it ("" removes it)
+    #[arg(long, value_name = "NAME")]
+    pub actor: Option<String>,
+    /// Where it was seen ("" removes it)
+    #[arg(long)]
+    pub source: Option<String>,
+    /// The phase ("" removes it)
+    #[arg(long)]
+    pub phase: Option<String>,
+    /// The tags, replacing the event's (repeat for more; --tag "" removes them all)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// A MITRE ATT&CK technique id ("" removes it)
     #[arg(long, value_name = "ATTACK_ID")]
     pub technique: Option<String>,
 }
@@ -384,6 +418,14 @@ pub enum ActorCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Rename an actor; its events follow (undo reverses it)
+    Rename {
+        key: String,
+        /// The actor's name now
+        name: String,
+        /// The name it gets
+        new_name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -420,6 +462,26 @@ pub enum EvidenceCommand {
     },
     /// Re-hash every evidence file; exits 1 when any changed or is missing
     Verify { key: String },
+    /// Link evidence already recorded to more events and findings of its incident
+    Link {
+        /// Any unique start or end of the evidence's id
+        id: String,
+        /// An event it supports (repeat for more)
+        #[arg(long = "event", value_name = "ID")]
+        events: Vec<String>,
+        /// A finding it supports (repeat for more)
+        #[arg(long = "finding", value_name = "ID")]
+        findings: Vec<String>,
+    },
+    /// Remove links from evidence (the evidence itself stays)
+    Unlink {
+        /// Any unique start or end of the evidence's id
+        id: String,
+        #[arg(long = "event", value_name = "ID")]
+        events: Vec<String>,
+        #[arg(long = "finding", value_name = "ID")]
+        findings: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -469,6 +531,12 @@ pub enum ActionCommand {
         /// New due date, YYYY-MM-DD ("none" clears it)
         #[arg(long, value_name = "DATE")]
         due: Option<String>,
+        /// Link a finding it addresses: any unique start or end of its id (repeat for more)
+        #[arg(long = "finding", value_name = "ID")]
+        findings: Vec<String>,
+        /// Unlink a finding (repeat for more)
+        #[arg(long = "unlink-finding", value_name = "ID")]
+        unlink_findings: Vec<String>,
     },
     /// An action with its findings and review history
     Show {

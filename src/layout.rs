@@ -34,29 +34,53 @@ pub fn too_small(width: u16, height: u16) -> bool {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimelineAreas {
+    /// One row above the list: the density strip of the whole incident.
+    pub strip: Rect,
     /// The list, with a border line on top and a header row.
     pub list: Rect,
-    pub detail: Rect,
+    /// The detail pane, when shown.
+    pub detail: Option<Rect>,
     /// Rows of events the list shows.
     pub list_rows: u16,
 }
 
-/// The list beside the detail pane on wide screens, above it on narrow ones.
-pub fn timeline_areas(body: Rect) -> TimelineAreas {
-    let (list, detail) = if body.width >= 120 {
-        let list_w = body.width * 62 / 100;
+/// From this width the detail pane sits beside the list; below it, under the list, so
+/// the event text keeps the width.
+pub const DETAIL_BESIDE_FROM: u16 = 160;
+
+/// The density strip on top, then the list, with the detail pane beside it on very wide
+/// screens, below it otherwise, or not at all when the analyst hid it.
+pub fn timeline_areas(body: Rect, detail: bool) -> TimelineAreas {
+    let strip_h = if body.height >= 8 { 1 } else { 0 };
+    let strip = Rect::new(body.x, body.y, body.width, strip_h);
+    let rest = Rect::new(body.x, body.y + strip_h, body.width, body.height - strip_h);
+    let (list, detail) = if !detail {
+        (rest, None)
+    } else if rest.width >= DETAIL_BESIDE_FROM {
+        let list_w = rest.width * 62 / 100;
         (
-            Rect::new(body.x, body.y, list_w, body.height),
-            Rect::new(body.x + list_w, body.y, body.width - list_w, body.height),
+            Rect::new(rest.x, rest.y, list_w, rest.height),
+            Some(Rect::new(
+                rest.x + list_w,
+                rest.y,
+                rest.width - list_w,
+                rest.height,
+            )),
         )
     } else {
-        let list_h = (body.height * 3 / 5).max(3.min(body.height));
+        let list_h = (rest.height * 3 / 5).max(3.min(rest.height));
         (
-            Rect::new(body.x, body.y, body.width, list_h),
-            Rect::new(body.x, body.y + list_h, body.width, body.height - list_h),
+            Rect::new(rest.x, rest.y, rest.width, list_h),
+            Some(Rect::new(
+                rest.x,
+                rest.y + list_h,
+                rest.width,
+                rest.height - list_h,
+            )),
         )
     };
     TimelineAreas {
+        strip,
         list,
         detail,
         list_rows: list.height.saturating_sub(2),
@@ -74,9 +98,16 @@ pub struct TabBar {
 }
 
 /// The tabs and their titles, in order; the incident's views once one exists. Titles
-/// shorten with the width so all nine fit: full names from 110 columns, shorter ones from
-/// 100, and below that only the current tab keeps its name.
+/// shorten until the row fits: full names with wide separators, then narrow separators,
+/// shorter names, short names, and last numbers only (the current tab keeps its name).
 pub fn tabs(bar: TabBar) -> Vec<(View, String)> {
+    let (titles, _) = tab_row(bar);
+    titles
+}
+
+/// The tab titles and the separator between them, the first of the shortening steps that
+/// fits the width.
+fn tab_row(bar: TabBar) -> (Vec<(View, String)>, &'static str) {
     const ALL: [(View, &str, &str, &str); 9] = [
         (View::Incidents, "Incidents", "Incidents", "Inc"),
         (View::Overview, "Overview", "Overview", "Over"),
@@ -94,31 +125,53 @@ pub fn tabs(bar: TabBar) -> Vec<(View, String)> {
     } else {
         bar.current
     };
-    ALL.iter()
-        .take(shown)
-        .enumerate()
-        .map(|(n, (view, full, medium, short))| {
-            let name = match bar.width {
-                110.. => full,
-                100.. => medium,
-                _ if *view == current => medium,
-                _ => short,
-            };
-            (*view, format!("{} {name}", n + 1))
-        })
-        .collect()
+    // (step, separator): 0 full, 1 medium, 2 short but the current one, 3 numbers only
+    // but the current one.
+    const STEPS: [(u8, &str); 5] = [(0, " │ "), (0, "│"), (1, "│"), (2, "│"), (3, "│")];
+    let row = |step: u8| -> Vec<(View, String)> {
+        ALL.iter()
+            .take(shown)
+            .enumerate()
+            .map(|(n, (view, full, medium, short))| {
+                let name = match step {
+                    0 => Some(*full),
+                    1 => Some(*medium),
+                    _ if *view == current => Some(*medium),
+                    2 => Some(*short),
+                    _ => None,
+                };
+                let title = match name {
+                    Some(name) => format!("{} {name}", n + 1),
+                    None => format!("{}", n + 1),
+                };
+                (*view, title)
+            })
+            .collect()
+    };
+    let width_of = |titles: &[(View, String)], sep: &str| -> usize {
+        let names: usize = titles.iter().map(|(_, t)| t.chars().count()).sum();
+        1 + names + sep.chars().count() * titles.len().saturating_sub(1)
+    };
+    for (step, sep) in STEPS {
+        let titles = row(step);
+        if width_of(&titles, sep) <= bar.width as usize || step == 3 {
+            return (titles, sep);
+        }
+    }
+    (row(3), "│")
 }
 
 /// What stands between two tabs: narrow screens give up the spaces so all nine fit.
-pub fn tab_separator(width: u16) -> &'static str {
-    if width < 110 { "│" } else { " │ " }
+pub fn tab_separator(bar: TabBar) -> &'static str {
+    tab_row(bar).1
 }
 
 /// Which tab is at a column of the tab row (one space margin, then titles and separators).
 pub fn tab_at(bar: TabBar, column: u16) -> Option<View> {
-    let gap = tab_separator(bar.width).chars().count() as u16;
+    let (titles, sep) = tab_row(bar);
+    let gap = sep.chars().count() as u16;
     let mut x = 1u16;
-    for (view, title) in tabs(bar) {
+    for (view, title) in titles {
         let w = title.chars().count() as u16;
         if column >= x && column < x + w {
             return Some(view);

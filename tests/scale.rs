@@ -139,3 +139,25 @@ fn a_filter_over_a_hundred_thousand_events_counts_and_pages() {
     assert_eq!(t.total, 1);
     assert_eq!(text(t), "row 77777 noise");
 }
+
+#[test]
+fn the_density_strip_of_a_large_incident_is_read_at_the_next_poll_not_in_the_key() {
+    let (store, _) = big_store();
+    let mut h = Harness::with_store(store, 120, 40, true);
+    h.keys("<enter>");
+    let t = h.app.timeline().unwrap();
+    // Up to the threshold it is read at once: every event is in a bucket.
+    assert_eq!(t.density.counts.len(), 120);
+    assert_eq!(t.density.counts.iter().map(|c| *c as i64).sum::<i64>(), N);
+    // One more event makes the incident large: the capture does not wait for the strip.
+    h.keys("c2026-03-12 10:00Z one more<enter><esc>");
+    let t = h.app.timeline().unwrap();
+    assert!(t.density_due, "{}", h.app.status().text);
+    h.send(debrief::app::Msg::Poll);
+    let t = h.app.timeline().unwrap();
+    assert!(!t.density_due);
+    assert_eq!(
+        t.density.counts.iter().map(|c| *c as i64).sum::<i64>(),
+        N + 1
+    );
+}

@@ -82,8 +82,12 @@ fn a_burst_of_resizes_ends_on_the_right_screen() {
     // small; everything else is as if the terminal had always been this size.
     let (a, e): (Vec<&str>, Vec<&str>) = (after.lines().collect(), expected.lines().collect());
     assert_eq!(a.len(), e.len());
-    assert_eq!(a[..4], e[..4], "header, tabs, title and column names");
-    let detail = |lines: &[&str]| lines.iter().position(|l| l.starts_with("┌ Event")).unwrap();
+    assert_eq!(
+        a[..5],
+        e[..5],
+        "header, tabs, density strip, title and column names"
+    );
+    let detail = |lines: &[&str]| lines.iter().position(|l| l.starts_with(" Event")).unwrap();
     assert_eq!(
         a[detail(&a)..],
         e[detail(&e)..],

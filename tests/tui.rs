@@ -3,6 +3,7 @@
 
 use crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use debrief::app::{Msg, View};
+use debrief::domain::KeyEventKind;
 use debrief::events::Scripted;
 use debrief::keymap::Keymap;
 use debrief::store::{EventFilter, Store};
@@ -118,9 +119,10 @@ mod flows {
         h.keys("nIR-8");
         h.fill("Title", "Payroll diversion");
         h.fill("Detected", "2026-05-04 10:00<c-s><enter>");
+        // Capture stays armed after each enter; esc closes it.
         h.keys("c09:00 @mallory changed the payroll bank account<enter>");
-        h.keys("c09:30 payroll run paid the new account<enter>");
-        h.keys("c11:00 finance noticed a missing salary<enter>");
+        h.keys("09:30 payroll run paid the new account<enter>");
+        h.keys("11:00 finance noticed a missing salary<enter><esc>");
         // f, then the new-finding choice for 'procedural failure' (the second kind): f 2.
         h.keys("gf2");
         h.assert_status("new procedural failure finding");
@@ -188,9 +190,12 @@ mod flows {
         assert_eq!(h.app.view, View::Incidents, "{}", h.app.status().text);
         h.keys("<enter>");
         assert_eq!(h.app.view, View::Timeline);
+        // Times are typed in the zone the list shows: z shows (and reads) Europe/Madrid.
+        h.keys("z");
+        h.assert_status("times shown in Europe/Madrid");
         // Two events by quick capture, three with the form.
         h.keys("c09:12 @mallory phishing email delivered #initial-access T1566.002<enter>");
-        h.keys("c+20m @mallory signed in from 203.0.113.45 #initial-access<enter>");
+        h.keys("+20m @mallory signed in from 203.0.113.45 #initial-access<enter><esc>");
         h.keys("a<c-u>2026-03-11 10:05<tab>SIEM alert for impossible travel<tab>SIEM<tab>alert 88213<tab>detection<c-s>");
         h.keys("a<c-u>2026-03-11 11:30");
         h.fill("What", "Sessions revoked").fill("Actor", "IR team");
@@ -299,17 +304,45 @@ mod flows {
     }
 
     #[test]
-    fn key_events_cycle_and_causes_link() {
+    fn key_events_move_with_the_picker_and_causes_link() {
         let mut h = Harness::demo(100, 30);
+        // The demo has all four key events: K on another event moves one, in one change.
+        let holder = |h: &Harness, kind: KeyEventKind| {
+            let t = h.app.timeline().unwrap();
+            let keyed = h.store.key_events(&t.filter.incident_id).unwrap();
+            keyed
+                .into_iter()
+                .find(|e| e.key_kind == Some(kind))
+                .unwrap()
+        };
+        let detected_before = holder(&h, KeyEventKind::Detected);
         h.keys("jK");
         assert!(
-            h.app.status().text.contains("first malicious")
-                || h.app.status().text.contains("not saved")
+            matches!(
+                h.app.overlays.last(),
+                Some(debrief::app::Overlay::KeyPicker(_))
+            ),
+            "K opens the picker"
         );
-        // The demo already has a first-malicious event: the second is refused, nothing changes.
+        assert!(h.screen().contains("now: "), "{}", h.screen());
+        h.keys("2");
         let first = h.selected();
-        assert_eq!(first.key_kind, None);
-        h.assert_status("already has");
+        assert_eq!(first.key_kind, Some(KeyEventKind::Detected));
+        h.assert_status("moved here");
+        assert_eq!(holder(&h, KeyEventKind::Detected).id, first.id);
+        let old = h.store.event(&detected_before.id).unwrap().unwrap();
+        assert_eq!(old.key_kind, None, "the old holder gave the mark up");
+        // One undo puts both back.
+        h.keys("u");
+        assert_eq!(holder(&h, KeyEventKind::Detected).id, detected_before.id);
+        assert_eq!(h.store.event(&first.id).unwrap().unwrap().key_kind, None);
+        // 0 unmarks; the list shows which kind a star is.
+        h.keys("K2");
+        assert!(h.screen().contains("★2"), "{}", h.screen());
+        h.keys("K0");
+        assert_eq!(h.selected().key_kind, None);
+        h.keys("u");
+        let first = h.selected();
         // Link the second event to the first as its cause.
         h.keys("lk<enter>");
         let t = h.app.timeline().unwrap();
@@ -351,8 +384,9 @@ mod flows {
                 modifiers: KeyModifiers::NONE,
             })
         };
-        // Third event row: the list starts at row 2 with a title line and a header row.
-        h.send(click(10, 6));
+        // Third event row: the strip is row 2, the list starts at row 3 with a title line
+        // and a header row.
+        h.send(click(10, 7));
         assert_eq!(h.app.timeline().unwrap().selected, 2);
         h.send(Msg::Mouse(MouseEvent {
             kind: MouseEventKind::ScrollDown,
@@ -453,7 +487,7 @@ mod flows {
             let store = Store::open(&path, "tester").unwrap();
             let mut h = Harness::with_store(store, 100, 30, true);
             h.keys("d");
-            h.keys("c14:02 a late note<enter>q");
+            h.keys("c14:02 a late note<enter><esc>q");
             assert_eq!(h.event_texts().len(), 48);
         }
         // A window opened later is another session: its `u` leaves the old window's
@@ -594,7 +628,8 @@ mod backlog {
         assert!(screen.contains("Review walk · 0/10 reviewed"), "{screen}");
         assert!(screen.contains("! OVERDUE"), "overdue first: {screen}");
         h.keys("a"); // 1 accepted
-        h.keys("nWaiting for the vendor patch<enter>"); // 2 note only
+        h.keys("nWaiting for the vendor patch<enter>"); // 2 note only: the walk stays
+        h.keys(" "); // on to 3
         h.keys("i"); // 3 in progress
         h.keys("x<enter>"); // 4: a rejection without a reason is refused
         h.assert_status("needs a reason");

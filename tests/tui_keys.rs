@@ -19,7 +19,7 @@ fn undo_rebound_globally_to_capital_u_undoes_on_the_timeline_and_u_does_nothing(
     h.app.shell.keymap = config.keymap().unwrap();
     assert_eq!(h.app.view, View::Timeline);
     let before = h.event_texts().len();
-    h.keys("c14:05 @mallory deleted the forwarding rule<enter>");
+    h.keys("c14:05 @mallory deleted the forwarding rule<enter><esc>");
     assert_eq!(h.event_texts().len(), before + 1, "{}", h.app.status().text);
 
     h.keys("u");

@@ -119,7 +119,7 @@ fn what_another_window_commits_shows_at_the_next_poll() {
     assert!(two.a.screen().contains("IR-2"), "{}", two.a.screen());
 
     // This window's own edits do not count as another window's.
-    two.a.keys("<enter>c10:09 token revoked<enter>");
+    two.a.keys("<enter>c10:09 token revoked<enter><esc>");
     two.a.send(Msg::Poll);
     two.a.assert_status("captured");
 }

@@ -155,19 +155,30 @@ pub fn update(app: &mut App, msg: Msg, store: &mut Store) {
             // running, and so never taken for another window's.
             router::watch(app, store);
             import::poll(app, store);
+            if let Some(t) = app
+                .open
+                .as_mut()
+                .map(|o| &mut o.timeline)
+                .filter(|t| t.density_due)
+                && let Err(e) = t.read_density(store)
+            {
+                app.shell.error(format!("cannot read the timeline: {e}"));
+            }
         }
         Msg::Key(key) => router::key(app, key, store),
         Msg::Mouse(m) => router::mouse(app, m, store),
         Msg::Paste(text) => router::paste(app, &text),
     }
-    let viewport = app.shell.timeline_rows();
-    if let Some(t) = app
-        .open
-        .as_mut()
-        .map(|o| &mut o.timeline)
-        .filter(|t| t.viewport != viewport)
-    {
-        t.viewport = viewport;
-        t.scroll_to_selection();
+    let shell = &mut app.shell;
+    if let Some(t) = app.open.as_mut().map(|o| &mut o.timeline) {
+        let viewport = shell.timeline_rows(t.show_detail);
+        if t.viewport != viewport {
+            t.viewport = viewport;
+            t.scroll_to_selection();
+        }
+        let strip = crate::layout::areas(shell.width, shell.height).body.width as usize;
+        if let Err(e) = t.set_strip_width(store, strip) {
+            shell.error(format!("cannot read the timeline: {e}"));
+        }
     }
 }

@@ -11,6 +11,8 @@ use crate::text::inert;
 
 pub(super) fn submit(app: &mut App, store: &mut Store, prompt: Box<Prompt>) {
     let text = prompt.text();
+    let capture = prompt.kind == PromptKind::Capture;
+    let overlays = app.overlays.len();
     let effect = match prompt.kind {
         PromptKind::Palette => match prompt.chosen() {
             Some(command) => Effect::Run(command),
@@ -35,6 +37,14 @@ pub(super) fn submit(app: &mut App, store: &mut Store, prompt: Box<Prompt>) {
             super::import::start(app, store, &text);
             Effect::None
         }
+        PromptKind::SopChange => {
+            let mut cx = Cx {
+                store,
+                shell: &mut app.shell,
+            };
+            let action = prompt.target.clone().unwrap_or_default();
+            app.backlog.add_sop(&action, &text, &mut cx)
+        }
         _ => match incident_prompt(app, store, &prompt, &text) {
             Ok(effect) => effect,
             Err(reason) => {
@@ -44,7 +54,14 @@ pub(super) fn submit(app: &mut App, store: &mut Store, prompt: Box<Prompt>) {
             }
         },
     };
+    let saved = capture && app.overlays.len() == overlays;
     router::apply(app, store, effect);
+    // Capture stays armed for the next line (the selection is now the new event, so
+    // `+5m` counts from it); esc closes it.
+    if saved && app.overlays.len() == overlays {
+        app.overlays
+            .push(Overlay::Prompt(Box::new(Prompt::capture(""))));
+    }
 }
 
 /// The prompts of the open incident's screens. `Err`: refused, the prompt stays.
@@ -76,6 +93,7 @@ fn incident_prompt(
         PromptKind::Palette
         | PromptKind::BacklogFilter
         | PromptKind::Evidence
+        | PromptKind::SopChange
         | PromptKind::ImportPath => {}
     }
     Ok(Effect::None)

@@ -119,7 +119,10 @@ fn screen_command(app: &mut App, command: Command, store: &mut Store) -> Effect 
         }
         (View::Overview, Some(o)) => o.overview.command(&o.incident, command, &mut cx),
         (View::Findings, Some(o)) => o.findings.command(&o.incident, command, &mut cx),
-        (View::Evidence, Some(o)) => o.evidence.command(&o.incident, command, &mut cx),
+        (View::Evidence, Some(o)) => {
+            let current = o.timeline.selected_event();
+            o.evidence.command(&o.incident, current, command, &mut cx)
+        }
         (View::Evaluation, Some(o)) => o.evaluation.command(&o.incident, command, &mut cx),
         (View::Report, Some(o)) => o.report.command(&o.incident, command, &mut cx),
         // An incident's screen with no incident open is never shown.
@@ -278,7 +281,7 @@ fn show(app: &mut App, store: &mut Store, view: View) {
 fn open_incident(app: &mut App, store: &mut Store, incident: Incident) {
     let key = incident.key.clone();
     let local_times = app.open.as_ref().is_some_and(|o| o.timeline.local_times);
-    match OpenIncident::open(store, incident, app.shell.timeline_rows()) {
+    match OpenIncident::open(store, incident, app.shell.timeline_rows(true)) {
         Ok(mut o) => {
             o.timeline.local_times = local_times;
             o.timeline.scroll_to_selection();
@@ -479,7 +482,8 @@ fn click_row(app: &mut App, column: u16, row: u16, store: &mut Store) {
             }
         }
         View::Timeline => {
-            let list = crate::layout::timeline_areas(areas.body).list;
+            let detail = app.open.as_ref().is_none_or(|o| o.timeline.show_detail);
+            let list = crate::layout::timeline_areas(areas.body, detail).list;
             let first = list.y + 2;
             let inside = column >= list.x && column < list.right();
             if let Some(t) = app

@@ -77,9 +77,9 @@ impl Shell {
     }
 
     /// Rows the timeline list shows at the current size.
-    pub fn timeline_rows(&self) -> usize {
+    pub fn timeline_rows(&self, detail: bool) -> usize {
         let areas = crate::layout::areas(self.width, self.height);
-        crate::layout::timeline_areas(areas.body).list_rows as usize
+        crate::layout::timeline_areas(areas.body, detail).list_rows as usize
     }
 }
 

@@ -62,8 +62,21 @@ pub fn action(store: &mut Store, command: ActionCommand, out: &mut dyn Write) ->
             owner,
             group,
             due,
+            findings,
+            unlink_findings,
         } => {
             let id = store.resolve_action_id(&id)?;
+            if !findings.is_empty() || !unlink_findings.is_empty() {
+                super::edits::action_findings(store, &id, &findings, &unlink_findings, out)?;
+                if status.is_none()
+                    && note.is_empty()
+                    && owner.is_none()
+                    && group.is_none()
+                    && due.is_none()
+                {
+                    return Ok(());
+                }
+            }
             let due = match due.as_deref() {
                 Some("none") => Some(None),
                 other => date_arg("--due", other)?.map(Some),

@@ -117,6 +117,11 @@ pub fn actor(store: &mut Store, command: ActorCommand, out: &mut dyn Write) -> R
                 a.attribution.as_str()
             )?;
         }
+        ActorCommand::Rename {
+            key,
+            name,
+            new_name,
+        } => super::edits::actor_rename(store, &key, &name, &new_name, out)?,
         ActorCommand::List { key, json: as_json } => {
             let incident = store.require_incident(&key)?;
             let actors = store.list_actors(&incident.id)?;
@@ -228,12 +233,22 @@ pub fn evidence(store: &mut Store, command: EvidenceCommand, out: &mut dyn Write
                 );
             }
         }
+        EvidenceCommand::Link {
+            id,
+            events,
+            findings,
+        } => super::edits::evidence_link(store, &id, &events, &findings, true, out)?,
+        EvidenceCommand::Unlink {
+            id,
+            events,
+            findings,
+        } => super::edits::evidence_link(store, &id, &events, &findings, false, out)?,
     }
     Ok(())
 }
 
 /// Ids typed on the command line (any unique start or end), each resolved or named by flag.
-pub(super) fn resolve_all(
+pub(crate) fn resolve_all(
     store: &Store,
     kind: IdKind,
     incident_id: &str,

@@ -2,6 +2,7 @@
 //! prints the result (text for people, `--json` for scripts).
 
 mod backlog;
+mod edits;
 mod findings;
 mod import;
 mod report;
@@ -51,6 +52,8 @@ fn dispatch(store: &mut Store, command: Command, out: &mut dyn Write) -> Result<
     match command {
         Command::Incident(c) => incident(store, c, out),
         Command::Event(EventCommand::Add(add)) => event_add(store, add, out),
+        Command::Event(EventCommand::Edit(edit)) => edits::event_edit(store, edit, out),
+        Command::Event(EventCommand::Delete { id }) => edits::event_delete(store, &id, out),
         Command::Event(EventCommand::List {
             key,
             json,

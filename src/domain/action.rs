@@ -135,6 +135,27 @@ pub struct SopChange {
     pub incorporated: Option<NaiveDate>,
 }
 
+/// An SOP change as typed in the workbench: `document, section[, YYYY-MM-DD]` (the date
+/// it was incorporated; the section may be left out).
+pub fn parse_sop_line(text: &str) -> super::Checked<(String, String, Option<NaiveDate>)> {
+    let mut parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let incorporated = match parts.last() {
+        Some(last) if parts.len() > 1 && NaiveDate::parse_from_str(last, "%Y-%m-%d").is_ok() => {
+            let d = parse_date(last)?;
+            parts.pop();
+            Some(d)
+        }
+        _ => None,
+    };
+    let document = parts.first().copied().unwrap_or_default().to_string();
+    if document.is_empty() {
+        let reason = "name the document: e.g. IR playbook, 4.2 Vendor access, 2026-04-01";
+        return Err(super::Invalid::new("document", reason));
+    }
+    let section = parts.get(1..).map(|p| p.join(", ")).unwrap_or_default();
+    Ok((document, section, incorporated))
+}
+
 /// Reads a date: `YYYY-MM-DD`, years 1 to 9999 (so a week or a year on from it never
 /// runs off the calendar: `+262142-12-31` is refused, not an overflow later).
 pub fn parse_date(text: &str) -> super::Checked<NaiveDate> {

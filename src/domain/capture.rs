@@ -65,9 +65,16 @@ fn capture_rule(
         phase: None,
         text: String::new(),
     };
+    let tokens = capture_words(rest)?;
     let mut words = Vec::new();
-    for word in rest.split_whitespace() {
+    for word in &tokens {
+        let word = word.as_str();
         if let Some(name) = word.strip_prefix('@').filter(|n| !n.is_empty()) {
+            let name = name.strip_prefix('"').unwrap_or(name);
+            let name = name.strip_suffix('"').unwrap_or(name).trim();
+            if name.is_empty() {
+                return Err("an empty actor name: write @name or @\"Two Words\"".into());
+            }
             if capture.actor.replace(name.to_string()).is_some() {
                 return Err(format!("only one actor per event (@{name} is the second)"));
             }
@@ -90,6 +97,34 @@ fn capture_rule(
         return Err("say what happened after the time".into());
     }
     Ok(capture)
+}
+
+/// The words after the time; `@"Vendor Security"` stays one word (as in the filter), any
+/// other quote is part of the text.
+fn capture_words(rest: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut open: Option<String> = None;
+    for word in rest.split_whitespace() {
+        match open.as_mut() {
+            Some(name) => {
+                name.push(' ');
+                name.push_str(word);
+                if word.ends_with('"') {
+                    out.extend(open.take());
+                }
+            }
+            None if word.starts_with("@\"") && !(word.len() > 2 && word.ends_with('"')) => {
+                open = Some(word.to_string());
+            }
+            None => out.push(word.to_string()),
+        }
+    }
+    match open {
+        Some(name) => Err(format!(
+            "the actor's name {name} has no closing quote: @\"Vendor Security\""
+        )),
+        None => Ok(out),
+    }
 }
 
 fn looks_like_technique(word: &str) -> bool {
@@ -124,12 +159,17 @@ fn leading_time<'a>(
     for &(end, _) in words.iter().rev() {
         match parse_time(&line[..end], ctx) {
             Ok(at) => return Ok((at, line[end..].trim_start())),
+            // A time the zone's clocks skipped reads as a time: say so, as the CLI
+            // does, rather than taking its date alone for a day.
+            Err(e) if e.is_zone_problem() => return Err(e.to_string()),
             Err(e) => last_error = Some(e),
         }
     }
     Err(match last_error {
         Some(e) if first.contains(':') || first.starts_with('~') => e.to_string(),
-        _ => format!("start with a time: 14:02, 2026-03-11 14:02 or +5m (not {first:?})"),
+        _ => format!(
+            "start with a time: 14:02, 2026-03-11 14:02, a day (~2026-03-11) or +5m (not {first:?})"
+        ),
     })
 }
 
@@ -285,5 +325,27 @@ mod tests {
                 .reason
                 .contains("one actor")
         );
+    }
+
+    #[test]
+    fn quoted_actor_names_days_and_the_hour_the_clocks_skip() {
+        let c =
+            parse_capture("09:00 @\"Vendor Security\" said \"hi\" there", &ctx(), None).unwrap();
+        assert_eq!(c.actor.as_deref(), Some("Vendor Security"));
+        assert_eq!(c.text, "said \"hi\" there");
+        let c = parse_capture("09:00 @\"Okta\" x", &ctx(), None).unwrap();
+        assert_eq!(c.actor.as_deref(), Some("Okta"));
+        assert!(
+            parse_capture("09:00 @\"Vendor Security x", &ctx(), None)
+                .unwrap_err()
+                .reason
+                .contains("no closing quote")
+        );
+        let c = parse_capture("~2022-01-16 support case opened", &ctx(), None).unwrap();
+        assert_eq!(c.at.precision, Precision::Day);
+        assert_eq!(c.text, "support case opened");
+        let gap = parse_capture("2026-03-29 02:30 restore started", &ctx(), None).unwrap_err();
+        assert!(gap.reason.contains("does not exist"), "{gap}");
+        assert!(gap.reason.contains("add the offset"), "{gap}");
     }
 }

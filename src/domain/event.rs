@@ -69,6 +69,24 @@ pub struct NewEvent {
     pub attrs: Vec<(String, String)>,
 }
 
+impl From<&Event> for NewEvent {
+    /// The event's fields as an edit starts from them.
+    fn from(e: &Event) -> NewEvent {
+        NewEvent {
+            at: e.at,
+            text: e.text.clone(),
+            actor: e.actor.clone(),
+            source: e.source.clone(),
+            phase: e.phase,
+            tags: e.tags.clone(),
+            technique: e.technique.clone(),
+            key_kind: e.key_kind,
+            caused_by: e.caused_by.clone(),
+            attrs: e.attrs.clone(),
+        }
+    }
+}
+
 impl NewEvent {
     pub fn new(at: Timestamp, text: &str) -> super::Checked<Self> {
         Ok(NewEvent {

@@ -29,7 +29,7 @@ pub use history::Change;
 pub use incident::{Incident, IncidentPatch, NewIncident, Severity, Status};
 pub use invalid::{Checked, Invalid};
 pub use owner::{Owner, OwnerKind};
-pub use time::{Precision, TimeContext, TimeError, Timestamp, parse_time, parse_zone};
+pub use time::{Precision, TimeContext, TimeError, Timestamp, parse_time, parse_zone, show_utc};
 
 /// A closed set of names kept as kebab-case text in the database, the CLI and JSON.
 /// Generates `ALL`, `as_str`, `label`, `Display`, `FromStr` (with an error listing the

@@ -23,16 +23,25 @@ pub enum Precision {
     Minute,
     /// Somebody remembered roughly when.
     Approximate,
+    /// Only the day is known (`~2022-01-16`): kept as its first instant in the zone it
+    /// was typed in, shown as the date.
+    Day,
 }
 
 impl Precision {
-    pub const ALL: [Precision; 3] = [Precision::Exact, Precision::Minute, Precision::Approximate];
+    pub const ALL: [Precision; 4] = [
+        Precision::Exact,
+        Precision::Minute,
+        Precision::Approximate,
+        Precision::Day,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Precision::Exact => "exact",
             Precision::Minute => "minute",
             Precision::Approximate => "approximate",
+            Precision::Day => "day",
         }
     }
 }
@@ -50,7 +59,7 @@ impl FromStr for Precision {
             .into_iter()
             .find(|p| p.as_str() == s)
             .ok_or_else(|| {
-                let reason = format!("unknown precision {s:?} (exact, minute, approximate)");
+                let reason = format!("unknown precision {s:?} (exact, minute, approximate, day)");
                 super::Invalid::new("precision", reason)
             })
     }
@@ -105,6 +114,11 @@ impl Timestamp {
             .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
     }
 
+    /// The day of a day-precision time, in the offset it was typed in: `2022-01-16`.
+    pub fn date_text(&self) -> String {
+        self.original().format("%Y-%m-%d").to_string()
+    }
+
     /// RFC 3339 in the original offset, e.g. `2026-03-11T10:19:44+01:00`.
     pub fn rfc3339_original(&self) -> String {
         self.original()
@@ -143,9 +157,50 @@ pub struct TimeError {
     pub reason: String,
 }
 
+impl TimeError {
+    /// Whether the text read as a time that the zone's clocks skipped or repeated (a
+    /// DST change), rather than not reading as a time at all.
+    pub fn is_zone_problem(&self) -> bool {
+        self.reason.contains(ZONE_GAP) || self.reason.contains(ZONE_TWICE)
+    }
+}
+
+const ZONE_GAP: &str = "(the clocks went forward)";
+const ZONE_TWICE: &str = "(the clocks went back)";
+
 const FORMS: &str = "expected RFC 3339 (2026-03-11T10:19:44Z), \
-    YYYY-MM-DD HH:MM[:SS] with an optional offset or Z, or a bare HH:MM[:SS]; \
-    prefix ~ for an approximate time";
+    YYYY-MM-DD HH:MM[:SS] with an optional offset or Z, a bare HH:MM[:SS], \
+    or a day (YYYY-MM-DD); prefix ~ for an approximate time";
+
+/// How a time reads for people: a day as its date (`~2022-01-16`), anything else as
+/// RFC 3339 in UTC.
+pub fn show_utc(t: &Timestamp) -> String {
+    match t.precision {
+        Precision::Day => format!("~{} (a day)", t.date_text()),
+        _ => t.rfc3339_utc(),
+    }
+}
+
+/// Whether the text is a bare day, `YYYY-MM-DD`, optionally with an offset after a space.
+fn split_day(text: &str) -> Option<(&str, &str)> {
+    let b = text.as_bytes();
+    let is_date = b.len() >= 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[..10]
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !is_date {
+        return None;
+    }
+    let rest = text[10..].trim();
+    let offset_like = rest.is_empty()
+        || rest.eq_ignore_ascii_case("z")
+        || rest == "UTC"
+        || (rest.starts_with(['+', '-']) && text.as_bytes().get(10) == Some(&b' '));
+    offset_like.then(|| (&text[..10], rest))
+}
 
 /// Reads a time the way analysts write it.
 ///
@@ -166,6 +221,27 @@ pub fn parse_time(input: &str, ctx: &TimeContext) -> Result<Timestamp, TimeError
     };
     if text.is_empty() {
         return Err(err("it is empty".into()));
+    }
+    if let Some((day, offset)) = split_day(text) {
+        let date = NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .map_err(|_| err(format!("{day:?} is not a date (YYYY-MM-DD)")))?;
+        let midnight = NaiveDateTime::new(date, NaiveTime::MIN);
+        let fixed = if offset.is_empty() {
+            resolve_in_zone(&midnight, ctx.zone).map_err(err)?
+        } else {
+            let (_, off) = split_offset(&format!("00:00{offset}"))
+                .map(|(c, o)| (c.to_string(), o))
+                .map_err(err)?;
+            off.unwrap_or(Utc.fix())
+                .from_local_datetime(&midnight)
+                .single()
+                .ok_or_else(|| err("the time is out of range".into()))?
+        };
+        return Ok(Timestamp::new(
+            fixed.with_timezone(&Utc),
+            fixed.offset().local_minus_utc(),
+            Precision::Day,
+        ));
     }
     let (date_text, rest) = split_date(text);
     let (time_text, offset) = split_offset(rest).map_err(err)?;
@@ -211,10 +287,10 @@ fn resolve_in_zone(naive: &NaiveDateTime, zone: Tz) -> Result<DateTime<FixedOffs
     match zone.from_local_datetime(naive) {
         LocalResult::Single(t) => Ok(t.fixed_offset()),
         LocalResult::None => Err(format!(
-            "{naive} does not exist in {zone} (the clocks went forward); add the offset you mean"
+            "{naive} does not exist in {zone} {ZONE_GAP}; add the offset you mean"
         )),
         LocalResult::Ambiguous(a, b) => Err(format!(
-            "{naive} happened twice in {zone} (the clocks went back); add {} or {}",
+            "{naive} happened twice in {zone} {ZONE_TWICE}; add {} or {}",
             a.offset().fix(),
             b.offset().fix()
         )),

@@ -154,6 +154,25 @@ impl Store {
         })
     }
 
+    /// Links an action to more findings and unlinks others, in one change (one undo):
+    /// an action logged before its finding is linked later.
+    pub fn relink_action_findings(
+        &mut self,
+        action_id: &str,
+        link: &[String],
+        unlink: &[String],
+    ) -> Result<()> {
+        self.write("link action", |w| {
+            for f in link {
+                w.link_action_finding(action_id, f)?;
+            }
+            for f in unlink {
+                w.unlink_action_finding(action_id, f)?;
+            }
+            Ok(())
+        })
+    }
+
     pub fn action(&self, id: &str) -> Result<Option<Action>> {
         let sql = format!("SELECT {ACTION_COLUMNS} FROM {ACTION_FROM} WHERE a.id = ?1");
         Ok(self.conn.query_row(&sql, [id], action).optional()?)
@@ -377,6 +396,50 @@ impl Writer<'_> {
                     "no owner {name:?} ('debrief owner list' shows them)"
                 ))
             })
+    }
+
+    /// Links an action to a finding of its incident (recorded, so undo removes it).
+    pub(crate) fn link_action_finding(&self, action_id: &str, finding_id: &str) -> Result<()> {
+        let a = self.action(action_id)?;
+        let f = self.finding(finding_id)?;
+        if f.incident_id != a.incident_id {
+            return Err(StoreError::invalid(
+                "finding",
+                format!("finding {finding_id} belongs to another incident"),
+            ));
+        }
+        let n = self.tx.execute(
+            "INSERT OR IGNORE INTO action_findings (action_id, finding_id) VALUES (?1, ?2)",
+            [action_id, finding_id],
+        )?;
+        if n > 0 {
+            let link = json!({"action_id": action_id, "finding_id": finding_id});
+            self.record_insert(
+                "action_finding",
+                &format!("{action_id}/{finding_id}"),
+                Some(&a.incident_id),
+                &link,
+            )?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn unlink_action_finding(&self, action_id: &str, finding_id: &str) -> Result<()> {
+        let a = self.action(action_id)?;
+        let n = self.tx.execute(
+            "DELETE FROM action_findings WHERE action_id = ?1 AND finding_id = ?2",
+            [action_id, finding_id],
+        )?;
+        if n > 0 {
+            let link = json!({"action_id": action_id, "finding_id": finding_id});
+            self.record_delete(
+                "action_finding",
+                &format!("{action_id}/{finding_id}"),
+                Some(&a.incident_id),
+                &link,
+            )?;
+        }
+        Ok(())
     }
 
     pub(crate) fn action(&self, id: &str) -> Result<Action> {

@@ -80,6 +80,52 @@ impl Store {
         })
     }
 
+    /// Renames an actor of the incident: its events follow (they point at the actor),
+    /// one change that undo reverses. Refuses a name another actor already has.
+    pub fn rename_actor(
+        &mut self,
+        incident_id: &str,
+        name: &str,
+        new_name: &str,
+        expected_version: Option<i64>,
+    ) -> Result<Actor> {
+        let new_name = crate::domain::required("the new name", new_name)
+            .map_err(super::StoreError::Invalid)?;
+        self.write("rename actor", |w| {
+            let actor = w.actor_by_name(incident_id, name)?.ok_or_else(|| {
+                super::StoreError::NotFound(format!("no actor named {name:?} in this incident"))
+            })?;
+            if let Some(v) = expected_version.filter(|v| *v != actor.version) {
+                return Err(super::StoreError::Stale(format!(
+                    "actor {} was changed elsewhere (version {v} is now {}); reload it first",
+                    actor.name, actor.version
+                )));
+            }
+            if let Some(other) = w
+                .actor_by_name(incident_id, &new_name)?
+                .filter(|o| o.id != actor.id)
+            {
+                return Err(super::StoreError::Conflict(format!(
+                    "the incident already has an actor named {:?}; pick another name",
+                    other.name
+                )));
+            }
+            if actor.name != new_name {
+                w.set_actor_field(&actor.id, "name", &new_name)?;
+                w.record_update(
+                    "actor",
+                    &actor.id,
+                    Some(incident_id),
+                    "name",
+                    Some(&actor.name),
+                    Some(&new_name),
+                )?;
+            }
+            w.actor_by_name(incident_id, &new_name)?
+                .ok_or_else(|| super::StoreError::NotFound("the renamed actor".into()))
+        })
+    }
+
     /// How many events each actor of the incident has, by actor id.
     pub fn actor_event_counts(&self, incident_id: &str) -> Result<Vec<(String, i64)>> {
         let mut stmt = self.conn.prepare_cached(

@@ -4,7 +4,7 @@ use super::fields::{EVENT_FIELDS, event_values, new_event_values};
 use super::rows::{EVENT_COLUMNS, EVENT_FROM, event, event_position};
 use super::{Result, Store, StoreError, Writer};
 use crate::domain::json;
-use crate::domain::{ActorKind, Attribution, Event, NewEvent, Phase};
+use crate::domain::{ActorKind, Attribution, Event, KeyEventKind, NewEvent, Phase};
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 
@@ -101,6 +101,38 @@ fn incident_condition(filter: &EventFilter, dense: bool) -> &'static str {
     }
 }
 
+/// How an incident's events spread over its time span: `counts[i]` events fall in the
+/// i-th of equal buckets from the first event's time to the last's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Density {
+    /// The first and last event's times (microseconds); equal when there is one event.
+    pub start_us: i64,
+    pub end_us: i64,
+    pub counts: Vec<u32>,
+}
+
+impl Density {
+    /// The bucket a time falls in (clamped to the span).
+    pub fn bucket_of(&self, at_us: i64) -> usize {
+        let n = self.counts.len() as i128;
+        if n == 0 {
+            return 0;
+        }
+        let span = (self.end_us - self.start_us) as i128 + 1;
+        let at = (at_us.clamp(self.start_us, self.end_us) - self.start_us) as i128;
+        ((at * n / span) as usize).min(self.counts.len() - 1)
+    }
+
+    /// The first time inside a bucket.
+    pub fn bucket_start(&self, bucket: usize) -> i64 {
+        let n = self.counts.len().max(1) as i128;
+        let span = (self.end_us - self.start_us) as i128 + 1;
+        // The smallest t with t * n / span >= bucket.
+        let t = (bucket as i128 * span + n - 1) / n;
+        self.start_us + t as i64
+    }
+}
+
 /// Turns what a person typed into an FTS5 query that cannot be a syntax error:
 /// each word becomes a quoted prefix term, and all must match.
 pub fn fts_query(input: &str) -> Option<String> {
@@ -128,6 +160,43 @@ impl Store {
         self.write("edit event", |w| w.update_event(id, new, expected_version))
     }
 
+    /// Marks an event as the incident's key event of `kind` (none: unmarks it). The event
+    /// holding that kind now loses it in the same change, so moving a mark is one undo.
+    /// Returns the event as saved and the one that gave the mark up, if any.
+    pub fn set_key_event(
+        &mut self,
+        id: &str,
+        kind: Option<KeyEventKind>,
+    ) -> Result<(Event, Option<Event>)> {
+        self.write("mark key event", |w| {
+            let before = w.event(id)?;
+            let inc = Some(before.incident_id.as_str());
+            let mut moved_from = None;
+            if let Some(k) = kind {
+                let holder: Option<String> = w
+                    .tx
+                    .query_row(
+                        "SELECT id FROM events WHERE incident_id = ?1 AND key_kind = ?2 AND id <> ?3",
+                        params![before.incident_id, k.as_str(), id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if let Some(holder) = holder {
+                    w.set_event_field(&holder, &before.incident_id, "key_kind", None)?;
+                    w.record_update("event", &holder, inc, "key_kind", Some(k.as_str()), None)?;
+                    moved_from = Some(w.event(&holder)?);
+                }
+            }
+            let old = before.key_kind.map(|k| k.as_str());
+            let new = kind.map(|k| k.as_str());
+            if old != new {
+                w.set_event_field(id, &before.incident_id, "key_kind", new)?;
+                w.record_update("event", id, inc, "key_kind", old, new)?;
+            }
+            Ok((w.event(id)?, moved_from))
+        })
+    }
+
     /// Deletes an event; events it caused keep existing, without the link.
     pub fn delete_event(&mut self, id: &str) -> Result<Event> {
         self.write("delete event", |w| w.delete_event(id))
@@ -136,6 +205,47 @@ impl Store {
     pub fn event(&self, id: &str) -> Result<Option<Event>> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = ?1");
         Ok(self.conn.query_row(&sql, [id], event).optional()?)
+    }
+
+    /// Events per bucket over the incident's whole span, in one aggregate query over the
+    /// time index (no event is read): what the density strip above the timeline draws.
+    /// Each bucket is counted over its own range of the index, so the query walks the
+    /// index once and sorts nothing (a `GROUP BY` of a computed bucket builds a temporary
+    /// tree: five times slower at a million events).
+    pub fn event_density(&self, incident_id: &str, buckets: usize) -> Result<Density> {
+        let mut density = Density {
+            counts: vec![0; buckets],
+            ..Density::default()
+        };
+        if buckets == 0 {
+            return Ok(density);
+        }
+        // Bucket i holds the times t with floor((t - lo) * n / width) = i, that is
+        // lo + ceil(i * width / n) <= t < lo + ceil((i + 1) * width / n).
+        let mut stmt = self.conn.prepare_cached(
+            "WITH RECURSIVE
+               span AS (SELECT min(at_us) AS lo, max(at_us) AS hi,
+                               max(at_us) - min(at_us) + 1 AS width
+                        FROM events WHERE incident_id = ?1),
+               k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < ?2)
+             SELECT span.lo, span.hi, k.i,
+                    (SELECT count(*) FROM events e
+                     WHERE e.incident_id = ?1
+                       AND e.at_us >= span.lo + (k.i * span.width + ?2 - 1) / ?2
+                       AND e.at_us < span.lo + ((k.i + 1) * span.width + ?2 - 1) / ?2)
+             FROM k, span WHERE span.lo IS NOT NULL",
+        )?;
+        let mut rows = stmt.query(params![incident_id, buckets as i64])?;
+        while let Some(r) = rows.next()? {
+            density.start_us = r.get(0)?;
+            density.end_us = r.get(1)?;
+            let b: i64 = r.get(2)?;
+            let n: i64 = r.get(3)?;
+            if let Some(c) = density.counts.get_mut(b.max(0) as usize) {
+                *c = n.min(u32::MAX as i64) as u32;
+            }
+        }
+        Ok(density)
     }
 
     /// The incident's number of events (kept by triggers: no counting).
@@ -214,11 +324,13 @@ impl Store {
         Ok(EventPage { events, next })
     }
 
-    /// The incident's key events (first malicious, detected, contained, recovered), in time order.
+    /// The incident's key events (first malicious, detected, contained, recovered), in time
+    /// order, read through their own index (`+` keeps the time index from being chosen for
+    /// the order: that walked every event, 0.4 s at a million).
     pub fn key_events(&self, incident_id: &str) -> Result<Vec<Event>> {
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM {EVENT_FROM}
-             WHERE e.incident_id = ?1 AND e.key_kind IS NOT NULL ORDER BY e.at_us, e.seq"
+             WHERE e.incident_id = ?1 AND e.key_kind IS NOT NULL ORDER BY +e.at_us, +e.seq"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([incident_id], event)?;

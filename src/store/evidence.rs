@@ -89,7 +89,16 @@ impl Store {
             );
             match inserted {
                 Err(e) if super::error::is_unique_violation(&e) => {
-                    return Err(StoreError::Conflict(format!("{locator} is already evidence of this incident")));
+                    let existing: String = w.tx.query_row(
+                        "SELECT id FROM evidence WHERE incident_id = ?1 AND locator = ?2",
+                        params![incident_id, locator],
+                        |r| r.get(0),
+                    )?;
+                    return Err(StoreError::Conflict(format!(
+                        "{locator} is already evidence of this incident (id {}); link it to more events or findings with `debrief evidence link {} --event ID --finding ID`",
+                        super::short_id(&existing),
+                        super::short_id(&existing)
+                    )));
                 }
                 other => other?,
             };
@@ -104,6 +113,103 @@ impl Store {
 
     pub fn link_evidence(&mut self, evidence_id: &str, target: Target<'_>) -> Result<()> {
         self.write("link evidence", |w| w.link_evidence(evidence_id, target))
+    }
+
+    /// Links one piece of evidence to more events and findings, in one change.
+    pub fn link_evidence_to(&mut self, evidence_id: &str, targets: &[Target<'_>]) -> Result<()> {
+        self.write("link evidence", |w| {
+            targets
+                .iter()
+                .try_for_each(|t| w.link_evidence(evidence_id, *t))
+        })
+    }
+
+    /// Links and unlinks one piece of evidence at once: one change, one undo.
+    pub fn relink_evidence(
+        &mut self,
+        evidence_id: &str,
+        link: &[Target<'_>],
+        unlink: &[Target<'_>],
+    ) -> Result<()> {
+        self.write("link evidence", |w| {
+            link.iter()
+                .try_for_each(|t| w.link_evidence(evidence_id, *t))?;
+            unlink.iter().try_for_each(|t| match t {
+                Target::Event(id) => w.unlink_evidence(evidence_id, "event", id),
+                Target::Finding(id) => w.unlink_evidence(evidence_id, "finding", id),
+            })
+        })
+    }
+
+    /// Which evidence a finding rests on: links and unlinks pieces of evidence, one change.
+    pub fn relink_finding_evidence(
+        &mut self,
+        finding_id: &str,
+        link: &[String],
+        unlink: &[String],
+    ) -> Result<()> {
+        self.write("link evidence", |w| {
+            for ev in link {
+                w.link_evidence(ev, Target::Finding(finding_id))?;
+            }
+            for ev in unlink {
+                w.unlink_evidence(ev, "finding", finding_id)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Removes links from one piece of evidence, in one change; the evidence stays.
+    pub fn unlink_evidence_from(
+        &mut self,
+        evidence_id: &str,
+        targets: &[Target<'_>],
+    ) -> Result<()> {
+        self.write("unlink evidence", |w| {
+            targets.iter().try_for_each(|t| match t {
+                Target::Event(id) => w.unlink_evidence(evidence_id, "event", id),
+                Target::Finding(id) => w.unlink_evidence(evidence_id, "finding", id),
+            })
+        })
+    }
+
+    /// The incident's evidence with this locator (a file's absolute path, a URL), if any.
+    pub fn evidence_by_locator(
+        &self,
+        incident_id: &str,
+        locator: &str,
+    ) -> Result<Option<Evidence>> {
+        let id: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM evidence WHERE incident_id = ?1 AND locator = ?2",
+                params![incident_id, locator],
+                |r| r.get(0),
+            )
+            .optional()?;
+        id.map(|id| {
+            self.conn
+                .query_row(
+                    &format!("SELECT {EVIDENCE_COLUMNS} FROM evidence v WHERE v.id = ?1"),
+                    [&id],
+                    evidence,
+                )
+                .map_err(Into::into)
+        })
+        .transpose()
+    }
+
+    /// The events and findings a piece of evidence is linked to (ids).
+    pub fn evidence_links(&self, evidence_id: &str) -> Result<(Vec<String>, Vec<String>)> {
+        let ids = |column: &str| -> Result<Vec<String>> {
+            let sql = format!(
+                "SELECT {column} FROM evidence_links WHERE evidence_id = ?1 AND {column} IS NOT NULL"
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map([evidence_id], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        Ok((ids("event_id")?, ids("finding_id")?))
     }
 
     /// The incident's evidence, in the order it was added.

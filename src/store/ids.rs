@@ -73,6 +73,48 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The one record of this kind, in any incident, whose id starts or ends with
+    /// `typed`: its id and its incident's id (for commands given only an id).
+    pub fn resolve_any(&self, kind: IdKind, typed: &str) -> Result<(String, String)> {
+        let typed = typed.trim().to_ascii_lowercase();
+        if typed.len() < 4 || !typed.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(StoreError::invalid(
+                "id",
+                format!(
+                    "{} id {typed:?}: give at least 4 characters of the id (hex digits and '-')",
+                    kind.name()
+                ),
+            ));
+        }
+        let sql = format!(
+            "SELECT id, incident_id FROM {} WHERE id LIKE ?1 || '%' OR id LIKE '%' || ?1 LIMIT 3",
+            kind.table()
+        );
+        let ids: Vec<(String, String)> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(params![typed], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        match ids.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err(StoreError::NotFound(format!(
+                "no {} with an id like {typed:?}",
+                kind.name()
+            ))),
+            _ => Err(StoreError::invalid(
+                "id",
+                format!(
+                    "{} id {typed:?} is ambiguous ({}, {}); give more characters",
+                    kind.name(),
+                    ids[0].0,
+                    ids[1].0
+                ),
+            )),
+        }
+    }
+}
+
 /// The short form of an id shown in lists: its last 8 characters (the random part).
 pub fn short_id(id: &str) -> &str {
     crate::text::tail(id, 8)

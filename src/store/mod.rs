@@ -29,7 +29,7 @@ pub use actions::{BacklogFilter, OwnerLoad, ReviewInput, action_json, review_jso
 pub use bundle::{BUNDLE_VERSION, BundleOutcome};
 pub use error::{Result, StoreError};
 pub use evaluation::{EVALUATION_FIELDS, evaluation_json};
-pub use events::{EventFilter, EventPage, PageCursor};
+pub use events::{Density, EventFilter, EventPage, PageCursor};
 pub use evidence::{EvidenceSummary, Target, evidence_json};
 pub use findings::{FindingSummary, finding_json};
 pub use ids::{IdKind, short_id};

@@ -121,6 +121,49 @@ fn a_key_event_kind_is_taken_once() {
 }
 
 #[test]
+fn a_key_event_mark_moves_in_one_change_that_undo_reverses() {
+    let mut s = store();
+    let i = incident(&mut s, "IR-1");
+    let mut first = NewEvent::new(at("2026-03-11 10:00Z"), "Alert").unwrap();
+    first.key_kind = Some(KeyEventKind::Detected);
+    let first = s.add_event(&i.id, &first).unwrap();
+    let second = s
+        .add_event(
+            &i.id,
+            &NewEvent::new(at("2026-03-11 09:00Z"), "Earlier alert").unwrap(),
+        )
+        .unwrap();
+    let (saved, from) = s
+        .set_key_event(&second.id, Some(KeyEventKind::Detected))
+        .unwrap();
+    assert_eq!(saved.key_kind, Some(KeyEventKind::Detected));
+    assert_eq!(from.map(|e| e.id), Some(first.id.clone()));
+    assert_eq!(s.event(&first.id).unwrap().unwrap().key_kind, None);
+    s.undo(Some(&i.id)).unwrap();
+    assert_eq!(
+        s.event(&first.id).unwrap().unwrap().key_kind,
+        Some(KeyEventKind::Detected)
+    );
+    assert_eq!(s.event(&second.id).unwrap().unwrap().key_kind, None);
+}
+
+#[test]
+fn the_density_counts_events_per_bucket_over_the_span() {
+    let mut s = store();
+    let i = incident(&mut s, "IR-1");
+    assert_eq!(s.event_density(&i.id, 4).unwrap().counts, [0, 0, 0, 0]);
+    for t in ["10:00", "10:01", "10:02", "13:59", "14:00"] {
+        let e = NewEvent::new(at(&format!("2026-03-11 {t}Z")), "x").unwrap();
+        s.add_event(&i.id, &e).unwrap();
+    }
+    let d = s.event_density(&i.id, 4).unwrap();
+    assert_eq!(d.counts, [3, 0, 0, 2]);
+    assert_eq!(d.bucket_of(at("2026-03-11 14:00Z").micros()), 3);
+    assert_eq!(d.bucket_of(d.bucket_start(2)), 2);
+    assert_eq!(d.bucket_of(d.bucket_start(2) - 1), 1);
+}
+
+#[test]
 fn a_cause_must_be_in_the_same_incident() {
     let mut s = store();
     let a = incident(&mut s, "IR-1");

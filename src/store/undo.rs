@@ -243,6 +243,10 @@ impl Writer<'_> {
             "evaluation" => self.delete_row("evaluation_items", "evaluation", s),
             "sop_change" => self.delete_row("sop_changes", "sop_change", s),
             "evidence" => self.delete_evidence(&s.entity_id).map(drop),
+            "action_finding" => {
+                let (a, f) = s.entity_id.split_once('/').unwrap_or_default();
+                self.unlink_action_finding(a, f)
+            }
             "finding_event" | "evidence_link" => {
                 let (a, b) = s.entity_id.split_once('/').unwrap_or_default();
                 if s.entity == "finding_event" {
@@ -349,6 +353,10 @@ impl Writer<'_> {
             "finding_event" => {
                 let (f, e) = s.entity_id.split_once('/').unwrap_or_default();
                 self.link_finding_event(f, e)
+            }
+            "action_finding" => {
+                let (a, f) = s.entity_id.split_once('/').unwrap_or_default();
+                self.link_action_finding(a, f)
             }
             "evidence_link" => {
                 let (ev, target) = s.entity_id.split_once('/').unwrap_or_default();

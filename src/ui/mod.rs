@@ -107,9 +107,39 @@ fn header(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             theme.severity(i.severity),
         ));
         spans.push(Span::raw(format!(" [{}]  ", i.status.label())));
-        spans.push(Span::raw(inert(&i.title).into_owned()));
+        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        let room = (area.width as usize).saturating_sub(used);
+        spans.push(Span::raw(first_words(&inert(&i.title), room)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// As many whole words of `text` as fit `room` columns, with `…` when some were left out.
+fn first_words(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for word in text.split(' ') {
+        let next = if out.is_empty() {
+            word.chars().count()
+        } else {
+            out.chars().count() + 1 + word.chars().count()
+        };
+        if next + 1 > room {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        // One long word: cut it.
+        out = text.chars().take(room.saturating_sub(1)).collect();
+    }
+    out.push('…');
+    out
 }
 
 fn tabs(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
@@ -117,7 +147,7 @@ fn tabs(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     for (i, (view, title)) in layout::tabs(app.tab_bar()).into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(
-                layout::tab_separator(app.shell.width),
+                layout::tab_separator(app.tab_bar()),
                 theme.dim(),
             ));
         }
@@ -144,7 +174,29 @@ fn footer(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             .map(|(key, label)| (key.to_string(), label.to_string()))
             .collect(),
     };
+    let pairs = fit_keys(pairs, area.width as usize);
     frame.render_widget(Paragraph::new(key_line(&pairs, theme)), area);
+}
+
+/// The pairs that fit a width: the screen's own ones go from the end first, so `? help`
+/// (and quit) stay on the smallest screens.
+fn fit_keys(mut pairs: Vec<(String, String)>, width: usize) -> Vec<(String, String)> {
+    let len = |p: &[(String, String)]| -> usize {
+        1 + p
+            .iter()
+            .map(|(k, d)| k.chars().count() + d.chars().count() + 3)
+            .sum::<usize>()
+    };
+    let pinned = |(k, d): &(String, String)| k == "?" || d == "help" || d == "quit";
+    while len(&pairs) > width {
+        match pairs.iter().rposition(|p| !pinned(p)) {
+            Some(i) => {
+                pairs.remove(i);
+            }
+            None => break,
+        }
+    }
+    pairs
 }
 
 /// `key description` pairs as one line.

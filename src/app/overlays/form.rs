@@ -240,6 +240,15 @@ pub(super) fn optional(text: &str) -> Option<String> {
 /// so saving an untouched form never moves an event.
 pub fn show_time(t: &Timestamp, zone: chrono_tz::Tz) -> String {
     let local = t.utc.with_timezone(&zone);
+    if t.precision == crate::domain::Precision::Day {
+        // The day as typed; its offset only when the zone would read it elsewhere.
+        use chrono::Offset;
+        return if local.offset().fix().local_minus_utc() == t.offset_secs {
+            format!("~{}", t.date_text())
+        } else {
+            format!("~{} {}", t.date_text(), t.original().format("%:z"))
+        };
+    }
     let prefix = if t.precision == crate::domain::Precision::Approximate {
         "~"
     } else {

@@ -107,8 +107,42 @@ impl IncidentForm {
         Ok(new)
     }
 
+    /// Tab completion for the closed lists: the severity, and the zone (an IANA name,
+    /// matched at its start or after a `/`, so `madrid` finds `Europe/Madrid`).
+    pub fn suggestions(&self) -> Vec<String> {
+        let field = self.fields.focused();
+        let typed = field.value().trim().to_lowercase();
+        if typed.is_empty() || !field.changed() {
+            return Vec::new();
+        }
+        match field.label {
+            SEVERITY => Severity::ALL
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .filter(|s| s.starts_with(&typed) && *s != typed)
+                .collect(),
+            ZONE => chrono_tz::TZ_VARIANTS
+                .iter()
+                .map(|z| z.name())
+                .filter(|name| {
+                    let lower = name.to_lowercase();
+                    lower != typed
+                        && (lower.starts_with(&typed)
+                            || lower
+                                .split('/')
+                                .skip(1)
+                                .any(|part| part.starts_with(&typed)))
+                })
+                .take(8)
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) -> Outcome {
-        match form_key(&mut self.fields, &[], key) {
+        let suggestions = self.suggestions();
+        match form_key(&mut self.fields, &suggestions, key) {
             FormAction::Handled => Outcome::Keep,
             FormAction::Cancel => cancel(self.changed(), cx),
             FormAction::Save => save(self, cx),

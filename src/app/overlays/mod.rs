@@ -5,10 +5,12 @@
 pub mod confirm;
 pub mod conflict;
 pub mod event_form;
+pub mod evidence_links;
 pub mod finding_links;
 pub mod form;
 pub mod help;
 pub mod incident_form;
+pub mod key_picker;
 pub mod lapse_picker;
 pub mod prompt;
 pub mod record_form;
@@ -36,6 +38,10 @@ pub enum Overlay {
     Conflict(Box<conflict::Conflict>),
     /// Choose what went wrong for an event: an existing finding, or a new one of a kind.
     LapsePicker(Box<lapse_picker::LapsePicker>),
+    /// Tick the events and findings a piece of evidence backs.
+    EvidenceLinks(Box<evidence_links::EvidenceLinks>),
+    /// Mark the event as one of the four key events, or none.
+    KeyPicker(Box<key_picker::KeyPicker>),
 }
 
 /// What a key did to the overlay that had it.
@@ -69,6 +75,8 @@ impl Overlay {
             Overlay::FindingLinks(f) => f.key(key, cx),
             Overlay::Conflict(c) => c.key(key, cx, open),
             Overlay::LapsePicker(p) => p.key(key, cx),
+            Overlay::KeyPicker(p) => p.key(key, cx),
+            Overlay::EvidenceLinks(p) => p.key(key, cx),
         }
     }
 }

@@ -24,6 +24,8 @@ pub enum PromptKind {
     EvaluationArea,
     ReportPath,
     ImportPath,
+    /// An SOP change of the action in `target`.
+    SopChange,
 }
 
 impl PromptKind {
@@ -38,6 +40,7 @@ impl PromptKind {
             PromptKind::EvaluationArea => "new area",
             PromptKind::ReportPath => "write the report to",
             PromptKind::ImportPath => "import",
+            PromptKind::SopChange => "SOP change",
         }
     }
 
@@ -49,13 +52,16 @@ impl PromptKind {
             PromptKind::Filter => "words @actor #tag !phase (empty shows everything)",
             PromptKind::JumpTime => "2026-03-11 10:00, 14:02 or ~09:00",
             PromptKind::Palette => "type to find a command",
-            PromptKind::Evidence => "a file path (hashed), a URL or a ticket such as SEC-4521",
+            PromptKind::Evidence => {
+                "a file path (hashed, tab completes), a URL or a ticket such as SEC-4521, then a title"
+            }
             PromptKind::BacklogFilter => {
                 "@owner #group !status P1 before:2027-01-01 open overdue stale"
             }
             PromptKind::EvaluationArea => "e.g. Legal hold, Backups, Vendor management",
             PromptKind::ReportPath => "a file: .md for Markdown, .html or .json",
             PromptKind::ImportPath => "the timeline file to import (tab completes)",
+            PromptKind::SopChange => "IR playbook, 4.2 Vendor access, 2026-04-01",
         }
     }
 }
@@ -157,6 +163,17 @@ impl Prompt {
         Prompt::new(PromptKind::ImportPath, "")
     }
 
+    /// An SOP change made by an action (its id kept as the target).
+    pub fn sop_change(action_id: &str, title: &str) -> Prompt {
+        let mut p = Prompt::new(PromptKind::SopChange, "");
+        p.target = Some(action_id.to_string());
+        p.notes = vec![Note::hint(format!(
+            "a procedure changed by: {}",
+            inert(title)
+        ))];
+        p
+    }
+
     /// Evidence for the incident, or for one of its events.
     pub fn evidence(event: Option<String>) -> Prompt {
         let mut p = Prompt::new(PromptKind::Evidence, "");
@@ -181,9 +198,10 @@ impl Prompt {
             }
             KeyCode::Esc => Outcome::Close(Effect::None),
             KeyCode::Enter => Outcome::Close(Effect::Submit(Box::new(self.clone()))),
-            KeyCode::Tab if self.kind == PromptKind::ImportPath => {
+            KeyCode::Tab if matches!(self.kind, PromptKind::ImportPath | PromptKind::Evidence) => {
+                // Paths complete as far as the files agree; tab never types a space.
                 if let Some(done) = crate::app::import::complete(&self.text()) {
-                    self.input = Prompt::new(PromptKind::ImportPath, &done).input;
+                    self.input = Prompt::new(self.kind, &done).input;
                 }
                 Outcome::Keep
             }
@@ -218,13 +236,16 @@ impl Prompt {
         self.notes = match self.kind {
             PromptKind::Capture => open.map(|o| capture_note(&text, o)).into_iter().collect(),
             PromptKind::JumpTime => open
-                .map(|o| match crate::domain::parse_time(&text, &o.ctx) {
-                    Ok(at) => Note::ok(format!(
-                        "→ the first event at or after {}",
-                        at.rfc3339_utc()
-                    )),
-                    Err(e) => Note::problem(e.reason),
-                })
+                .map(
+                    |o| match crate::domain::parse_time(&text, &o.timeline.typing_ctx(&o.ctx)) {
+                        Ok(at) => Note::ok(format!(
+                            "→ the first event at or after {} (times without an offset read in {})",
+                            at.rfc3339_utc(),
+                            o.timeline.typing_ctx(&o.ctx).zone.name()
+                        )),
+                        Err(e) => Note::problem(e.reason),
+                    },
+                )
                 .into_iter()
                 .collect(),
             PromptKind::Filter => {
@@ -263,6 +284,21 @@ impl Prompt {
             )],
             PromptKind::Evidence => evidence_notes(&text, self.target.is_some()),
             PromptKind::Palette => Vec::new(),
+            PromptKind::SopChange => match crate::domain::action::parse_sop_line(&text) {
+                Ok((doc, section, when)) => vec![Note::ok(format!(
+                    "→ {}{}{}",
+                    inert(&doc),
+                    if section.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" § {}", inert(&section))
+                    },
+                    when.map(|d| format!(", incorporated {d}"))
+                        .unwrap_or_else(|| ", not incorporated yet".into())
+                ))],
+                Err(_) if text.trim().is_empty() => self.notes.clone(),
+                Err(e) => vec![Note::problem(e)],
+            },
         };
         if self.kind == PromptKind::Palette {
             self.choices = palette_matches(keymap, view, &text);
@@ -274,14 +310,16 @@ impl Prompt {
 fn capture_note(text: &str, open: &OpenIncident) -> Note {
     let t = &open.timeline;
     let previous = t.selected_event().map(|e| e.at);
-    let c = match crate::domain::capture::parse_capture(text, &open.ctx, previous.as_ref()) {
+    let ctx = t.typing_ctx(&open.ctx);
+    let c = match crate::domain::capture::parse_capture(text, &ctx, previous.as_ref()) {
         Ok(c) => c,
         Err(e) => return Note::problem(e),
     };
-    let mut parts = vec![format!("at {}", c.at.rfc3339_utc())];
+    let mut parts = vec![format!("at {}", crate::domain::time::show_utc(&c.at))];
     if c.at.offset_secs != 0 {
         parts.push(format!("({})", c.at.rfc3339_original()));
     }
+    parts.push(format!("read in {}", ctx.zone.name()));
     if let Some(a) = &c.actor {
         let new = if t.actors.iter().any(|x| x.eq_ignore_ascii_case(a)) {
             ""
@@ -311,12 +349,25 @@ fn capture_note(text: &str, open: &OpenIncident) -> Note {
 /// attached to.
 fn evidence_notes(text: &str, to_event: bool) -> Vec<Note> {
     let typed = text.trim();
-    let first = if typed.is_empty() {
-        Note::hint("a file is hashed (SHA-256); anything else is kept as a URL or ticket reference")
-    } else if std::path::Path::new(typed).is_file() {
-        Note::ok("→ a local file: its SHA-256, size and time will be recorded")
+    let (locator, title) = crate::ops::split_typed_evidence(typed);
+    let titled = if title.is_empty() {
+        String::new()
     } else {
-        Note::ok("→ a URL or ticket reference (no such local file)")
+        format!(", titled \"{}\"", inert(&title))
+    };
+    let first = if typed.is_empty() {
+        Note::hint(
+            "a file is hashed (SHA-256); anything else is kept as a URL or ticket reference; words after it are its title",
+        )
+    } else if std::path::Path::new(&locator).is_file() {
+        Note::ok(format!(
+            "→ a local file: its SHA-256, size and time will be recorded{titled} (evidence it already is gets linked)"
+        ))
+    } else {
+        Note::ok(format!(
+            "→ a URL or ticket reference {}{titled} (no such local file)",
+            inert(&locator)
+        ))
     };
     let target = if to_event {
         "to the selected event"

@@ -52,9 +52,11 @@ pub enum RecordKind {
     Actor {
         actor: Actor,
     },
-    /// A new action, addressing a finding when started from one.
+    /// A new action, addressing a finding when started from one; `findings` are the
+    /// incident's (id, title), which the Finding field completes and reads.
     Action {
         finding: Option<Finding>,
+        findings: Vec<(String, String)>,
     },
     /// One area of the response evaluation.
     Evaluation {
@@ -176,8 +178,8 @@ impl RecordForm {
     }
 
     pub fn actor(a: &Actor) -> RecordForm {
-        let mut fields = vec![
-            Field::new("Name", &a.name, false, ""),
+        let fields = vec![
+            Field::new("Name", &a.name, false, "rename: its events follow"),
             Field::new(
                 "Kind",
                 a.kind.as_str(),
@@ -192,11 +194,19 @@ impl RecordForm {
             ),
             Field::new("Note", &a.note, false, "who they are"),
         ];
-        fields[0].readonly = true;
         RecordForm {
             kind: RecordKind::Actor { actor: a.clone() },
             fields: Fields::new(fields, "Kind"),
         }
+    }
+
+    /// A new action with the incident's findings to choose from (the Finding field).
+    pub fn action_choosing(findings: Vec<(String, String)>) -> RecordForm {
+        let mut form = RecordForm::action(None);
+        if let RecordKind::Action { findings: f, .. } = &mut form.kind {
+            *f = findings;
+        }
+        form
     }
 
     pub fn action(finding: Option<Finding>) -> RecordForm {
@@ -227,10 +237,20 @@ impl RecordForm {
             Field::new("Priority", "P2", false, "P0, P1, P2, P3"),
             Field::new("Due", "", false, "YYYY-MM-DD"),
             Field::new("Ticket", "", false, "SEC-1234 or a URL"),
+            Field::new(
+                "Finding",
+                finding.as_ref().map(|f| f.title.as_str()).unwrap_or(""),
+                false,
+                "the finding it addresses (tab completes; empty: none yet)",
+            ),
             Field::new("Details", "", true, "what and why"),
         ];
+        let findings = finding
+            .iter()
+            .map(|f| (f.id.clone(), f.title.clone()))
+            .collect();
         RecordForm {
-            kind: RecordKind::Action { finding },
+            kind: RecordKind::Action { finding, findings },
             fields: Fields::new(fields, "Title"),
         }
     }
@@ -316,11 +336,13 @@ impl RecordForm {
             (RecordKind::Overview { .. }, "Status") => problem(v.parse::<Status>()),
             (RecordKind::Overview { .. }, "Customers" | "Breach") => parse_yes_no(&v).err(),
             (RecordKind::Actor { .. }, "Kind") => problem(v.parse::<ActorKind>()),
+            (RecordKind::Actor { .. }, "Name") => named("give the actor a name"),
             (RecordKind::Actor { .. }, "Known?") => problem(v.parse::<Attribution>()),
             (RecordKind::Evaluation { .. }, "Area") => named("give the area a name"),
             (RecordKind::Evaluation { .. }, "Sufficient" | "Complete") => problem(parse_rating(&v)),
             (RecordKind::Action { .. }, "Kind") => problem(v.parse::<ActionKind>()),
             (RecordKind::Action { .. }, "Title") => named("say what will be done"),
+            (RecordKind::Action { findings, .. }, "Finding") => finding_named(findings, &v).err(),
             (RecordKind::Action { .. }, "Owner") => named("every action has an owner"),
             (RecordKind::Action { .. }, "Priority") => problem(v.parse::<Priority>()),
             (RecordKind::Action { .. }, "Due") => problem(optional_date(&v)),
@@ -391,6 +413,14 @@ impl RecordForm {
         if typed.is_empty() || !field.changed() {
             return Vec::new();
         }
+        if let (RecordKind::Action { findings, .. }, "Finding") = (&self.kind, field.label) {
+            // Titles, matched anywhere in them: people remember a word of a finding.
+            return findings
+                .iter()
+                .map(|(_, t)| t.clone())
+                .filter(|t| t.to_lowercase().contains(&typed) && t.to_lowercase() != typed)
+                .collect();
+        }
         let names: Vec<&str> = match (&self.kind, field.label) {
             (RecordKind::Finding { .. }, "Kind") => {
                 LapseKind::ALL.iter().map(|k| k.as_str()).collect()
@@ -409,6 +439,9 @@ impl RecordForm {
             }
             (RecordKind::Action { .. }, "Kind") => {
                 ActionKind::ALL.iter().map(|k| k.as_str()).collect()
+            }
+            (RecordKind::Action { .. }, "Priority") => {
+                Priority::ALL.iter().map(|k| k.as_str()).collect()
             }
             (RecordKind::Evaluation { .. }, "Sufficient" | "Complete") => {
                 Rating::ALL.iter().map(|k| k.as_str()).collect()
@@ -475,9 +508,11 @@ fn write(form: &RecordForm, incident_id: &str, cx: &mut Cx<'_>) -> Result<String
             store.update_incident(&incident.id, &patch, Some(incident.version))?;
             "saved the overview".to_string()
         }
-        RecordKind::Action { finding } => {
+        RecordKind::Action { findings, .. } => {
             let new = form.to_action()?;
-            let findings: Vec<String> = finding.iter().map(|f| f.id.clone()).collect();
+            let findings: Vec<String> = finding_named(findings, &form.value("Finding"))?
+                .into_iter()
+                .collect();
             let a = store.create_action(incident_id, &new, &findings)?;
             format!(
                 "logged action: {} (6 shows the backlog)",
@@ -498,10 +533,39 @@ fn write(form: &RecordForm, incident_id: &str, cx: &mut Cx<'_>) -> Result<String
         }
         RecordKind::Actor { actor } => {
             let (kind, attribution, note) = form.to_actor()?;
-            let version = Some(actor.version);
-            let (a, _) =
-                store.save_actor(incident_id, &actor.name, kind, attribution, &note, version)?;
-            format!("saved actor {}: {}", inert(&a.name), a.kind.label())
+            let mut current = actor.clone();
+            let new_name = form.value("Name").trim().to_string();
+            let renamed = new_name != actor.name;
+            if renamed {
+                current =
+                    store.rename_actor(incident_id, &actor.name, &new_name, Some(actor.version))?;
+            }
+            if (kind, attribution, note.as_str())
+                != (current.kind, current.attribution, current.note.as_str())
+            {
+                let version = Some(current.version);
+                (current, _) = store.save_actor(
+                    incident_id,
+                    &current.name,
+                    kind,
+                    attribution,
+                    &note,
+                    version,
+                )?;
+            }
+            if renamed {
+                format!(
+                    "renamed {} to {} (its events follow; u undoes)",
+                    inert(&actor.name),
+                    inert(&current.name)
+                )
+            } else {
+                format!(
+                    "saved actor {}: {}",
+                    inert(&current.name),
+                    current.kind.label()
+                )
+            }
         }
     })
 }
@@ -525,5 +589,31 @@ pub fn save(form: &RecordForm, incident_id: &str, cx: &mut Cx<'_>) -> Outcome {
             cx.shell.error(format!("not saved: {e}"));
             Outcome::Keep
         }
+    }
+}
+
+/// The finding a typed title names: none when empty, else the one whose title is it
+/// (case aside) or the only one holding it.
+fn finding_named(findings: &[(String, String)], typed: &str) -> Result<Option<String>, String> {
+    let typed = typed.trim().to_lowercase();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    if let Some((id, _)) = findings.iter().find(|(_, t)| t.to_lowercase() == typed) {
+        return Ok(Some(id.clone()));
+    }
+    let holding: Vec<&(String, String)> = findings
+        .iter()
+        .filter(|(_, t)| t.to_lowercase().contains(&typed))
+        .collect();
+    match holding.as_slice() {
+        [(id, _)] => Ok(Some(id.clone())),
+        [] => Err(format!(
+            "no finding of this incident says {typed:?}: tab completes a title, empty leaves it for later"
+        )),
+        _ => Err(format!(
+            "{} findings say {typed:?}: type more of the title (tab completes)",
+            holding.len()
+        )),
     }
 }

@@ -17,6 +17,8 @@ use ratatui_textarea::TextArea;
 #[derive(Debug, Clone)]
 pub enum WalkInput {
     Note,
+    /// A procedure the action changed: `document, section[, YYYY-MM-DD]`.
+    Sop,
     Reject,
     Owner,
     Due,
@@ -26,6 +28,7 @@ impl WalkInput {
     fn hint(&self) -> &'static str {
         match self {
             WalkInput::Note => "what was said (enter saves)",
+            WalkInput::Sop => "document, section[, incorporated YYYY-MM-DD]",
             WalkInput::Reject => "why it is rejected (required)",
             WalkInput::Owner => "the new owner",
             WalkInput::Due => "the new due date, YYYY-MM-DD (none clears it)",
@@ -38,12 +41,14 @@ impl WalkInput {
 pub struct Walk {
     pub items: Vec<Action>,
     pub index: usize,
-    /// What happened to each item (none: not yet, or skipped).
-    pub done: Vec<Option<String>>,
+    /// Every change made to each item in this walk, in order (empty: not yet, or skipped).
+    pub done: Vec<Vec<String>>,
     pub input: Option<(WalkInput, TextArea<'static>)>,
     /// The current item's findings (with their events) and review history.
     pub findings: Vec<(Finding, Vec<crate::domain::Event>)>,
     pub reviews: Vec<Review>,
+    /// The current item's SOP changes.
+    pub sops: Vec<crate::domain::SopChange>,
     pub finished: bool,
 }
 
@@ -53,10 +58,11 @@ impl Walk {
         let mut w = Walk {
             items,
             index: 0,
-            done: vec![None; n],
+            done: vec![Vec::new(); n],
             input: None,
             findings: Vec::new(),
             reviews: Vec::new(),
+            sops: Vec::new(),
             finished: n == 0,
         };
         w.load(store)?;
@@ -68,7 +74,7 @@ impl Walk {
     }
 
     pub fn reviewed(&self) -> usize {
-        self.done.iter().filter(|d| d.is_some()).count()
+        self.done.iter().filter(|d| !d.is_empty()).count()
     }
 
     /// Reads the current item's findings, their events and its reviews.
@@ -88,6 +94,12 @@ impl Walk {
             })
             .collect::<Result<_>>()?;
         self.reviews = store.reviews(&a.id)?;
+        self.sops = store
+            .sop_changes(Some(&a.incident_id))?
+            .into_iter()
+            .map(|(s, _)| s)
+            .filter(|s| s.action_id == a.id)
+            .collect();
         Ok(())
     }
 
@@ -166,6 +178,7 @@ impl Walk {
         }
         match key.code {
             KeyCode::Char('n') => self.ask(WalkInput::Note),
+            KeyCode::Char('p') => self.ask(WalkInput::Sop),
             KeyCode::Char('x') => self.ask(WalkInput::Reject),
             KeyCode::Char('o') => self.ask(WalkInput::Owner),
             KeyCode::Char('d') => self.ask(WalkInput::Due),
@@ -180,7 +193,7 @@ impl Walk {
                 }
             }
             KeyCode::Esc | KeyCode::Char('q') => self.finished = true,
-            _ => cx.shell.info("a accept · i in progress · r resolved · v verified · x reject · n note · o owner · d due · space skip"),
+            _ => cx.shell.info("a accept · i in progress · r resolved · v verified · x reject · n note · o owner · d due · p SOP change · space skip"),
         }
         Outcome::Keep
     }
@@ -209,11 +222,20 @@ impl Walk {
 
     fn submit_input(&mut self, kind: WalkInput, text: &str, cx: &mut Cx<'_>) {
         let text = text.trim();
+        if let WalkInput::Sop = kind {
+            return self.add_sop(text, cx);
+        }
+        // A note adds to the action in front of everyone: the walk stays on it.
+        let advance = !matches!(kind, WalkInput::Note);
         let input = match kind {
+            WalkInput::Note if text.is_empty() => {
+                return cx.shell.info("no note saved: nothing was typed");
+            }
             WalkInput::Note => ReviewInput {
                 note: text.to_string(),
                 ..Default::default()
             },
+            WalkInput::Sop => return,
             WalkInput::Reject if text.is_empty() => {
                 cx.shell
                     .error("rejecting an action needs a reason: say why");
@@ -243,11 +265,46 @@ impl Walk {
                 }
             }
         };
-        self.record(&input, cx);
+        self.record_then(&input, advance, cx);
+    }
+
+    /// Records an SOP change the current action made; the walk stays on the action.
+    fn add_sop(&mut self, text: &str, cx: &mut Cx<'_>) {
+        let Some(a) = self.current().cloned() else {
+            return;
+        };
+        let (document, section, when) = match crate::domain::action::parse_sop_line(text) {
+            Ok(parts) => parts,
+            Err(e) => {
+                cx.shell.error(e);
+                return self.ask(WalkInput::Sop);
+            }
+        };
+        match cx.store.add_sop_change(&a.id, &document, &section, when) {
+            Ok(s) => {
+                let what = if s.section.is_empty() {
+                    format!("SOP: {}", s.document)
+                } else {
+                    format!("SOP: {} § {}", s.document, s.section)
+                };
+                self.done[self.index].push(what.clone());
+                cx.shell.success(format!("saved: {}", inert(&what)));
+                if let Err(e) = self.load(cx.store) {
+                    cx.shell.error(format!("cannot read the action: {e}"));
+                }
+            }
+            Err(e) => cx.shell.error(format!("not saved: {e}")),
+        }
     }
 
     /// Saves a review of the current item and moves on.
     fn record(&mut self, input: &ReviewInput, cx: &mut Cx<'_>) {
+        self.record_then(input, true, cx)
+    }
+
+    /// Saves a review of the current item; moves on when `advance`, else shows it again
+    /// as saved.
+    fn record_then(&mut self, input: &ReviewInput, advance: bool, cx: &mut Cx<'_>) {
         let Some(a) = self.current().cloned() else {
             return;
         };
@@ -257,13 +314,20 @@ impl Walk {
                     r.changes.clone()
                 } else if !r.note.is_empty() {
                     format!("noted: {}", r.note)
+                } else if let Some(s) = input.status {
+                    format!("still {}", s.label())
                 } else {
                     "reviewed".to_string()
                 };
-                self.done[self.index] = Some(what.clone());
+                self.done[self.index].push(what.clone());
                 cx.shell
                     .success(format!("saved: {} · {}", inert(&a.title), inert(&what)));
-                if let Err(e) = self.advance(cx.store) {
+                let moved = if advance {
+                    self.advance(cx.store)
+                } else {
+                    self.load(cx.store)
+                };
+                if let Err(e) = moved {
                     cx.shell.error(format!("cannot read the next action: {e}"));
                 }
             }

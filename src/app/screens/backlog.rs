@@ -70,6 +70,8 @@ pub struct BacklogState {
     /// The selected action's findings and review history.
     pub findings: Vec<Finding>,
     pub reviews: Vec<Review>,
+    /// The SOP changes of the actions shown (each with its action's title).
+    pub sops: Vec<(crate::domain::SopChange, String)>,
 }
 
 /// A backlog filter as typed: `@owner #group !status overdue stale`.
@@ -158,6 +160,11 @@ impl BacklogState {
             Some(id) => (store.action_findings(&id)?, store.reviews(&id)?),
             None => (Vec::new(), Vec::new()),
         };
+        let incident = self.selected_action().map(|a| a.incident_id.clone());
+        self.sops = match (self.all_incidents, incident) {
+            (false, Some(i)) => store.sop_changes(Some(&i))?,
+            _ => store.sop_changes(None)?,
+        };
         Ok(())
     }
 }
@@ -211,9 +218,35 @@ impl BacklogState {
                         "open an incident first (1, enter): an action belongs to an incident",
                     );
                 } else {
-                    return Effect::Open(Overlay::Record(Box::new(RecordForm::action(None))));
+                    let findings = match cx.store.list_findings(incident_id.unwrap_or_default()) {
+                        Ok(fs) => fs
+                            .into_iter()
+                            .map(|s| (s.finding.id, s.finding.title))
+                            .collect(),
+                        Err(e) => {
+                            cx.shell.error(format!("cannot read the findings: {e}"));
+                            return Effect::None;
+                        }
+                    };
+                    let form = RecordForm::action_choosing(findings);
+                    return Effect::Open(Overlay::Record(Box::new(form)));
                 }
             }
+            AddSop => match self.selected_action() {
+                Some(a) => {
+                    let prompt = Prompt::sop_change(&a.id, &a.title);
+                    return Effect::Open(Overlay::Prompt(Box::new(prompt)));
+                }
+                None => cx.shell.info("no action selected: a logs one"),
+            },
+            LinkFindings => match self.selected_action().cloned() {
+                Some(a) => {
+                    return super::super::overlays::evidence_links::EvidenceLinks::for_action(
+                        cx, a,
+                    );
+                }
+                None => cx.shell.info("no action selected: a logs one"),
+            },
             ToggleAll => {
                 self.all_incidents = !self.all_incidents;
                 self.refresh(incident_id, cx);
@@ -257,5 +290,32 @@ impl BacklogState {
         self.all_incidents = true;
         self.filter_text = format!("@\"{owner}\"");
         self.selected = 0;
+    }
+
+    /// The SOP prompt's enter: `document, section[, YYYY-MM-DD]` for the action.
+    pub fn add_sop(&mut self, action_id: &str, text: &str, cx: &mut Cx<'_>) -> Effect {
+        let (document, section, when) = match crate::domain::action::parse_sop_line(text) {
+            Ok(parts) => parts,
+            Err(e) => {
+                cx.shell.error(format!("not saved: {e}"));
+                return Effect::None;
+            }
+        };
+        match cx
+            .store
+            .add_sop_change(action_id, &document, &section, when)
+        {
+            Ok(s) => {
+                cx.shell.success(format!(
+                    "SOP change saved: {} (u undoes)",
+                    crate::text::inert(&s.document)
+                ));
+                Effect::Changed(None)
+            }
+            Err(e) => {
+                cx.shell.error(format!("not saved: {e}"));
+                Effect::None
+            }
+        }
     }
 }

@@ -2,9 +2,11 @@
 //! of an actor or a piece of evidence; `e` classifies an actor; `v` verifies the files.
 
 use super::super::effect::Effect;
-use super::super::overlays::{Overlay, prompt::Prompt, record_form::RecordForm};
+use super::super::overlays::{
+    Overlay, evidence_links::EvidenceLinks, prompt::Prompt, record_form::RecordForm,
+};
 use super::super::shell::{Cx, keep_in, step};
-use crate::domain::{Actor, Incident};
+use crate::domain::{Actor, Event, Incident};
 use crate::keymap::Command;
 use crate::store::{EventFilter, EvidenceSummary, Result, Store};
 use crate::text::clip;
@@ -53,7 +55,14 @@ impl EvidenceState {
 
 impl EvidenceState {
     /// One command of the Evidence & actors screen.
-    pub fn command(&mut self, incident: &Incident, command: Command, cx: &mut Cx<'_>) -> Effect {
+    /// `current` is the event selected in the timeline, offered when linking evidence.
+    pub fn command(
+        &mut self,
+        incident: &Incident,
+        current: Option<&Event>,
+        command: Command,
+        cx: &mut Cx<'_>,
+    ) -> Effect {
         use Command::*;
         match command {
             Up => self.move_by(-1),
@@ -89,6 +98,15 @@ impl EvidenceState {
                 return Effect::Open(Overlay::Prompt(Box::new(Prompt::evidence(None))));
             }
             Verify => return verify(incident, cx),
+            LinkEvidence => match self.evidence.get(self.item) {
+                Some(s) => {
+                    self.on_evidence = true;
+                    return EvidenceLinks::open(cx, s.evidence.clone(), current);
+                }
+                None => cx
+                    .shell
+                    .info("no evidence yet: a adds a file, URL or ticket"),
+            },
             _ => {}
         }
         Effect::None
@@ -103,7 +121,14 @@ pub fn attach(incident: &Incident, event: Option<&str>, typed: &str, cx: &mut Cx
         return Effect::None;
     }
     match crate::ops::attach_typed(cx.store, &incident.id, typed, event) {
-        Ok(ev) => {
+        Ok(crate::ops::Attached::Linked(ev)) => {
+            cx.shell.success(format!(
+                "already evidence, now linked to this event too: {}",
+                crate::text::inert(&ev.locator)
+            ));
+            Effect::Changed(event.map(str::to_string))
+        }
+        Ok(crate::ops::Attached::New(ev)) => {
             let what = match &ev.sha256 {
                 Some(h) => format!("file, sha256 {}…", clip(h, 12).trim_end_matches('…')),
                 None => "reference".to_string(),

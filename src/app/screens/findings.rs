@@ -97,6 +97,9 @@ impl FindingsState {
                 "",
             )),
             (ActionFromFinding, Some(f)) => form(RecordForm::action(Some(f))),
+            (LinkEvidence, Some(f)) => {
+                super::super::overlays::evidence_links::EvidenceLinks::for_finding(cx, f)
+            }
             (ActionFromFinding, None) => {
                 cx.shell.info("no finding selected");
                 Effect::None

@@ -11,6 +11,7 @@ pub mod overview;
 pub mod owners;
 pub mod report;
 pub mod timeline;
+mod timeline_window;
 
 #[cfg(test)]
 mod tests;

@@ -212,7 +212,7 @@ mod walk {
         };
         assert!(matches!(w.key(key('i'), &mut cx), Outcome::Keep));
         assert_eq!(w.index, 1);
-        assert!(w.done[0].is_some());
+        assert_eq!(w.done[0].len(), 1);
         let saved = cx.store.action(&first.id).unwrap().unwrap();
         assert_eq!(saved.status, ActionStatus::InProgress);
         assert!(!cx.store.reviews(&first.id).unwrap().is_empty());
@@ -260,5 +260,31 @@ mod walk {
             Outcome::Close(Effect::Changed(None))
         ));
         assert!(cx.shell.status.text.starts_with("review walk done"));
+    }
+
+    #[test]
+    fn a_note_stays_on_the_action_and_the_summary_keeps_every_change() {
+        let (mut store, mut shell, _) = demo();
+        let mut w = started(&mut store, &mut shell);
+        let first = w.items[0].clone();
+        let mut cx = Cx {
+            store: &mut store,
+            shell: &mut shell,
+        };
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        let before = cx.store.reviews(&first.id).unwrap().len();
+        w.key(key('n'), &mut cx);
+        for c in "vendor asked for a week".chars() {
+            w.key(key(c), &mut cx);
+        }
+        w.key(enter, &mut cx);
+        assert_eq!(w.index, 0, "a note does not move the walk on");
+        assert_eq!(w.items[0].id, first.id);
+        // Then a status: both are listed for the action, and the walk moves on.
+        w.key(key('i'), &mut cx);
+        assert_eq!(w.index, 1);
+        assert_eq!(w.done[0].len(), 2, "{:?}", w.done[0]);
+        assert!(w.done[0][0].contains("vendor asked for a week"));
+        assert_eq!(cx.store.reviews(&first.id).unwrap().len(), before + 2);
     }
 }

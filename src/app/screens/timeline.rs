@@ -3,20 +3,25 @@
 //! screen's keys (capture, add, edit, delete, filter, jump, key events, causes).
 
 use super::super::effect::Effect;
-use super::super::overlays::{Overlay, Pending, event_form::EventForm, prompt::Prompt};
+use super::super::overlays::{
+    Overlay, Pending, event_form::EventForm, key_picker::KeyPicker, prompt::Prompt,
+};
 use super::super::shell::Cx;
-use crate::domain::{Event, Incident, KeyEventKind, TimeContext};
+use crate::domain::{Event, Incident, TimeContext};
 use crate::keymap::{Command, Key};
-use crate::store::{EventFilter, PageCursor, Result, Store, StoreError};
+use crate::store::{Density, EventFilter, PageCursor, Result, Store, StoreError};
 use crate::text::{clip, inert};
 use crossterm::event::KeyCode;
 
 /// How many events are fetched at a time, and the most the window keeps.
-const PAGE: usize = 100;
-const MAX_WINDOW: usize = 3 * PAGE;
+pub(super) const PAGE: usize = 100;
+pub(super) const MAX_WINDOW: usize = 3 * PAGE;
 /// Filtered timelines are counted this far: past it the title says `10000+` (counting a
 /// million matches would hold up every filter by a second).
 pub const COUNT_CAP: i64 = 10_000;
+/// Up to this many events the density strip is read as soon as something changed (about
+/// 10 ms); a larger incident's is read at the next poll, after the frame is drawn.
+pub const DENSITY_NOW: i64 = 100_000;
 
 #[derive(Debug, Clone)]
 pub struct TimelineState {
@@ -51,6 +56,18 @@ pub struct TimelineState {
     pub local_times: bool,
     /// What was typed in quick capture when it was closed, offered again next time.
     pub capture_draft: String,
+    /// Whether the detail pane is shown (`v` hides it, giving the list the room).
+    pub show_detail: bool,
+    /// Events per column of the density strip over the whole incident, read in update
+    /// by one aggregate query ([`Store::event_density`]) whenever the events or the
+    /// width change; `strip_width` is the width it was read for.
+    pub density: Density,
+    pub strip_width: usize,
+    /// The incident's key events (at most four), marked on the strip.
+    pub key_events: Vec<Event>,
+    /// The strip is to be read again at the next poll (a large incident: reading it
+    /// costs about 0.1 s per million events, so it never holds up a key or a frame).
+    pub density_due: bool,
 }
 
 impl TimelineState {
@@ -75,6 +92,11 @@ impl TimelineState {
             linking: None,
             local_times: false,
             capture_draft: String::new(),
+            show_detail: true,
+            density: Density::default(),
+            strip_width: 0,
+            key_events: Vec::new(),
+            density_due: false,
         };
         t.viewport = viewport;
         t.refresh_lookups(store)?;
@@ -96,188 +118,80 @@ impl TimelineState {
             .map(|a| a.name)
             .collect();
         self.tags = store.list_tags(&self.filter.incident_id)?;
+        self.refresh_density(store)
+    }
+
+    /// Re-reads the density strip and the key events (one aggregate query): at once for
+    /// an incident of up to [`DENSITY_NOW`] events, else at the next poll.
+    pub fn refresh_density(&mut self, store: &Store) -> Result<()> {
+        self.key_events = store.key_events(&self.filter.incident_id)?;
+        if store.count_events(&self.filter.incident_id)? <= DENSITY_NOW {
+            self.read_density(store)
+        } else {
+            self.density_due = true;
+            Ok(())
+        }
+    }
+
+    /// Reads the strip's buckets now.
+    pub fn read_density(&mut self, store: &Store) -> Result<()> {
+        self.density_due = false;
+        self.density = store.event_density(&self.filter.incident_id, self.strip_width)?;
         Ok(())
     }
 
-    pub fn load_start(&mut self, store: &Store) -> Result<()> {
-        let page = store.events_page(&self.filter, None, PAGE)?;
-        self.more_before = false;
-        self.more_after = page.next.is_some();
-        self.rows = page.events;
-        self.first_index = Some(0);
-        self.select(store, 0)
+    /// The strip's width changed (a resize): read its buckets again.
+    pub fn set_strip_width(&mut self, store: &Store, width: usize) -> Result<()> {
+        if width == self.strip_width {
+            return Ok(());
+        }
+        self.strip_width = width;
+        self.refresh_density(store)
     }
 
-    pub fn load_end(&mut self, store: &Store) -> Result<()> {
-        let page = store.events_before(&self.filter, None, PAGE)?;
-        self.more_after = false;
-        self.more_before = page.next.is_some();
-        self.rows = page.events.into_iter().rev().collect();
-        self.first_index = self
-            .total_exact
-            .then(|| self.total - self.rows.len() as i64);
-        let last = self.rows.len().saturating_sub(1);
-        self.select(store, last)
-    }
-
-    /// Loads the window around a position (an event's, or a time's with `seq` 0), selecting
-    /// the first event at or after it.
-    pub fn load_around(&mut self, store: &Store, at: PageCursor) -> Result<()> {
-        let before = store.events_before(&self.filter, Some(at), PAGE / 2)?;
-        let from = PageCursor {
-            at_us: at.at_us,
-            seq: at.seq - 1,
+    /// `]` / `[`: the next (or previous) busy stretch of the strip or key event from the
+    /// selection. A bucket is busy when it holds at least the mean of the non-empty ones;
+    /// a stretch starts where a busy bucket follows a quiet one.
+    pub fn jump_busy(&mut self, store: &Store, forward: bool) -> Result<Option<String>> {
+        let d = &self.density;
+        let Some(here) = self.selected_event().map(|e| e.at.micros()) else {
+            return Ok(None);
         };
-        let after = store.events_page(&self.filter, Some(from), PAGE)?;
-        self.more_before = before.next.is_some();
-        self.more_after = after.next.is_some();
-        let n_before = before.events.len();
-        self.rows = before
-            .events
-            .into_iter()
-            .rev()
-            .chain(after.events)
+        if d.counts.is_empty() {
+            return Ok(None);
+        }
+        let nonempty: Vec<u32> = d.counts.iter().copied().filter(|c| *c > 0).collect();
+        let mean = nonempty.iter().map(|c| *c as u64).sum::<u64>() / nonempty.len().max(1) as u64;
+        let busy = |i: usize| d.counts[i] as u64 >= mean.max(1);
+        let starts: Vec<i64> = (0..d.counts.len())
+            .filter(|&i| busy(i) && (i == 0 || !busy(i - 1)))
+            .map(|i| d.bucket_start(i))
             .collect();
-        self.first_index = if self.more_before { None } else { Some(0) };
-        let target = if n_before < self.rows.len() {
-            n_before
-        } else {
-            self.rows.len().saturating_sub(1)
-        };
-        self.select(store, target)
-    }
-
-    /// Reloads the window keeping the selection on the same event (or where it was).
-    pub fn reload(&mut self, store: &Store) -> Result<()> {
-        self.refresh_lookups(store)?;
-        match self.selected_event().map(|e| e.id.clone()) {
-            Some(id) => self.reload_at_event(store, &id),
-            None => self.load_start(store),
-        }
-    }
-
-    pub fn reload_at_event(&mut self, store: &Store, id: &str) -> Result<()> {
-        match store.event_cursor(id)? {
-            Some(c) => self.load_around(store, c),
-            None => {
-                // Gone (deleted or undone): stay near where it was.
-                let near = self.selected_event().map(|e| PageCursor {
-                    at_us: e.at.micros(),
-                    seq: 0,
-                });
-                match near {
-                    Some(c) => self.load_around(store, c),
-                    None => self.load_start(store),
-                }
+        let mut targets: Vec<(i64, String)> = starts
+            .into_iter()
+            .map(|t| (t, "busy stretch".to_string()))
+            .collect();
+        for k in &self.key_events {
+            if let Some(kind) = k.key_kind {
+                targets.push((k.at.micros(), format!("key event: {}", kind.label())));
             }
         }
-    }
-
-    /// Moves the selection by `delta` rows, paging in more from SQLite at the edges.
-    pub fn move_by(&mut self, store: &Store, delta: isize) -> Result<()> {
-        let mut target = self.selected as isize + delta;
-        while target >= self.rows.len() as isize && self.more_after {
-            // Rows let go of at the front shift every index down.
-            target -= self.extend_after(store)? as isize;
-        }
-        while target < 0 && self.more_before {
-            let added = self.extend_before(store)?;
-            target += added as isize;
-        }
-        let last = self.rows.len().saturating_sub(1) as isize;
-        let target = target.clamp(0, last.max(0)) as usize;
-        // Keep a page in hand beyond the selection, so scrolling never waits at the edge.
-        let target = if target + self.viewport >= self.rows.len() && self.more_after {
-            target.saturating_sub(self.extend_after(store)?)
+        let target = if forward {
+            targets
+                .into_iter()
+                .filter(|(t, _)| *t > here)
+                .min_by_key(|(t, _)| *t)
         } else {
-            target
+            targets
+                .into_iter()
+                .filter(|(t, _)| *t < here)
+                .max_by_key(|(t, _)| *t)
         };
-        let target = if target < self.viewport && self.more_before {
-            target + self.extend_before(store)?
-        } else {
-            target
+        let Some((at_us, what)) = target else {
+            return Ok(None);
         };
-        self.select(store, target)
-    }
-
-    /// Appends a page; returns how many rows were let go of at the front to stay within
-    /// the window.
-    fn extend_after(&mut self, store: &Store) -> Result<usize> {
-        let Some(last) = self.rows.last() else {
-            return Ok(0);
-        };
-        let cursor = position(last, store)?;
-        let page = store.events_page(&self.filter, Some(cursor), PAGE)?;
-        self.more_after = page.next.is_some();
-        self.rows.extend(page.events);
-        if self.rows.len() > MAX_WINDOW {
-            let drop = self.rows.len() - MAX_WINDOW;
-            self.rows.drain(..drop);
-            self.selected = self.selected.saturating_sub(drop);
-            self.offset = self.offset.saturating_sub(drop);
-            self.first_index = self.first_index.map(|i| i + drop as i64);
-            self.more_before = true;
-            return Ok(drop);
-        }
-        Ok(0)
-    }
-
-    /// Prepends a page; returns how many rows were added in front.
-    fn extend_before(&mut self, store: &Store) -> Result<usize> {
-        let Some(first) = self.rows.first() else {
-            return Ok(0);
-        };
-        let cursor = position(first, store)?;
-        let page = store.events_before(&self.filter, Some(cursor), PAGE)?;
-        self.more_before = page.next.is_some();
-        let added = page.events.len();
-        let mut rows: Vec<Event> = page.events.into_iter().rev().collect();
-        rows.append(&mut self.rows);
-        self.rows = rows;
-        self.selected += added;
-        self.offset += added;
-        self.first_index = self.first_index.map(|i| i - added as i64);
-        if !self.more_before {
-            self.first_index = Some(0);
-        }
-        if self.rows.len() > MAX_WINDOW {
-            self.rows.truncate(MAX_WINDOW);
-            self.more_after = true;
-        }
-        Ok(added)
-    }
-
-    /// Selects a row and reads what the detail pane shows of it (its chain of causes).
-    fn select(&mut self, store: &Store, index: usize) -> Result<()> {
-        self.selected = index.min(self.rows.len().saturating_sub(1));
-        self.scroll_to_selection();
-        self.chain.clear();
-        self.evidence = match self.selected_event() {
-            Some(e) => store.evidence_for(crate::store::Target::Event(&e.id))?,
-            None => Vec::new(),
-        };
-        let mut next = self.selected_event().and_then(|e| e.caused_by.clone());
-        while let Some(id) = next.take() {
-            if self.chain.len() >= 8 || self.chain.iter().any(|e| e.id == id) {
-                break;
-            }
-            if let Some(cause) = store.event(&id)? {
-                next = cause.caused_by.clone();
-                self.chain.push(cause);
-            }
-        }
-        Ok(())
-    }
-
-    pub fn scroll_to_selection(&mut self) {
-        let h = self.viewport.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + h {
-            self.offset = self.selected + 1 - h;
-        }
-        let max_offset = self.rows.len().saturating_sub(h);
-        self.offset = self.offset.min(max_offset);
+        self.load_around(store, PageCursor { at_us, seq: 0 })?;
+        Ok(Some(what))
     }
 
     /// Applies a filter typed as `words @actor #tag !phase`.
@@ -305,6 +219,19 @@ impl TimelineState {
         self.filter.finding.is_some()
             || self.filter.evidence.is_some()
             || self.filter_text.starts_with("actor: ")
+    }
+
+    /// What a naive time typed in capture or `t` is read against: the zone the list shows
+    /// (UTC, or the incident's), on the incident's day.
+    pub fn typing_ctx(&self, ctx: &TimeContext) -> TimeContext {
+        TimeContext {
+            zone: if self.local_times {
+                ctx.zone
+            } else {
+                chrono_tz::Tz::UTC
+            },
+            date: ctx.date,
+        }
     }
 
     /// The position of the selected row in the whole filtered timeline, when known.
@@ -359,11 +286,15 @@ impl TimelineState {
                 open(Overlay::Prompt(Box::new(Prompt::capture(&draft))))
             }
             Add => {
-                let form = EventForm::add(*on.ctx, selected.as_ref().map(|e| &e.at));
+                let form =
+                    EventForm::add(self.typing_ctx(on.ctx), selected.as_ref().map(|e| &e.at));
                 open(Overlay::EventForm(Box::new(form)))
             }
             Edit => match selected {
-                Some(e) => open(Overlay::EventForm(Box::new(EventForm::edit(*on.ctx, &e)))),
+                Some(e) => {
+                    let form = EventForm::edit(self.typing_ctx(on.ctx), &e);
+                    open(Overlay::EventForm(Box::new(form)))
+                }
                 None => {
                     cx.shell
                         .info("no event to edit: c captures one, a opens the form");
@@ -409,9 +340,31 @@ impl TimelineState {
                 cx.shell.info(format!("times shown in {zone}"));
                 Effect::None
             }
+            NextBusy | PrevBusy => {
+                let forward = command == NextBusy;
+                match self.jump_busy(cx.store, forward) {
+                    Ok(Some(what)) => cx.shell.info(format!("at the {what}")),
+                    Ok(None) => cx.shell.info(if forward {
+                        "nothing busier after this: the strip above shows where events are"
+                    } else {
+                        "nothing busier before this: the strip above shows where events are"
+                    }),
+                    Err(e) => cx.shell.error(format!("cannot read the timeline: {e}")),
+                }
+                Effect::None
+            }
+            ToggleDetail => {
+                self.show_detail = !self.show_detail;
+                let shown = if self.show_detail { "shown" } else { "hidden" };
+                cx.shell.info(format!("detail pane {shown} (v toggles)"));
+                Effect::None
+            }
             MarkKey => match selected {
-                Some(e) => self.cycle_key_event(on.ctx, cx, e),
-                None => Effect::None,
+                Some(e) => KeyPicker::open(cx, e),
+                None => {
+                    cx.shell.info("no event to mark");
+                    Effect::None
+                }
             },
             TagLapse => match selected {
                 Some(e) => super::findings::lapse_picker(cx, e),
@@ -470,22 +423,6 @@ impl TimelineState {
         }))
     }
 
-    fn cycle_key_event(&mut self, ctx: &TimeContext, cx: &mut Cx<'_>, e: Event) -> Effect {
-        let all = KeyEventKind::ALL;
-        let next = match e.key_kind {
-            None => Some(all[0]),
-            Some(k) => all
-                .iter()
-                .position(|x| *x == k)
-                .and_then(|i| all.get(i + 1).copied()),
-        };
-        let what = match next {
-            Some(k) => format!("marked as key event: {}", k.label()),
-            None => "no longer a key event".to_string(),
-        };
-        save_edit(cx, ctx, &e, &what, |new| new.key_kind = next)
-    }
-
     /// Applies a typed filter and says how many events match.
     pub fn apply_filter(&mut self, cx: &mut Cx<'_>, text: &str) {
         let result = self.set_filter(cx.store, text).map(|()| self.total_label());
@@ -507,8 +444,8 @@ impl TimelineState {
         cx: &mut Cx<'_>,
         typed: &str,
     ) -> std::result::Result<(), String> {
-        let at =
-            crate::domain::parse_time(typed, ctx).map_err(|e| format!("jump: {}", e.reason))?;
+        let at = crate::domain::parse_time(typed, &self.typing_ctx(ctx))
+            .map_err(|e| format!("jump: {}", e.reason))?;
         let cursor = PageCursor {
             at_us: at.micros(),
             seq: 0,
@@ -529,7 +466,8 @@ impl TimelineState {
         typed: &str,
     ) -> std::result::Result<Effect, String> {
         let previous = self.selected_event().map(|e| e.at);
-        let new = crate::domain::capture::parse_capture(typed, on.ctx, previous.as_ref())
+        let ctx = self.typing_ctx(on.ctx);
+        let new = crate::domain::capture::parse_capture(typed, &ctx, previous.as_ref())
             .and_then(|c| c.into_new_event())
             .map_err(|e| format!("not captured: {e}"))?;
         let saved = cx
@@ -614,11 +552,4 @@ fn go_to_finding(cx: &mut Cx<'_>, event: &Event) -> Effect {
             Effect::None
         }
     }
-}
-
-fn position(e: &Event, store: &Store) -> Result<PageCursor> {
-    Ok(store.event_cursor(&e.id)?.unwrap_or(PageCursor {
-        at_us: e.at.micros(),
-        seq: 0,
-    }))
 }

@@ -235,7 +235,7 @@ fn rejected_forms_name_the_text_and_the_reason() {
         ("2026-03-11 10:00 +25:00", "UTC", None, "not a UTC offset"),
         ("2026-03-11 10:00 +1:00", "UTC", None, "not a UTC offset"),
         ("14:02", "UTC", None, "needs a date"),
-        ("2026-03-11", "UTC", None, "expected RFC 3339"),
+        ("2026-13-11", "UTC", None, "not a date"),
         ("2026-03-11 lunchtime", "UTC", None, "expected RFC 3339"),
         ("2026-03-29 02:30", "Europe/Madrid", None, "does not exist"),
         ("2026-10-25 02:30", "Europe/Madrid", None, "happened twice"),
@@ -290,4 +290,19 @@ fn extreme_instants_and_offsets_show_without_panicking() {
     assert_eq!(odd.rfc3339_original(), "1970-01-01T00:00:00Z");
     let ok = Timestamp::from_micros(0, 3600, Precision::Exact).unwrap();
     assert_eq!(ok.rfc3339_original(), "1970-01-01T01:00:00+01:00");
+}
+
+#[test]
+fn a_day_reads_as_its_first_instant_in_the_zone_with_day_precision() {
+    let t = parse_time("~2022-01-16", &ctx("America/Los_Angeles", None)).unwrap();
+    assert_eq!(t.precision, Precision::Day);
+    assert_eq!(t.rfc3339_utc(), "2022-01-16T08:00:00Z");
+    assert_eq!(t.date_text(), "2022-01-16");
+    let plain = parse_time("2022-01-16", &ctx("UTC", None)).unwrap();
+    assert_eq!(plain.precision, Precision::Day);
+    assert_eq!(plain.rfc3339_utc(), "2022-01-16T00:00:00Z");
+    let offset = parse_time("2022-01-16 +05:30", &ctx("UTC", None)).unwrap();
+    assert_eq!(offset.rfc3339_original(), "2022-01-16T00:00:00+05:30");
+    assert_eq!(offset.date_text(), "2022-01-16");
+    assert_eq!("day".parse::<Precision>().unwrap(), Precision::Day);
 }

@@ -3,10 +3,12 @@
 pub mod confirm;
 pub mod conflict;
 pub mod event_form;
+pub mod evidence_links;
 pub mod finding_links;
 pub mod form;
 pub mod help;
 pub mod incident_form;
+pub mod key_picker;
 pub mod lapse_picker;
 pub mod prompt;
 pub mod record_form;
@@ -32,6 +34,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             // Drawn by ui::render over the body (it needs the layout).
             Overlay::Walk(_) => {}
             Overlay::LapsePicker(p) => lapse_picker::lapse_picker(frame, area, theme, p),
+            Overlay::KeyPicker(p) => key_picker::key_picker(frame, area, theme, p),
+            Overlay::EvidenceLinks(p) => evidence_links::evidence_links(frame, area, theme, p),
             Overlay::Prompt(prompt) => prompt::prompt_box(frame, area, theme, prompt),
             Overlay::FindingLinks(f) => finding_links::finding_links(frame, area, theme, f),
         }
@@ -48,16 +52,18 @@ pub fn footer_keys(app: &App) -> Option<Vec<(String, String)>> {
             ("e", "back to the form"),
             ("t", "keep theirs"),
         ],
+        Overlay::Walk(w) if w.finished => &[("esc", "close"), ("←", "back into the walk")],
         Overlay::Walk(_) => &[
             ("a/i/r/v", "status"),
             ("x", "reject"),
             ("n", "note"),
             ("o", "owner"),
             ("d", "due"),
+            ("p", "SOP"),
             ("space", "skip"),
             ("esc", "end"),
         ],
-        Overlay::FindingLinks(_) => &[
+        Overlay::FindingLinks(_) | Overlay::EvidenceLinks(_) => &[
             ("↑↓", "choose"),
             ("space", "link / unlink"),
             ("enter", "save"),
@@ -69,6 +75,12 @@ pub fn footer_keys(app: &App) -> Option<Vec<(String, String)>> {
             ("1-6", "new finding of a kind"),
             ("esc", "cancel"),
         ],
+        Overlay::KeyPicker(_) => &[
+            ("1-4", "mark (moves a held mark)"),
+            ("0", "none"),
+            ("↑↓ enter", "choose"),
+            ("esc", "cancel"),
+        ],
         Overlay::EventForm(_) | Overlay::IncidentForm(_) | Overlay::Record(_) => &[
             ("ctrl-s", "save"),
             ("tab", "complete / next field"),
@@ -78,7 +90,7 @@ pub fn footer_keys(app: &App) -> Option<Vec<(String, String)>> {
         Overlay::Prompt(prompt) => match prompt.kind {
             PromptKind::Palette => &[("enter", "run"), ("↑↓", "choose"), ("esc", "close")],
             PromptKind::Capture => &[
-                ("enter", "save the event"),
+                ("enter", "save, then type the next"),
                 ("esc", "close (keeps what you typed)"),
             ],
             _ => &[("enter", "apply"), ("esc", "close")],

@@ -36,11 +36,14 @@ pub fn walk(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, w: &Wal
             Line::raw(""),
         ];
         for (a, done) in w.items.iter().zip(&w.done) {
-            let what = done
-                .as_deref()
-                .map(inert)
-                .map(|c| c.into_owned())
-                .unwrap_or_else(|| "skipped".into());
+            let what = if done.is_empty() {
+                "skipped".to_string()
+            } else {
+                done.iter()
+                    .map(|c| inert(c).into_owned())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
             lines.push(Line::raw(format!(
                 "{} {}  —  {what}",
                 mark(a, app),
@@ -96,6 +99,13 @@ pub fn walk(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, w: &Wal
             )));
         }
     }
+    if !w.sops.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(Span::styled("SOP changes", theme.title())));
+        for s in &w.sops {
+            lines.push(Line::raw(format!("  {}", sop_line(s))));
+        }
+    }
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled(
         format!("Reviews ({})", w.reviews.len()),
@@ -119,6 +129,7 @@ pub fn walk(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, w: &Wal
         Some((kind, area)) => {
             let label = match kind {
                 WalkInput::Note => "note",
+                WalkInput::Sop => "SOP change (document, section[, YYYY-MM-DD])",
                 WalkInput::Reject => "reason to reject",
                 WalkInput::Owner => "new owner",
                 WalkInput::Due => "new due date",
@@ -141,6 +152,7 @@ pub fn walk(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, w: &Wal
             ("n", "note"),
             ("o", "owner"),
             ("d", "due"),
+            ("p", "SOP change"),
             ("space", "skip"),
             ("left", "back"),
             ("esc", "end"),
@@ -154,4 +166,17 @@ pub fn walk(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, w: &Wal
         Paragraph::new(crate::ui::key_line(&pairs, theme)).wrap(Wrap { trim: true }),
         keys,
     );
+}
+
+/// `IR playbook § 4.2 Vendor access (incorporated 2026-04-01)`.
+pub(crate) fn sop_line(s: &crate::domain::SopChange) -> String {
+    let mut out = inert(&s.document).into_owned();
+    if !s.section.is_empty() {
+        out.push_str(&format!(" § {}", inert(&s.section)));
+    }
+    match s.incorporated {
+        Some(d) => out.push_str(&format!(" (incorporated {d})")),
+        None => out.push_str(" (not incorporated yet)"),
+    }
+    out
 }

@@ -133,6 +133,26 @@ pub fn backlog(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             f.kind.label()
         )));
     }
+    let own: Vec<_> = b.sops.iter().filter(|(s, _)| s.action_id == a.id).collect();
+    for (s, _) in &own {
+        lines.push(Line::raw(format!(
+            "SOP change: {}",
+            crate::ui::overlays::walk::sop_line(s)
+        )));
+    }
+    if own.is_empty() && !b.sops.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "SOP changes here: {} (p records one for this action)",
+                b.sops
+                    .iter()
+                    .map(|(s, _)| inert(&s.document).into_owned())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            theme.dim(),
+        )));
+    }
     if let Some(r) = b.reviews.last() {
         lines.push(Line::from(Span::styled(
             format!(

@@ -53,17 +53,27 @@ pub fn evidence(open: &OpenIncident, frame: &mut Frame<'_>, area: Rect, theme: &
     let mut items: Vec<Line<'static>> = Vec::new();
     for (i, e) in s.evidence.iter().enumerate() {
         let ev = &e.evidence;
+        // The state first: a changed or missing file is seen on the narrowest screen.
+        // (✓ verified, · a file not checked yet; a reference has no state.)
         let state = match ev.state {
-            Some(VerifyState::Ok) => "✓ ok",
+            Some(VerifyState::Ok) => "✓",
             Some(VerifyState::Changed) => "✗ CHANGED",
             Some(VerifyState::Missing) => "✗ MISSING",
-            None if ev.sha256.is_some() => "· not checked",
-            None => "",
+            None if ev.sha256.is_some() => "·",
+            None => " ",
+        };
+        let name = if ev.title.is_empty() {
+            inert(&clip(&ev.locator, 70)).into_owned()
+        } else {
+            format!(
+                "{} ({})",
+                inert(&clip(&ev.title, 40)),
+                inert(&clip(&ev.locator, 50))
+            )
         };
         let text = format!(
-            "{:<4} {}  ({} ev., {} find.) {state}",
+            "{state} {:<4} {}ev {}f  {name}",
             ev.kind.as_str(),
-            inert(&clip(&ev.locator, 70)),
             e.events,
             e.findings
         );

@@ -1,6 +1,7 @@
 //! Drawing of each screen, one module per screen, named as in `app/screens/`.
 
 pub mod backlog;
+pub mod density;
 pub mod evaluation;
 pub mod evidence;
 pub mod findings;

@@ -17,12 +17,13 @@ const MAX_SHOWN: usize = 4000;
 
 pub fn timeline(open: &OpenIncident, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let t = &open.timeline;
-    let areas = timeline_areas(area);
+    let areas = timeline_areas(area, t.show_detail);
     let zone = if t.local_times {
         Some(open.incident.zone)
     } else {
         None
     };
+    super::density::strip(open, frame, areas.strip, theme);
     let visible = t
         .rows
         .iter()
@@ -30,17 +31,15 @@ pub fn timeline(open: &OpenIncident, frame: &mut Frame<'_>, area: Rect, theme: &
         .skip(t.offset)
         .take(areas.list_rows as usize);
     let linking = t.linking.as_ref().map(|e| e.id.as_str());
-    // On narrow screens the year goes (an incident rarely spans one) and columns shrink,
-    // leaving room for what happened.
-    let narrow = area.width < 110;
+    let columns = Columns::for_width(areas.list.width, zone.is_some());
     let rows = visible.map(|(i, e)| {
         let time = time_cell(&e.at, zone);
-        let time = if narrow {
-            format!("{}{}", &time[..1], &time[6..])
+        let time = if columns.short_time {
+            short_time(&time)
         } else {
             time
         };
-        let mut row = Row::new(vec![
+        let mut cells = vec![
             Cell::from(time),
             Cell::from(marks(e, linking)).style(theme.key_event()),
             Cell::from(
@@ -51,26 +50,27 @@ pub fn timeline(open: &OpenIncident, frame: &mut Frame<'_>, area: Rect, theme: &
                     .join(" "),
             )
             .style(theme.error()),
-            Cell::from(e.phase.map(|p| p.as_str()).unwrap_or("")),
-            Cell::from(inert(&clip(e.actor.as_deref().unwrap_or(""), 60)).into_owned()),
-            Cell::from(event_line(e, theme)),
-        ]);
+        ];
+        if columns.phase > 0 {
+            cells.push(Cell::from(e.phase.map(|p| p.as_str()).unwrap_or("")));
+        }
+        cells.push(Cell::from(
+            inert(&clip(e.actor.as_deref().unwrap_or(""), 60)).into_owned(),
+        ));
+        cells.push(Cell::from(event_line(e, theme)));
+        let mut row = Row::new(cells);
         if i == t.selected {
             row = row.style(theme.selected());
         }
         row
     });
-    let header =
-        Row::new(["Time", "", "Lapse", "Phase", "Actor", "What"]).style(theme.header_row());
-    let time_width = if zone.is_some() { 26 } else { 21 } - if narrow { 5 } else { 0 };
-    let widths = [
-        Constraint::Length(time_width),
-        Constraint::Length(2),
-        Constraint::Length(5),
-        Constraint::Length(14),
-        Constraint::Length(if narrow { 10 } else { 16 }),
-        Constraint::Min(10),
-    ];
+    let mut titles = vec!["Time", "", "Lapse"];
+    if columns.phase > 0 {
+        titles.push("Phase");
+    }
+    titles.extend(["Actor", "What"]);
+    let header = Row::new(titles).style(theme.header_row());
+    let widths = columns.widths();
     let filter = if t.filter_text.is_empty() {
         String::new()
     } else {
@@ -101,7 +101,70 @@ pub fn timeline(open: &OpenIncident, frame: &mut Frame<'_>, area: Rect, theme: &
             areas.list,
         );
     }
-    detail(open, frame, areas.detail, theme, zone);
+    if let Some(d) = areas.detail {
+        detail(open, frame, d, theme, zone);
+    }
+}
+
+/// The list's column widths at a width: the time whole (its offset too), the fixed
+/// columns as narrow as they read, and everything left to what happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Columns {
+    time: u16,
+    /// The year is left out (an incident rarely spans one).
+    short_time: bool,
+    lapse: u16,
+    /// 0: no phase column (narrow screens; a phase tag still shows in the text).
+    phase: u16,
+    actor: u16,
+    what: u16,
+}
+
+impl Columns {
+    fn for_width(width: u16, zoned: bool) -> Columns {
+        let narrow = width < 110;
+        let full_time = if zoned { 26 } else { 21 };
+        let time = if narrow { full_time - 5 } else { full_time };
+        let phase = if narrow { 0 } else { 14 };
+        let actor = if narrow { 12 } else { 16 };
+        let lapse = 5;
+        let marks = 3;
+        let columns = if phase > 0 { 6 } else { 5 };
+        let fixed = time + marks + lapse + phase + actor + (columns - 1);
+        Columns {
+            time,
+            short_time: narrow,
+            lapse,
+            phase,
+            actor,
+            what: width.saturating_sub(fixed).max(10),
+        }
+    }
+
+    fn widths(self) -> Vec<Constraint> {
+        let mut w = vec![
+            Constraint::Length(self.time),
+            Constraint::Length(3),
+            Constraint::Length(self.lapse),
+        ];
+        if self.phase > 0 {
+            w.push(Constraint::Length(self.phase));
+        }
+        w.push(Constraint::Length(self.actor));
+        w.push(Constraint::Min(self.what));
+        w
+    }
+}
+
+/// A list time without its year: `~2026-03-11 09:19:44Z` → `~03-11 09:19:44Z`.
+fn short_time(time: &str) -> String {
+    let mut chars = time.chars();
+    let mark: String = chars.next().into_iter().collect();
+    let rest: String = chars.collect();
+    match rest.get(5..) {
+        Some(tail) if rest.as_bytes().get(4) == Some(&b'-') => format!("{mark}{tail}"),
+        _ => format!("{mark}{rest}"),
+    }
 }
 
 pub(crate) fn detail(
@@ -113,7 +176,12 @@ pub(crate) fn detail(
 ) {
     let t = &open.timeline;
     let block = Block::new()
-        .borders(Borders::TOP | Borders::LEFT)
+        // A line on its left only beside the list; under it, the top line is enough.
+        .borders(if area.x > 0 {
+            Borders::TOP | Borders::LEFT
+        } else {
+            Borders::TOP
+        })
         .title(" Event ")
         .border_style(theme.dim());
     let Some(e) = t.selected_event() else {
@@ -124,7 +192,7 @@ pub(crate) fn detail(
     let mut lines: Vec<Line<'static>> = Vec::new();
     let when = match zone {
         Some(z) => show_time(&e.at, z),
-        None => e.at.rfc3339_utc(),
+        None => crate::domain::show_utc(&e.at),
     };
     lines.push(Line::from(vec![
         label("When"),
@@ -231,12 +299,22 @@ pub(crate) fn technique_label(id: &str) -> String {
     }
 }
 
-/// Marks in the narrow column: ★ key event, ↳ has a cause, ◆ being linked.
+/// Marks in the narrow column: ★ and the key event's number (1 first malicious, 2
+/// detected, 3 contained, 4 recovered, as `K` picks them), ↳ has a cause, ◆ being linked.
 pub(crate) fn marks(e: &Event, linking: Option<&str>) -> String {
     if linking == Some(e.id.as_str()) {
         return "◆".into();
     }
-    let key = if e.key_kind.is_some() { "★" } else { " " };
+    let key = match e.key_kind {
+        Some(k) => {
+            let n = crate::domain::KeyEventKind::ALL
+                .iter()
+                .position(|x| *x == k)
+                .unwrap_or(0);
+            format!("★{}", n + 1)
+        }
+        None => "  ".into(),
+    };
     let cause = if e.caused_by.is_some() { "↳" } else { " " };
     format!("{key}{cause}")
 }
@@ -259,10 +337,10 @@ pub(crate) fn event_line(e: &Event, theme: &Theme) -> Line<'static> {
 /// A time for the list: UTC with `Z`, or in the incident's zone with its offset; `~`
 /// marks approximate times.
 pub(crate) fn time_cell(t: &Timestamp, zone: Option<chrono_tz::Tz>) -> String {
-    let approx = if t.precision == crate::domain::Precision::Approximate {
-        "~"
-    } else {
-        " "
+    let approx = match t.precision {
+        crate::domain::Precision::Approximate => "~",
+        crate::domain::Precision::Day => return format!("~{}", t.date_text()),
+        _ => " ",
     };
     match zone {
         Some(z) => format!(
