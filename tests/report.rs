@@ -63,6 +63,8 @@ fn the_demo_markdown_report_matches_its_golden_file() {
     let mut at = 0;
     for heading in [
         "# IR-2026-014: ",
+        "## Executive summary",
+        "**Key takeaways**",
         "## Summary of impact",
         "## Technical summary",
         "## Actors involved",
@@ -72,7 +74,6 @@ fn the_demo_markdown_report_matches_its_golden_file() {
         "## Response evaluation",
         "## Actions",
         "## SOP changes",
-        "## Key takeaways",
         "## Appendix: evidence",
     ] {
         let found = md[at..]
@@ -80,6 +81,19 @@ fn the_demo_markdown_report_matches_its_golden_file() {
             .unwrap_or_else(|| panic!("{heading} missing or out of order"));
         at += found + heading.len();
     }
+}
+
+#[test]
+fn the_demo_html_report_matches_its_golden_file() {
+    let (s, i) = demo_store();
+    let html = report(&s, &i, ReportFormat::Html);
+    golden("demo-report.html", &html);
+    assert_well_formed(&html);
+    // The executive summary (takeaways included) comes before the details.
+    let summary = html.find("<h2>Executive summary</h2>").unwrap();
+    let takeaways = html.find("<strong>Key takeaways</strong>").unwrap();
+    let timeline = html.find("<h2>Timeline</h2>").unwrap();
+    assert!(summary < takeaways && takeaways < timeline);
 }
 
 #[test]
@@ -193,13 +207,16 @@ fn the_markdown_report_renders_hostile_text_as_text() {
     // Every '<' from the data is backslash-escaped: no raw HTML reaches a wiki.
     let unescaped = md.replace("\\<", "").replace("<br>", "");
     assert!(!unescaped.contains('<'), "{md}");
-    assert!(md.contains("\\<script\\>alert(1)\\</script\\>"));
+    assert!(md.contains("\\<script>alert(1)\\</script>"));
     assert!(
         !md.chars()
             .any(|c| c == '\u{1b}' || c == '\u{7}' || c == '\u{202e}')
     );
     // Every timeline row is still one table row.
-    let rows: Vec<&str> = md.lines().filter(|l| l.contains("2026-03-10")).collect();
+    let rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains("2026-03-10"))
+        .collect();
     assert_eq!(rows.len(), 3, "{rows:#?}");
     assert!(
         rows.iter()

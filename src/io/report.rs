@@ -7,9 +7,10 @@
 //! then due date), so the same database always gives the same report.
 
 use crate::domain::metrics::{human, metrics};
-use crate::domain::{Event, Incident, LapseKind, Timestamp};
+use crate::domain::{ActionStatus, Evidence, EvidenceKind, VerifyState};
+use crate::domain::{Event, Incident, KeyEventKind, LapseKind, Timestamp};
 use crate::io::json;
-use crate::io::template::{ReportFormat, render};
+use crate::io::template::{ReportFormat, render, web_url};
 use crate::store::{self, EventFilter, Store, Target};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -19,9 +20,84 @@ use std::collections::BTreeMap;
 /// Bumped when a field changes meaning or goes away (adding fields keeps it).
 pub const REPORT_VERSION: i64 = 1;
 
-/// Reads the whole incident for the report, as of `now`.
+/// Which zone the report's times are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReportZone {
+    /// The incident's zone, with UTC beside it when the two differ.
+    #[default]
+    Incident,
+    /// UTC only.
+    Utc,
+    /// Another zone, with UTC beside it when it is not UTC.
+    Zone(Tz),
+}
+
+impl ReportZone {
+    /// The zone times are shown in for `incident`.
+    pub fn tz(self, incident: &Incident) -> Tz {
+        match self {
+            ReportZone::Incident => incident.zone,
+            ReportZone::Utc => Tz::UTC,
+            ReportZone::Zone(z) => z,
+        }
+    }
+
+    /// The next choice in the Report view: the incident's zone, then UTC.
+    pub fn toggled(self) -> ReportZone {
+        match self {
+            ReportZone::Utc => ReportZone::Incident,
+            _ => ReportZone::Utc,
+        }
+    }
+}
+
+impl std::str::FromStr for ReportZone {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            t if t.eq_ignore_ascii_case("incident") => Ok(ReportZone::Incident),
+            t if t.eq_ignore_ascii_case("utc") || t == "Z" => Ok(ReportZone::Utc),
+            t => t.parse::<Tz>().map(ReportZone::Zone).map_err(|_| {
+                format!(
+                    "unknown time zone {t:?}: write `incident`, `utc` or an IANA zone name such as Europe/Madrid"
+                )
+            }),
+        }
+    }
+}
+
+/// How a report is made beyond its format: how much of the timeline, which zone, and
+/// whether IOCs are written defanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReportOptions {
+    pub scope: TimelineScope,
+    pub zone: ReportZone,
+    pub defang: bool,
+}
+
+impl From<TimelineScope> for ReportOptions {
+    fn from(scope: TimelineScope) -> Self {
+        ReportOptions {
+            scope,
+            ..Default::default()
+        }
+    }
+}
+
+/// Reads the whole incident for the report, as of `now`, with times in the incident's zone.
 pub fn report_data(store: &Store, incident: &Incident, now: DateTime<Utc>) -> store::Result<Value> {
-    let zone = incident.zone;
+    report_data_in(store, incident, now, ReportZone::Incident)
+}
+
+/// [`report_data`] with times in the zone `choice` names.
+pub fn report_data_in(
+    store: &Store,
+    incident: &Incident,
+    now: DateTime<Utc>,
+    choice: ReportZone,
+) -> store::Result<Value> {
+    let zone = choice.tz(incident);
+    let beside = zone != Tz::UTC;
     let mut events = Vec::new();
     store.for_each_event(&EventFilter::incident(&incident.id), |e| {
         events.push(e.clone());
@@ -54,14 +130,38 @@ pub fn report_data(store: &Store, incident: &Incident, now: DateTime<Utc>) -> st
         json!(local(now, zone, "%Y-%m-%d %H:%M %Z")),
     );
     data.insert("generated_by".into(), json!(store.analyst()));
+    data.insert(
+        "times".into(),
+        json!({"zone": zone.name(), "utc_beside": beside, "incident_zone": incident.zone.name()}),
+    );
     let mut inc = json::incident(incident, Some(events.len() as i64));
     inc["detected_local"] = json!(incident.detected.as_ref().map(|t| when(t, zone)));
+    inc["detected_utc"] = json!(
+        incident
+            .detected
+            .as_ref()
+            .filter(|_| beside)
+            .map(|t| when(t, Tz::UTC))
+    );
     data.insert("incident".into(), inc);
     data.insert("metrics".into(), metrics_json(&events));
+    data.insert("key_events".into(), key_events_json(&events, zone));
+    data.insert(
+        "extent".into(),
+        match (events.first(), events.last()) {
+            (Some(a), Some(b)) => json!({
+                "first_ms": a.at.utc.timestamp_millis(),
+                "last_ms": b.at.utc.timestamp_millis(),
+                "first_text": when(&a.at, zone),
+                "last_text": when(&b.at, zone),
+            }),
+            _ => Value::Null,
+        },
+    );
     data.insert("actors".into(), Value::Array(actors));
     data.insert(
         "events".into(),
-        Value::Array(events.iter().map(|e| event_json(e, zone)).collect()),
+        Value::Array(events.iter().map(|e| event_json(e, zone, beside)).collect()),
     );
     data.insert("findings".into(), findings_json(store, &incident.id)?);
     data.insert("evaluation".into(), evaluation_json(store, &incident.id)?);
@@ -78,23 +178,54 @@ fn local(t: DateTime<Utc>, zone: Tz, format: &str) -> String {
     t.with_timezone(&zone).format(format).to_string()
 }
 
-/// An instant as a reader of the report wants it: in the incident's zone, with `~` when
-/// approximate.
-fn when(t: &Timestamp, zone: Tz) -> String {
-    let mark = if t.precision == crate::domain::Precision::Exact {
-        ""
-    } else {
-        "~"
-    };
-    format!("{mark}{}", local(t.utc, zone, "%Y-%m-%d %H:%M:%S %Z"))
+/// An instant as a reader of the report wants it, in `zone`, at its precision: to the
+/// second (`2026-03-10 08:41:17 CET`), to the minute (`2026-03-10 08:41 CET`), approximate
+/// (`~2026-03-10 08:41 CET`), or approximate at midnight where it was written, which is how
+/// a time known only to the day is recorded (`~2026-03-06`, the date as written).
+pub fn when(t: &Timestamp, zone: Tz) -> String {
+    use crate::domain::Precision;
+    match t.precision {
+        Precision::Exact => local(t.utc, zone, "%Y-%m-%d %H:%M:%S %Z"),
+        Precision::Minute => local(t.utc, zone, "%Y-%m-%d %H:%M %Z"),
+        Precision::Approximate => {
+            let written = chrono::FixedOffset::east_opt(t.offset_secs)
+                .map(|o| t.utc.with_timezone(&o).naive_local());
+            match written {
+                Some(w) if w.time() == chrono::NaiveTime::MIN => {
+                    format!("~{}", w.date().format("%Y-%m-%d"))
+                }
+                _ => format!("~{}", local(t.utc, zone, "%Y-%m-%d %H:%M %Z")),
+            }
+        }
+    }
 }
 
-fn event_json(e: &Event, zone: Tz) -> Value {
+fn event_json(e: &Event, zone: Tz, beside: bool) -> Value {
     let mut v = json::event(e);
     v["at_local"] = json!(when(&e.at, zone));
+    v["at_utc"] = json!(beside.then(|| when(&e.at, Tz::UTC)));
     v["key_label"] = json!(e.key_kind.map(|k| k.label()));
     v["phase_label"] = json!(e.phase.map(|p| p.label()));
     v
+}
+
+/// The key events (the first of each kind), in kind order, for the timeline strip.
+fn key_events_json(events: &[Event], zone: Tz) -> Value {
+    Value::Array(
+        KeyEventKind::ALL
+            .iter()
+            .filter_map(|k| {
+                let e = events.iter().find(|e| e.key_kind == Some(*k))?;
+                Some(json!({
+                    "kind": k.as_str(),
+                    "label": k.label(),
+                    "at_ms": e.at.utc.timestamp_millis(),
+                    "at_text": when(&e.at, zone),
+                    "at_naive": local(e.at.utc, zone, "%Y-%m-%dT%H:%M:%S"),
+                }))
+            })
+            .collect(),
+    )
 }
 
 fn metrics_json(events: &[Event]) -> Value {
@@ -199,13 +330,12 @@ fn actions_json(store: &Store, incident_id: &str, now: DateTime<Utc>) -> store::
         v["kind_label"] = json!(a.kind.label());
         v["status_label"] = json!(a.status.label());
         v["findings"] = ids(&store.action_findings(&a.id)?, |f| &f.id);
-        v["reviews"] = Value::Array(
-            store
-                .reviews(&a.id)?
-                .iter()
-                .map(store::review_json)
-                .collect(),
-        );
+        let reviews = store.reviews(&a.id)?;
+        v["latest_review"] =
+            json!(reviews.iter().rev().find(|r| !r.note.trim().is_empty()).map(
+            |r| json!({"date": r.at.date_naive().to_string(), "by": r.by, "note": r.note})
+        ));
+        v["reviews"] = Value::Array(reviews.iter().map(store::review_json).collect());
         v["sop_changes"] = Value::Array(
             sops.iter()
                 .filter(|(s, _)| s.action_id == a.id)
@@ -232,6 +362,17 @@ fn evidence_json(store: &Store, incident_id: &str, zone: Tz) -> store::Result<Va
             .map(|s| {
                 let e = &s.evidence;
                 let mut v = store::evidence_json(e);
+                v["name"] = json!(evidence_name(e));
+                let (kind_label, href) = match e.kind {
+                    EvidenceKind::File => ("file", None),
+                    EvidenceKind::Url if web_url(&e.locator) => ("link", Some(e.locator.trim())),
+                    EvidenceKind::Url => ("ticket", None),
+                };
+                v["kind_label"] = json!(kind_label);
+                v["href"] = json!(href);
+                v["size_text"] = json!(e.size.map(human_size));
+                v["state_label"] = json!(e.state.map(|s| s.label()));
+                v["changed"] = json!(e.state == Some(VerifyState::Changed));
                 v["added"] = json!(rfc3339(e.added));
                 v["modified_local"] =
                     json!(e.modified.map(|t| local(t, zone, "%Y-%m-%d %H:%M:%S %Z")));
@@ -241,6 +382,38 @@ fn evidence_json(store: &Store, incident_id: &str, zone: Tz) -> store::Result<Va
             })
             .collect(),
     ))
+}
+
+/// What a piece of evidence is called in the report: its title, or else the file's name or
+/// the reference itself.
+fn evidence_name(e: &Evidence) -> String {
+    let title = e.title.trim();
+    if !title.is_empty() {
+        return title.to_string();
+    }
+    let locator = e.locator.trim();
+    match e.kind {
+        EvidenceKind::File => std::path::Path::new(locator)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| locator.to_string()),
+        EvidenceKind::Url => locator.to_string(),
+    }
+}
+
+/// A size as people read it: `812 bytes`, `1.8 MB` (powers of 1000, like file managers).
+pub fn human_size(bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
+    if bytes < 1000 {
+        return format!("{bytes} byte{}", if bytes == 1 { "" } else { "s" });
+    }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 999.95 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
 }
 
 /// How much of the timeline the Markdown and HTML reports show.
@@ -312,8 +485,11 @@ pub fn template_context(data: &Value, scope: TimelineScope) -> Value {
         })
         .collect();
 
-    let mut owners: Vec<(String, Vec<Value>)> = Vec::new();
+    // One actions table grouped by owner (unowned last, as `actions_json` sorts them).
+    let mut actions_table = Vec::new();
     let mut sop_changes = Vec::new();
+    let mut by_group: Vec<(String, Vec<Value>)> = Vec::new();
+    let mut previous_owner: Option<String> = None;
     for mut a in list("actions") {
         a["findings"] = resolve(&a["findings"], &findings);
         for s in a["sop_changes"].as_array().into_iter().flatten() {
@@ -322,14 +498,48 @@ pub fn template_context(data: &Value, scope: TimelineScope) -> Value {
             sop_changes.push(s);
         }
         let owner = a["owner"].as_str().unwrap_or("(no owner)").to_string();
+        a["owner_name"] = json!(owner);
+        a["first_of_owner"] = json!(previous_owner.as_deref() != Some(owner.as_str()));
+        previous_owner = Some(owner);
+        if let Some(group) = a["group"].as_str().filter(|g| !g.trim().is_empty()) {
+            match by_group.iter_mut().find(|(g, _)| g == group) {
+                Some((_, actions)) => actions.push(a.clone()),
+                None => by_group.push((group.to_string(), vec![a.clone()])),
+            }
+        }
+        actions_table.push(a);
+    }
+    by_group.sort_by_key(|(g, _)| g.to_lowercase());
+    let actions_by_group: Vec<Value> = by_group
+        .into_iter()
+        .map(|(group, actions)| json!({"group": group, "actions": actions}))
+        .collect();
+    let mut owners: Vec<(String, Vec<Value>)> = Vec::new();
+    for a in &actions_table {
+        let owner = a["owner_name"].as_str().unwrap_or_default().to_string();
         match owners.last_mut() {
-            Some((name, actions)) if *name == owner => actions.push(a),
-            _ => owners.push((owner, vec![a])),
+            Some((name, actions)) if *name == owner => actions.push(a.clone()),
+            _ => owners.push((owner, vec![a.clone()])),
         }
     }
     let by_owner: Vec<Value> = owners
-        .into_iter()
+        .iter()
         .map(|(owner, actions)| json!({"owner": owner, "actions": actions}))
+        .collect();
+    let actions_by_status: Vec<Value> = ActionStatus::ALL
+        .iter()
+        .filter_map(|st| {
+            let n = actions_table
+                .iter()
+                .filter(|a| a["status"] == st.as_str())
+                .count();
+            (n > 0).then(|| json!({"status": st.as_str(), "label": st.label(), "count": n}))
+        })
+        .collect();
+    let overdue: Vec<Value> = actions_table
+        .iter()
+        .filter(|a| a["overdue"] == true)
+        .cloned()
         .collect();
 
     let actors = list("actors");
@@ -349,6 +559,10 @@ pub fn template_context(data: &Value, scope: TimelineScope) -> Value {
     ctx["findings_by_kind"] = json!(by_kind);
     ctx["evaluation"] = json!(evaluation);
     ctx["actions_by_owner"] = json!(by_owner);
+    ctx["actions_table"] = json!(actions_table);
+    ctx["actions_by_group"] = json!(actions_by_group);
+    ctx["actions_by_status"] = json!(actions_by_status);
+    ctx["overdue_actions"] = json!(overdue);
     ctx["sop_changes"] = json!(sop_changes);
     ctx["actors_known"] = json!(with("known"));
     ctx["actors_suspected"] = json!(with("suspected"));
@@ -361,7 +575,185 @@ pub fn template_context(data: &Value, scope: TimelineScope) -> Value {
             .filter(|l| !l.is_empty())
             .collect::<Vec<_>>()
     );
+    ctx["summary_lead"] = json!(lead(
+        data["incident"]["summary"].as_str().unwrap_or_default(),
+        3
+    ));
+    ctx["findings_count"] = json!(list("findings").len());
+    // Which evidence supports which findings, by name, for the appendix.
+    let mut evidence_list = list("evidence");
+    for v in &mut evidence_list {
+        let supports: Vec<Value> = list("findings")
+            .iter()
+            .filter(|f| {
+                f["evidence"]
+                    .as_array()
+                    .is_some_and(|e| e.iter().any(|id| *id == v["id"]))
+            })
+            .map(|f| f["title"].clone())
+            .collect();
+        v["supports"] = json!(supports);
+    }
+    ctx["evidence"] = json!(evidence_list);
+    ctx["charts"] = charts(data, &by_kind, &evaluation, &owners);
     ctx
+}
+
+/// The first `n` sentences of `text` (its first paragraphs), for the executive summary.
+/// A sentence ends at `.`, `!` or `?` followed by a space and a capital or a digit, but
+/// not after an initial (`M. Ruiz`).
+pub fn lead(text: &str, n: usize) -> String {
+    let text = text.trim();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut found = 0;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if !matches!(c, '.' | '!' | '?') {
+            continue;
+        }
+        let after = chars.get(k + 1).map(|p| p.1);
+        let next = chars.get(k + 2).map(|p| p.1);
+        let ends = match after {
+            None => true,
+            Some('\n') => true,
+            Some(' ') => next.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()),
+            _ => false,
+        };
+        let initial =
+            k >= 1 && chars[k - 1].1.is_uppercase() && (k < 2 || !chars[k - 2].1.is_alphanumeric());
+        if ends && !initial {
+            found += 1;
+            if found == n {
+                return text[..i + c.len_utf8()].trim().to_string();
+            }
+        }
+    }
+    text.to_string()
+}
+
+/// The specs of the four pictures (drawn by `io::charts`): the timeline strip, findings by
+/// lapse kind, the evaluation grid and action status by owner.
+fn charts(
+    data: &Value,
+    by_kind: &[Value],
+    evaluation: &[Value],
+    owners: &[(String, Vec<Value>)],
+) -> Value {
+    let zone = data["times"]["zone"].as_str().unwrap_or("UTC");
+    let keys = data["key_events"].as_array().cloned().unwrap_or_default();
+    let key = |kind: &str| keys.iter().find(|k| k["kind"] == kind);
+    let spans: Vec<Value> = data["metrics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|m| m["name"] != "total duration")
+        .map(|m| {
+            let from = key(m["from"].as_str().unwrap_or_default());
+            let to = key(m["to"].as_str().unwrap_or_default());
+            let name = m["name"].as_str().unwrap_or_default();
+            let label = match name {
+                "time to detect" => "Detect",
+                "time to contain" => "Contain",
+                "time to recover" => "Recover",
+                other => other,
+            };
+            let measured = m["text"].is_string();
+            json!({
+                "label": label,
+                "text": if measured { m["text"].clone() } else { json!(format!("not measured: {}", m["missing"].as_str().unwrap_or_default())) },
+                "from_ms": if measured { from.map(|k| k["at_ms"].clone()) } else { None },
+                "to_ms": if measured { to.map(|k| k["at_ms"].clone()) } else { None },
+                "from_naive": if measured { from.map(|k| k["at_naive"].clone()) } else { None },
+                "to_naive": if measured { to.map(|k| k["at_naive"].clone()) } else { None },
+            })
+        })
+        .collect();
+    let marks: Vec<Value> = keys
+        .iter()
+        .map(|k| {
+            let mut label = k["label"].as_str().unwrap_or_default().to_string();
+            if let Some(c) = label.get_mut(0..1) {
+                c.make_ascii_uppercase();
+            }
+            json!({"label": label, "at_ms": k["at_ms"], "at_text": k["at_text"], "at_naive": k["at_naive"]})
+        })
+        .collect();
+    // The strip runs from the first to the last key event (the whole timeline when there
+    // are fewer than two), so precursors days earlier do not squeeze the spans.
+    let extent = &data["extent"];
+    let first = keys.iter().min_by_key(|k| k["at_ms"].as_i64());
+    let last = keys.iter().max_by_key(|k| k["at_ms"].as_i64());
+    let (start_ms, end_ms, start_text, end_text) = match (first, last) {
+        (Some(a), Some(b)) if a["at_ms"] != b["at_ms"] => {
+            (&a["at_ms"], &b["at_ms"], &a["at_text"], &b["at_text"])
+        }
+        _ => (
+            &extent["first_ms"],
+            &extent["last_ms"],
+            &extent["first_text"],
+            &extent["last_text"],
+        ),
+    };
+    let strip = json!({
+        "kind": "strip",
+        "title": format!("Timeline strip: key events and the detect, contain and recover spans (times in {zone})"),
+        "start_ms": start_ms,
+        "end_ms": end_ms,
+        "start_text": start_text,
+        "end_text": end_text,
+        "spans": spans,
+        "marks": marks,
+    });
+    let findings = json!({
+        "kind": "bars",
+        "title": "Findings by lapse kind",
+        "bars": by_kind.iter().map(|k| {
+            let mut label = k["label"].as_str().unwrap_or_default().to_string();
+            if let Some(c) = label.get_mut(0..1) {
+                c.make_ascii_uppercase();
+            }
+            json!({"label": label, "value": k["findings"].as_array().map_or(0, Vec::len)})
+        }).collect::<Vec<_>>(),
+    });
+    let grid = json!({
+        "kind": "grid",
+        "title": "Response evaluation: met, partly met or not met per area",
+        "columns": ["Sufficiency", "Completeness"],
+        "rows": evaluation.iter().map(|e| json!({
+            "label": e["area"],
+            "cells": [e["sufficiency"], e["completeness"]],
+        })).collect::<Vec<_>>(),
+    });
+    let series: Vec<Value> = ActionStatus::ALL
+        .iter()
+        .map(|s| json!({"key": s.as_str(), "label": s.label()}))
+        .collect();
+    let rows: Vec<Value> = owners
+        .iter()
+        .map(|(owner, list)| {
+            let values: Vec<usize> = ActionStatus::ALL
+                .iter()
+                .map(|s| list.iter().filter(|a| a["status"] == s.as_str()).count())
+                .collect();
+            let overdue = list.iter().filter(|a| a["overdue"] == true).count();
+            let mut text: Vec<String> = ActionStatus::ALL
+                .iter()
+                .zip(&values)
+                .filter(|(_, n)| **n > 0)
+                .map(|(s, n)| format!("{n} {}", s.label()))
+                .collect();
+            if overdue > 0 {
+                text.push(format!("{overdue} overdue"));
+            }
+            json!({"label": owner, "values": values, "overdue": overdue, "text": text.join(", ")})
+        })
+        .collect();
+    let stacked = json!({
+        "kind": "stacked",
+        "title": "Action status by owner (overdue marked)",
+        "series": series,
+        "rows": rows,
+    });
+    json!({"timeline": strip, "findings": findings, "evaluation": grid, "actions": stacked})
 }
 
 /// A report template's text and where it came from (named in errors).
@@ -387,10 +779,12 @@ pub fn render_report(
     store: &Store,
     incident: &Incident,
     format: ReportFormat,
-    scope: TimelineScope,
+    options: impl Into<ReportOptions>,
     template: Option<&TemplateSource>,
 ) -> Result<String, String> {
-    let data = report_data(store, incident, store.now()).map_err(|e| e.to_string())?;
+    let options = options.into();
+    let data =
+        report_data_in(store, incident, store.now(), options.zone).map_err(|e| e.to_string())?;
     if format == ReportFormat::Json {
         let mut text = serde_json::to_string_pretty(&data).map_err(|e| e.to_string())?;
         text.push('\n');
@@ -400,10 +794,7 @@ pub fn render_report(
     let template = template
         .or(builtin.as_ref())
         .ok_or("no template for this format")?;
-    render(
-        format,
-        &template.source,
-        &template.origin,
-        &template_context(&data, scope),
-    )
+    let mut context = template_context(&data, options.scope);
+    context["defang"] = json!(options.defang);
+    render(format, &template.source, &template.origin, &context)
 }

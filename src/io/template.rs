@@ -3,9 +3,12 @@
 //!
 //! Every value a template prints is made inert first (no escape sequences or other control
 //! characters reach a file someone will `cat`), then escaped for the format: HTML entities
-//! in HTML, backslashes before Markdown's punctuation in Markdown. A template can only opt
+//! in HTML; in Markdown, backslashes only where a character would change the document's
+//! structure (see `io::markdown`). A template can only opt
 //! out with `|safe`, which the shipped templates never use on data.
 
+use crate::io::charts;
+use crate::io::markdown::{self, Break};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior, Value};
 use std::fmt::Write;
 
@@ -44,6 +47,18 @@ impl ReportFormat {
             ReportFormat::Markdown => Some(include_str!("../../assets/report/report.md.j2")),
             ReportFormat::Html => Some(include_str!("../../assets/report/report.html.j2")),
             ReportFormat::Json => None,
+        }
+    }
+
+    /// The format a file name asks for by its extension (`.md`, `.markdown`, `.html`,
+    /// `.htm`, `.json`, any case), or `None` for another extension.
+    pub fn for_path(path: &str) -> Option<ReportFormat> {
+        let ext = std::path::Path::new(path.trim()).extension()?.to_str()?;
+        match ext.to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Some(ReportFormat::Markdown),
+            "html" | "htm" => Some(ReportFormat::Html),
+            "json" => Some(ReportFormat::Json),
+            _ => None,
         }
     }
 
@@ -88,6 +103,10 @@ pub fn render(
             .map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))
     });
     env.add_filter("cell", cell);
+    env.add_filter("line", line);
+    env.add_filter("link", link);
+    env.add_filter("chart", chart);
+    env.add_filter("css_string", css_string);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
@@ -115,31 +134,145 @@ pub fn render(
         .map_err(explain)
 }
 
-/// A value as it lands in the output: nothing for none, made inert, escaped for the format.
+/// A value as it lands in the output: nothing for none, made inert, defanged when the
+/// report asks (`defang` in the context), escaped for the format.
 fn escaped(state: &State, value: &Value) -> String {
+    escaped_as(state, value, Break::Paragraph)
+}
+
+fn escaped_as(state: &State, value: &Value, lines: Break) -> String {
     if value.is_undefined() || value.is_none() {
         return String::new();
     }
     if value.is_safe() {
         return value.to_string();
     }
-    escape_text(state.auto_escape(), &value.to_string())
+    let text = value.to_string();
+    let text = if defanging(state) {
+        markdown::defang(&text)
+    } else {
+        text
+    };
+    escape_text(state.auto_escape(), &text, lines)
 }
 
-fn escape_text(mode: AutoEscape, text: &str) -> String {
+fn defanging(state: &State) -> bool {
+    state.lookup("defang").is_some_and(|v| v.is_true())
+}
+
+fn escape_text(mode: AutoEscape, text: &str, lines: Break) -> String {
     let text = crate::text::inert_with(text, true);
     match mode {
-        AutoEscape::Html => html(&text),
-        AutoEscape::Custom("markdown") => markdown(&text),
-        _ => text.into_owned(),
+        AutoEscape::Html => {
+            let escaped = html(&text);
+            match lines {
+                Break::Paragraph => escaped,
+                Break::Cell => escaped.replace("\r\n", "\n").replace('\n', "<br>"),
+                Break::Line => one_line(&escaped),
+            }
+        }
+        AutoEscape::Custom("markdown") => markdown::escape(&text, lines),
+        _ => match lines {
+            Break::Line => one_line(&text),
+            _ => text.into_owned(),
+        },
     }
 }
 
-/// Text for a table cell: escaped like any value, with newlines turned into `<br>` so the
-/// row stays one line. Returns safe text (already escaped).
+fn one_line(text: &str) -> String {
+    text.split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Text for a table cell: escaped like any value, its lines joined by `<br>` so the row
+/// stays one line. Returns safe text (already escaped).
 fn cell(state: &State, value: Value) -> Value {
-    let text = escaped(state, &value);
-    Value::from_safe_string(text.replace("\r\n", "\n").replace('\n', "<br>"))
+    Value::from_safe_string(escaped_as(state, &value, Break::Cell))
+}
+
+/// Text for a heading or another one-line place: its lines joined by a space.
+fn line(state: &State, value: Value) -> Value {
+    Value::from_safe_string(escaped_as(state, &value, Break::Line))
+}
+
+/// `text` linked to `href` when `href` is an `http://` or `https://` URL (and the report
+/// is not defanged); otherwise the text alone. HTML links open with `rel=noopener`.
+fn link(state: &State, text: Value, href: Option<Value>) -> Value {
+    let label = escaped_as(state, &text, Break::Line);
+    let href = href
+        .filter(|h| !h.is_none() && !h.is_undefined())
+        .map(|h| h.to_string())
+        .filter(|h| web_url(h) && !defanging(state));
+    let Some(href) = href else {
+        return Value::from_safe_string(label);
+    };
+    let target = url_safe(&href);
+    Value::from_safe_string(match state.auto_escape() {
+        AutoEscape::Html => format!(
+            "<a href=\"{}\" rel=\"noopener noreferrer\">{label}</a>",
+            html(&target)
+        ),
+        AutoEscape::Custom("markdown") => format!("[{label}](<{target}>)"),
+        _ => format!("{label} <{target}>"),
+    })
+}
+
+/// An `http://` or `https://` URL with a host: the only links a report makes.
+pub fn web_url(text: &str) -> bool {
+    let lower = text.trim().to_ascii_lowercase();
+    ["http://", "https://"]
+        .iter()
+        .any(|s| lower.starts_with(s) && lower.len() > s.len())
+}
+
+/// A URL with spaces, controls, quotes, angle brackets and backslashes percent-encoded,
+/// so it stays one link target in either format.
+fn url_safe(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.trim().chars() {
+        if c.is_control() || c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\\' | '`') {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A chart of the report's (see `charts`) as inline SVG in HTML, or a Mermaid block in
+/// Markdown. Every label in it is escaped for where it lands.
+fn chart(state: &State, spec: Value) -> Result<Value, Error> {
+    let spec: serde_json::Value = serde_json::to_value(&spec)
+        .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))?;
+    let text = match state.auto_escape() {
+        AutoEscape::Html => charts::svg(&spec),
+        _ => charts::mermaid(&spec),
+    };
+    Ok(Value::from_safe_string(text))
+}
+
+/// A CSS string literal (for `content:` in a style sheet): every character but letters,
+/// digits and spaces written as a CSS escape, so no value can leave the string or the
+/// `<style>` element.
+fn css_string(value: Value) -> Value {
+    let mut out = String::from("\"");
+    if !(value.is_none() || value.is_undefined()) {
+        for c in crate::text::inert(&value.to_string()).chars() {
+            if c.is_alphanumeric() || c == ' ' {
+                out.push(c);
+            } else {
+                let _ = write!(out, "\\{:x} ", c as u32);
+            }
+        }
+    }
+    out.push('"');
+    Value::from_safe_string(out)
 }
 
 pub fn html(text: &str) -> String {
@@ -157,20 +290,10 @@ pub fn html(text: &str) -> String {
     out
 }
 
-/// Backslash-escapes the punctuation that Markdown (CommonMark, GitHub) would read as
-/// markup or raw HTML: the text then renders exactly as written.
+/// Escapes what would change a Markdown document's structure (see [`markdown::escape`]);
+/// the text then renders as written. Lines are kept with hard line breaks.
 pub fn markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '&' | '!' | '~'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+    markdown::escape(text, Break::Paragraph)
 }
 
 #[cfg(test)]
@@ -188,10 +311,7 @@ mod tests {
             "{{ t }}",
             json!({"t": "<script>alert(1)</script> *x* \u{1b}[31m | a_b"}),
         );
-        assert_eq!(
-            out,
-            "\\<script\\>alert(1)\\</script\\> \\*x\\* ␛\\[31m \\| a\\_b"
-        );
+        assert_eq!(out, "\\<script>alert(1)\\</script> \\*x\\* ␛\\[31m \\| a_b");
     }
 
     #[test]

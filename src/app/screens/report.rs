@@ -121,14 +121,7 @@ pub fn report_path_note(typed: &str) -> String {
 
 /// The format a path asks for by its extension (Markdown unless .html or .json).
 pub fn format_for(path: &str) -> ReportFormat {
-    let lower = path.trim().to_ascii_lowercase();
-    if lower.ends_with(".html") || lower.ends_with(".htm") {
-        ReportFormat::Html
-    } else if lower.ends_with(".json") {
-        ReportFormat::Json
-    } else {
-        ReportFormat::Markdown
-    }
+    ReportFormat::for_path(path).unwrap_or(ReportFormat::Markdown)
 }
 
 impl ReportState {
