@@ -669,6 +669,13 @@ impl Default for Keymap {
                 Some("timeline"),
             ),
             (
+                Report,
+                Key::char('z'),
+                ToggleZone,
+                "times in the incident's zone (UTC beside) / UTC only",
+                Some("zone"),
+            ),
+            (
                 Findings,
                 Key::char('A'),
                 ActionFromFinding,

@@ -6,7 +6,7 @@ use super::super::overlays::{Overlay, Pending, prompt::Prompt};
 use super::super::settings::Settings;
 use super::super::shell::Cx;
 use crate::domain::Incident;
-use crate::io::report::{TimelineScope, render_report};
+use crate::io::report::{ReportOptions, ReportZone, TimelineScope, render_report};
 use crate::io::template::ReportFormat;
 use crate::keymap::Command;
 use crate::store::Store;
@@ -19,6 +19,8 @@ pub struct ReportState {
     pub lines: Vec<String>,
     pub scroll: u16,
     pub scope: TimelineScope,
+    /// The zone the report's times are in (`z`).
+    pub zone: ReportZone,
     /// Why the report could not be made (a broken template in the config folder).
     pub error: Option<String>,
 }
@@ -30,9 +32,9 @@ impl ReportState {
         incident: &Incident,
         settings: &Settings,
     ) -> crate::store::Result<()> {
-        let made = settings
-            .template(ReportFormat::Markdown)
-            .and_then(|t| render_report(store, incident, ReportFormat::Markdown, self.scope, t));
+        let made = settings.template(ReportFormat::Markdown).and_then(|t| {
+            render_report(store, incident, ReportFormat::Markdown, self.options(), t)
+        });
         match made {
             Ok(text) => {
                 // A template from the config folder may itself hold control characters.
@@ -47,6 +49,17 @@ impl ReportState {
         let last = self.lines.len().saturating_sub(1) as u16;
         self.scroll = self.scroll.min(last);
         Ok(())
+    }
+}
+
+impl ReportState {
+    /// What the preview and a written report are made with.
+    pub fn options(&self) -> ReportOptions {
+        ReportOptions {
+            scope: self.scope,
+            zone: self.zone,
+            defang: false,
+        }
     }
 }
 
@@ -90,6 +103,20 @@ impl ReportState {
                 cx.shell.info(match self.scope {
                     TimelineScope::Full => "the timeline shows every event",
                     TimelineScope::Key => "the timeline shows key events and lapses only",
+                });
+            }
+            Command::ToggleZone => {
+                self.zone = self.zone.toggled();
+                if let Err(e) = self.load(cx.store, incident, &cx.shell.settings) {
+                    cx.shell.error(format!("cannot read the incident: {e}"));
+                    return Effect::None;
+                }
+                cx.shell.info(match self.zone {
+                    ReportZone::Utc => "the report's times are in UTC".to_string(),
+                    _ => format!(
+                        "the report's times are in {} (UTC beside them)",
+                        incident.zone.name()
+                    ),
                 });
             }
             Command::WriteReport => {
@@ -153,7 +180,7 @@ impl ReportState {
             .shell
             .settings
             .template(format)
-            .and_then(|t| render_report(cx.store, incident, format, self.scope, t))
+            .and_then(|t| render_report(cx.store, incident, format, self.options(), t))
             .and_then(|text| {
                 crate::io::files::write_private(&path, text.as_bytes())
                     .map_err(|e| format!("cannot write {}: {e}", inert(typed)))
