@@ -273,6 +273,13 @@ pub struct IncidentEdit {
     pub customer_impact: Option<bool>,
     #[arg(long, value_name = "true|false")]
     pub data_breach: Option<bool>,
+    /// The impact in words: who and what was affected, how much (shown in the reports)
+    #[arg(long, value_name = "TEXT")]
+    pub impact: Option<String>,
+    /// A classification or TLP marking printed on every page of the report, e.g.
+    /// TLP:AMBER ("" removes it)
+    #[arg(long, value_name = "MARKING")]
+    pub classification: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

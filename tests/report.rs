@@ -544,7 +544,8 @@ fn the_executive_summary_comes_first() {
     let summary = &md[at("## Executive summary")..at("## Summary of impact")];
     for needle in [
         "**What happened.** On 10 Mar 2026",
-        "**Impact.** Customers were affected, and data was breached.",
+        "**Impact.** EUR 84,360.00 paid by a customer to a fraudulent IBAN;",
+        "Customers were affected, and data was breached.",
         "**Metrics.** Time to detect: 1d 1h 38m;",
         "**Findings (6).** Technical lapse: 1;",
         "**Actions (12).** 1 proposed, 3 accepted, 2 in progress, 3 resolved, 2 verified, 1 rejected.",
@@ -738,4 +739,53 @@ fn the_format_follows_the_file_extension() {
     ]));
     assert!(e.contains("drop --format, or name the file .md"), "{e}");
     assert!(!dir.path().join("y.html").exists());
+}
+
+#[test]
+fn the_classification_is_on_every_printed_page_and_the_impact_in_both_reports() {
+    let dir = tmp();
+    ok(debrief(dir.path()).args(["incident", "new", "IR-T", "--title", "T"]));
+    ok(debrief(dir.path()).args([
+        "incident",
+        "edit",
+        "IR-T",
+        "--classification",
+        "TLP:RED \"}</style><script>",
+        "--impact",
+        "Payroll <b>delayed</b> a day",
+    ]));
+    ok(debrief(dir.path()).args(["report", "IR-T", "-o", "r.html"]));
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    assert_well_formed(&html);
+    // The marking is in the page's top and bottom margin boxes, which print on every
+    // page; written as CSS escapes, it cannot leave its string or the style sheet.
+    let page = html
+        .split("@page {")
+        .nth(1)
+        .unwrap()
+        .split("\n  }")
+        .next()
+        .unwrap();
+    let marking = "\"TLP\\3a RED \\22 \\7d \\3c \\2f style\\3e \\3c script\\3e \"";
+    assert!(
+        page.contains(&format!("@top-center {{ content: {marking};")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("@bottom-center {{ content: {marking};")),
+        "{page}"
+    );
+    assert!(!html.contains("<script"));
+    assert!(html.contains("<p class=\"marking\">TLP:RED &quot;}&lt;/style&gt;&lt;script&gt;</p>"));
+    assert!(html.contains("<p class=\"text\">Payroll &lt;b&gt;delayed&lt;/b&gt; a day</p>"));
+    let md = ok(debrief(dir.path()).args(["report", "IR-T"]));
+    assert!(
+        md.contains("\n**TLP:RED \"}\\</style>\\<script>**\n"),
+        "{md}"
+    );
+    assert!(md.contains("## Summary of impact\n\nPayroll \\<b>delayed\\</b> a day\n"));
+    // A marking is one short line.
+    let e =
+        fail(debrief(dir.path()).args(["incident", "edit", "IR-T", "--classification", "a\nb"]));
+    assert!(e.contains("one line"), "{e}");
 }

@@ -19,6 +19,10 @@ pub(super) const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0005_import.sql")),
     M::up(include_str!("migrations/0006_event_counts.sql")),
     M::up(include_str!("migrations/0007_fts_secure_delete.sql")),
+    // 0008 is taken by another branch's schema change; this one follows it when merged.
+    M::up(include_str!(
+        "migrations/0009_incident_impact_classification.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {
