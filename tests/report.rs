@@ -230,7 +230,8 @@ fn the_markdown_report_renders_hostile_text_as_text() {
 fn a_template_of_the_analysts_replaces_the_shipped_one() {
     let (s, i) = demo_store();
     let mine = TemplateSource {
-        source: "{{ incident.key }} has {{ events|length }} events; {{ incident.title }}\n".into(),
+        source: "{{ incident.key }} has {{ incident.events }} events; {{ incident.title }}\n"
+            .into(),
         origin: "mine.md.j2".into(),
     };
     let out = render_report(
@@ -788,4 +789,70 @@ fn the_classification_is_on_every_printed_page_and_the_impact_in_both_reports() 
     let e =
         fail(debrief(dir.path()).args(["incident", "edit", "IR-T", "--classification", "a\nb"]));
     assert!(e.contains("one line"), "{e}");
+}
+
+fn timeline_rows(md: &str) -> Vec<String> {
+    md.split("## Timeline")
+        .nth(1)
+        .unwrap()
+        .split("## Findings")
+        .next()
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Time"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_timeline_streamed_from_the_database_file_is_the_whole_timeline() {
+    // The CLI reads the timeline through a second connection, page by page (1000 events
+    // a page); more than a page of events must all arrive, in order.
+    let dir = tmp();
+    ok(debrief(dir.path()).args(["incident", "new", "IR-S", "--title", "S"]));
+    let store = Store::open(&dir.path().join("t.db"), "A. Reviewer").unwrap();
+    let incident = store.require_incident("IR-S").unwrap();
+    drop(store);
+    let mut csv = String::from("message,datetime,timestamp_desc\n");
+    for n in 0..2500 {
+        csv.push_str(&format!(
+            "event {n},2026-03-10T{:02}:{:02}:{:02}Z,Event\n",
+            8 + n / 3600,
+            n / 60 % 60,
+            n % 60
+        ));
+    }
+    std::fs::write(dir.path().join("t.csv"), csv).unwrap();
+    ok(debrief(dir.path()).args(["import", "IR-S", "t.csv"]));
+    let md = ok(debrief(dir.path()).args(["report", "IR-S"]));
+    let rows = timeline_rows(&md);
+    assert_eq!(rows.len(), 2500);
+    let mut store = Store::open(&dir.path().join("t.db"), "A. Reviewer").unwrap();
+    store.set_clock(Box::new(chrono::Utc::now));
+    let from_memory = render_report(
+        &store,
+        &incident,
+        ReportFormat::Markdown,
+        TimelineScope::Full,
+        None,
+    )
+    .unwrap();
+    assert_eq!(timeline_rows(&from_memory), rows);
+}
+
+#[test]
+fn a_limited_timeline_says_how_many_events_it_left_out() {
+    let (s, i) = demo_store();
+    let three = ReportOptions {
+        limit: Some(3),
+        ..Default::default()
+    };
+    let md = render_report(&s, &i, ReportFormat::Markdown, three, None).unwrap();
+    assert_eq!(timeline_rows(&md).len(), 3);
+    assert!(md.contains(
+        "… and 44 more events (this preview shows the first 3; the written report has them all)."
+    ));
+    let html = render_report(&s, &i, ReportFormat::Html, three, None).unwrap();
+    assert_well_formed(&html);
+    assert!(html.contains("… and 44 more events"));
 }

@@ -3,8 +3,8 @@
 use crate::cli::{EvaluationCommand, ReportArgs};
 use crate::config;
 use crate::domain::EvaluationItem;
-use crate::io::files::write_private;
-use crate::io::report::{ReportOptions, TimelineScope, render_report};
+use crate::io::files::PrivateFile;
+use crate::io::report::{ReportOptions, TimelineScope, write_report};
 use crate::io::template::ReportFormat;
 use crate::store::{IdKind, Store, evaluation_json};
 use crate::text::inert;
@@ -25,12 +25,23 @@ pub fn report(store: &mut Store, args: ReportArgs, out: &mut dyn Write) -> Resul
         scope,
         zone: args.zone,
         defang: args.defang,
+        limit: None,
     };
-    let text = render_report(store, &incident, format, options, template.as_ref())
-        .map_err(|e| anyhow!("cannot write the report: {e}"))?;
+    let failed = |e: String| anyhow!("cannot write the report: {e}");
     match args.output {
         Some(path) => {
-            write_private(&path, text.as_bytes())
+            let mut file = PrivateFile::create(&path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            write_report(
+                store,
+                &incident,
+                format,
+                options,
+                template.as_ref(),
+                &mut file,
+            )
+            .map_err(failed)?;
+            file.commit()
                 .with_context(|| format!("cannot write {}", path.display()))?;
             writeln!(
                 out,
@@ -40,7 +51,8 @@ pub fn report(store: &mut Store, args: ReportArgs, out: &mut dyn Write) -> Resul
                 path.display()
             )?;
         }
-        None => out.write_all(text.as_bytes())?,
+        None => write_report(store, &incident, format, options, template.as_ref(), out)
+            .map_err(failed)?,
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::domain::metrics::{human, metrics};
 use crate::domain::{ActionStatus, Evidence, EvidenceKind, VerifyState};
 use crate::domain::{Event, Incident, KeyEventKind, LapseKind, Timestamp};
 use crate::io::json;
-use crate::io::template::{ReportFormat, render, web_url};
+use crate::io::template::{ReportFormat, render_to, web_url};
 use crate::store::{self, EventFilter, Store, Target};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -73,6 +73,9 @@ pub struct ReportOptions {
     pub scope: TimelineScope,
     pub zone: ReportZone,
     pub defang: bool,
+    /// At most this many timeline events (the Report view previews what it shows); the
+    /// template is told how many were left out (`timeline.omitted`).
+    pub limit: Option<usize>,
 }
 
 impl From<TimelineScope> for ReportOptions {
@@ -96,13 +99,79 @@ pub fn report_data_in(
     now: DateTime<Utc>,
     choice: ReportZone,
 ) -> store::Result<Value> {
+    collect(store, incident, now, choice, true)
+}
+
+/// What one pass over the timeline keeps when the events themselves are not kept: the
+/// first and last event, the first key event of each kind, and the counts.
+#[derive(Default)]
+struct Pass {
+    first: Option<Event>,
+    last: Option<Event>,
+    keys: Vec<Event>,
+    all: usize,
+    key_scope: usize,
+}
+
+impl Pass {
+    fn see(&mut self, e: &Event) {
+        if self.first.is_none() {
+            self.first = Some(e.clone());
+        }
+        self.last = Some(e.clone());
+        if let Some(k) = e.key_kind
+            && !self.keys.iter().any(|x| x.key_kind == Some(k))
+        {
+            self.keys.push(e.clone());
+        }
+        self.all += 1;
+        if in_scope(e, TimelineScope::Key) {
+            self.key_scope += 1;
+        }
+    }
+}
+
+fn in_scope(e: &Event, scope: TimelineScope) -> bool {
+    scope == TimelineScope::Full || e.key_kind.is_some() || !e.lapses.is_empty()
+}
+
+/// The report's data. With `keep_events` (the JSON report) every event is in it; without,
+/// the Markdown and HTML reports stream the timeline into the template
+/// ([`write_report`]) and the data holds only the findings' supporting events
+/// (`finding_events`) and the timeline's counts (`timeline_counts`).
+fn collect(
+    store: &Store,
+    incident: &Incident,
+    now: DateTime<Utc>,
+    choice: ReportZone,
+    keep_events: bool,
+) -> store::Result<Value> {
     let zone = choice.tz(incident);
     let beside = zone != Tz::UTC;
     let mut events = Vec::new();
+    let mut pass = Pass::default();
     store.for_each_event(&EventFilter::incident(&incident.id), |e| {
-        events.push(e.clone());
+        if keep_events {
+            events.push(e.clone());
+        } else {
+            pass.see(e);
+        }
         Ok(())
     })?;
+    if keep_events {
+        pass.first = events.first().cloned();
+        pass.last = events.last().cloned();
+        pass.all = events.len();
+        for e in &events {
+            if let Some(k) = e.key_kind
+                && !pass.keys.iter().any(|x| x.key_kind == Some(k))
+            {
+                pass.keys.push(e.clone());
+            }
+        }
+    }
+    // The first key event of each kind, in time order (the timeline is read in order):
+    // all the metrics and the strip look at.
     let counts: BTreeMap<String, i64> = store
         .actor_event_counts(&incident.id)?
         .into_iter()
@@ -134,7 +203,7 @@ pub fn report_data_in(
         "times".into(),
         json!({"zone": zone.name(), "utc_beside": beside, "incident_zone": incident.zone.name()}),
     );
-    let mut inc = json::incident(incident, Some(events.len() as i64));
+    let mut inc = json::incident(incident, Some(pass.all as i64));
     inc["detected_local"] = json!(incident.detected.as_ref().map(|t| when(t, zone)));
     inc["detected_utc"] = json!(
         incident
@@ -144,11 +213,11 @@ pub fn report_data_in(
             .map(|t| when(t, Tz::UTC))
     );
     data.insert("incident".into(), inc);
-    data.insert("metrics".into(), metrics_json(&events));
-    data.insert("key_events".into(), key_events_json(&events, zone));
+    data.insert("metrics".into(), metrics_json(&pass.keys));
+    data.insert("key_events".into(), key_events_json(&pass.keys, zone));
     data.insert(
         "extent".into(),
-        match (events.first(), events.last()) {
+        match (pass.first.as_ref(), pass.last.as_ref()) {
             (Some(a), Some(b)) => json!({
                 "first_ms": a.at.utc.timestamp_millis(),
                 "last_ms": b.at.utc.timestamp_millis(),
@@ -159,11 +228,26 @@ pub fn report_data_in(
         },
     );
     data.insert("actors".into(), Value::Array(actors));
-    data.insert(
-        "events".into(),
-        Value::Array(events.iter().map(|e| event_json(e, zone, beside)).collect()),
-    );
+    if keep_events {
+        data.insert(
+            "events".into(),
+            Value::Array(events.iter().map(|e| event_json(e, zone, beside)).collect()),
+        );
+    }
     data.insert("findings".into(), findings_json(store, &incident.id)?);
+    if !keep_events {
+        let mut supporting = Vec::new();
+        for f in store.list_findings(&incident.id)? {
+            for e in store.finding_events(&f.finding.id)? {
+                supporting.push(event_json(&e, zone, beside));
+            }
+        }
+        data.insert("finding_events".into(), Value::Array(supporting));
+        data.insert(
+            "timeline_counts".into(),
+            json!({"full": pass.all, "key": pass.key_scope}),
+        );
+    }
     data.insert("evaluation".into(), evaluation_json(store, &incident.id)?);
     data.insert("actions".into(), actions_json(store, &incident.id, now)?);
     data.insert("evidence".into(), evidence_json(store, &incident.id, zone)?);
@@ -438,7 +522,11 @@ pub fn template_context(data: &Value, scope: TimelineScope) -> Value {
             .filter_map(|v| Some((v["id"].as_str()?.to_string(), v.clone())))
             .collect()
     };
-    let events = by_id("events");
+    let events = if data["events"].is_array() {
+        by_id("events")
+    } else {
+        by_id("finding_events")
+    };
     let findings = by_id("findings");
     let evidence = by_id("evidence");
     let resolve = |refs: &Value, table: &BTreeMap<String, Value>| -> Value {
@@ -460,6 +548,7 @@ pub fn template_context(data: &Value, scope: TimelineScope) -> Value {
                 || e["lapses"].as_array().is_some_and(|l| !l.is_empty())
         })
         .collect();
+    let count = timeline.len();
 
     let by_kind: Vec<Value> = LapseKind::ALL
         .iter()
@@ -555,6 +644,8 @@ pub fn template_context(data: &Value, scope: TimelineScope) -> Value {
     ctx["timeline"] = json!({
         "scope": if scope == TimelineScope::Full { "full" } else { "key" },
         "events": timeline,
+        "count": count,
+        "omitted": 0,
     });
     ctx["findings_by_kind"] = json!(by_kind);
     ctx["evaluation"] = json!(evaluation);
@@ -773,8 +864,8 @@ impl TemplateSource {
     }
 }
 
-/// The report of `incident` in `format`, as of the store's clock. JSON is the data itself;
-/// Markdown and HTML go through `template` (the shipped one when `None`).
+/// The report of `incident` in `format`, as of the store's clock, as one string (the
+/// Report view, tests). [`write_report`] writes it without holding it.
 pub fn render_report(
     store: &Store,
     incident: &Incident,
@@ -782,19 +873,191 @@ pub fn render_report(
     options: impl Into<ReportOptions>,
     template: Option<&TemplateSource>,
 ) -> Result<String, String> {
+    let mut out = Vec::new();
+    write_report(store, incident, format, options, template, &mut out)?;
+    String::from_utf8(out).map_err(|e| e.to_string())
+}
+
+/// Writes the report of `incident` in `format` to `out`, as of the store's clock. JSON is
+/// the data itself; Markdown and HTML go through `template` (the shipped one when `None`)
+/// with the timeline streamed into it: its events are read a page at a time as the
+/// template loops over them (from a second connection to the database file), so a
+/// report of a million events needs no more memory than one of a hundred.
+pub fn write_report(
+    store: &Store,
+    incident: &Incident,
+    format: ReportFormat,
+    options: impl Into<ReportOptions>,
+    template: Option<&TemplateSource>,
+    out: &mut dyn std::io::Write,
+) -> Result<(), String> {
     let options = options.into();
-    let data =
-        report_data_in(store, incident, store.now(), options.zone).map_err(|e| e.to_string())?;
+    let now = store.now();
     if format == ReportFormat::Json {
-        let mut text = serde_json::to_string_pretty(&data).map_err(|e| e.to_string())?;
-        text.push('\n');
-        return Ok(text);
+        let data = report_data_in(store, incident, now, options.zone).map_err(|e| e.to_string())?;
+        serde_json::to_writer_pretty(&mut *out, &data).map_err(|e| e.to_string())?;
+        return out.write_all(b"\n").map_err(|e| e.to_string());
     }
     let builtin = TemplateSource::builtin(format);
     let template = template
         .or(builtin.as_ref())
         .ok_or("no template for this format")?;
+    let data = collect(store, incident, now, options.zone, false).map_err(|e| e.to_string())?;
     let mut context = template_context(&data, options.scope);
     context["defang"] = json!(options.defang);
-    render(format, &template.source, &template.origin, &context)
+    let count = data["timeline_counts"][match options.scope {
+        TimelineScope::Full => "full",
+        TimelineScope::Key => "key",
+    }]
+    .as_u64()
+    .unwrap_or(0) as usize;
+    let shown = options.limit.map_or(count, |l| l.min(count));
+    let failed = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let stream = EventStream::new(store, incident, &options, shown, failed.clone())
+        .map_err(|e| e.to_string())?;
+    let mut values: BTreeMap<String, minijinja::Value> = context
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| k.as_str() != "timeline")
+        .map(|(k, v)| (k.clone(), minijinja::Value::from_serialize(v)))
+        .collect();
+    let timeline: BTreeMap<&str, minijinja::Value> = [
+        (
+            "scope",
+            minijinja::Value::from(context["timeline"]["scope"].as_str().unwrap_or("full")),
+        ),
+        ("count", minijinja::Value::from(shown)),
+        ("omitted", minijinja::Value::from(count - shown)),
+        ("events", minijinja::Value::make_one_shot_iterator(stream)),
+    ]
+    .into_iter()
+    .collect();
+    values.insert("timeline".into(), minijinja::Value::from(timeline));
+    render_to(
+        format,
+        &template.source,
+        &template.origin,
+        minijinja::Value::from(values),
+        out,
+    )?;
+    match failed.lock().map(|mut f| f.take()) {
+        Ok(Some(e)) => Err(format!("cannot read the timeline: {e}")),
+        _ => Ok(()),
+    }
+}
+
+/// The timeline's events for a template, read page by page as it loops over them: from
+/// a second connection to the database file, or (an in-memory database, which no second
+/// connection can reach) from the events read up front. A read error ends the loop and
+/// is kept in `failed` for [`write_report`] to report.
+struct EventStream {
+    state: std::sync::Mutex<StreamState>,
+}
+
+struct StreamState {
+    source: EventSource,
+    buffer: std::collections::VecDeque<Event>,
+    filter: EventFilter,
+    after: Option<store::PageCursor>,
+    done: bool,
+    zone: Tz,
+    beside: bool,
+    scope: TimelineScope,
+    left: usize,
+    failed: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+}
+
+enum EventSource {
+    Store(Box<Store>),
+    Read(std::vec::IntoIter<Event>),
+}
+
+impl EventStream {
+    fn new(
+        store: &Store,
+        incident: &Incident,
+        options: &ReportOptions,
+        left: usize,
+        failed: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    ) -> store::Result<EventStream> {
+        let filter = EventFilter::incident(&incident.id);
+        let source = match store.path() {
+            Some(path) => EventSource::Store(Box::new(Store::open(&path, store.analyst())?)),
+            None => {
+                let mut events = Vec::new();
+                store.for_each_event(&filter, |e| {
+                    if in_scope(e, options.scope) && events.len() < left {
+                        events.push(e.clone());
+                    }
+                    Ok(())
+                })?;
+                EventSource::Read(events.into_iter())
+            }
+        };
+        let zone = options.zone.tz(incident);
+        Ok(EventStream {
+            state: std::sync::Mutex::new(StreamState {
+                source,
+                buffer: Default::default(),
+                filter,
+                after: None,
+                done: false,
+                zone,
+                beside: zone != Tz::UTC,
+                scope: options.scope,
+                left,
+                failed,
+            }),
+        })
+    }
+}
+
+impl StreamState {
+    fn next_event(&mut self) -> Option<Event> {
+        loop {
+            if let Some(e) = self.buffer.pop_front() {
+                return Some(e);
+            }
+            match &mut self.source {
+                EventSource::Read(events) => return events.next(),
+                EventSource::Store(_) if self.done => return None,
+                EventSource::Store(store) => {
+                    match store.events_page(&self.filter, self.after.take(), 1000) {
+                        Ok(page) => {
+                            self.buffer.extend(page.events);
+                            self.after = page.next;
+                            self.done = self.after.is_none();
+                        }
+                        Err(e) => {
+                            if let Ok(mut f) = self.failed.lock() {
+                                *f = Some(e.to_string());
+                            }
+                            self.done = true;
+                            self.buffer.clear();
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Iterator for EventStream {
+    type Item = minijinja::Value;
+
+    fn next(&mut self) -> Option<minijinja::Value> {
+        let s = self.state.get_mut().ok()?;
+        while s.left > 0 {
+            let e = s.next_event()?;
+            if in_scope(&e, s.scope) {
+                s.left -= 1;
+                return Some(minijinja::Value::from_serialize(event_json(
+                    &e, s.zone, s.beside,
+                )));
+            }
+        }
+        None
+    }
 }

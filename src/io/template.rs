@@ -91,6 +91,25 @@ pub fn render(
     origin: &str,
     context: &serde_json::Value,
 ) -> Result<String, String> {
+    let mut out = Vec::new();
+    render_to(
+        format,
+        source,
+        origin,
+        Value::from_serialize(context),
+        &mut out,
+    )?;
+    String::from_utf8(out).map_err(|e| e.to_string())
+}
+
+/// Renders `context` to `out` as the template goes, without holding the output.
+pub fn render_to(
+    format: ReportFormat,
+    source: &str,
+    origin: &str,
+    context: Value,
+    out: &mut dyn std::io::Write,
+) -> Result<(), String> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_auto_escape_callback(|name| match name {
@@ -129,9 +148,12 @@ pub fn render(
     env.add_template_owned(name, source.to_string())
         .map_err(explain)?;
     let template = env.get_template(name).map_err(explain)?;
+    let mut out = std::io::BufWriter::new(out);
     template
-        .render(Value::from_serialize(context))
-        .map_err(explain)
+        .render_captured_to(context, &mut out)
+        .map_err(explain)?;
+    std::io::Write::flush(&mut out).map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// A value as it lands in the output: nothing for none, made inert, defanged when the

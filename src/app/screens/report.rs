@@ -6,7 +6,7 @@ use super::super::overlays::{Overlay, Pending, prompt::Prompt};
 use super::super::settings::Settings;
 use super::super::shell::Cx;
 use crate::domain::Incident;
-use crate::io::report::{ReportOptions, ReportZone, TimelineScope, render_report};
+use crate::io::report::{ReportOptions, ReportZone, TimelineScope, render_report, write_report};
 use crate::io::template::ReportFormat;
 use crate::keymap::Command;
 use crate::store::Store;
@@ -52,13 +52,18 @@ impl ReportState {
     }
 }
 
+/// How many timeline events the Report view previews (the written report has them all).
+pub const PREVIEW_EVENTS: usize = 500;
+
 impl ReportState {
-    /// What the preview and a written report are made with.
+    /// What the preview is made with.
     pub fn options(&self) -> ReportOptions {
         ReportOptions {
             scope: self.scope,
             zone: self.zone,
             defang: false,
+            // The preview holds the report's first pages, not a million rows.
+            limit: Some(PREVIEW_EVENTS),
         }
     }
 }
@@ -176,15 +181,16 @@ impl ReportState {
             return Effect::Open(Overlay::confirm(question, pending));
         }
         let format = format_for(typed);
-        let result = cx
-            .shell
-            .settings
-            .template(format)
-            .and_then(|t| render_report(cx.store, incident, format, self.options(), t))
-            .and_then(|text| {
-                crate::io::files::write_private(&path, text.as_bytes())
-                    .map_err(|e| format!("cannot write {}: {e}", inert(typed)))
-            });
+        let options = ReportOptions {
+            limit: None,
+            ..self.options()
+        };
+        let cannot = |e: std::io::Error| format!("cannot write {}: {e}", inert(typed));
+        let result = cx.shell.settings.template(format).and_then(|t| {
+            let mut file = crate::io::files::PrivateFile::create(&path).map_err(cannot)?;
+            write_report(cx.store, incident, format, options, t, &mut file)?;
+            file.commit().map_err(cannot)
+        });
         match result {
             Ok(()) => cx.shell.success(format!(
                 "wrote the {} report to {}",
