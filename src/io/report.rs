@@ -262,26 +262,9 @@ fn local(t: DateTime<Utc>, zone: Tz, format: &str) -> String {
     t.with_timezone(&zone).format(format).to_string()
 }
 
-/// An instant as a reader of the report wants it, in `zone`, at its precision: to the
-/// second (`2026-03-10 08:41:17 CET`), to the minute (`2026-03-10 08:41 CET`), approximate
-/// (`~2026-03-10 08:41 CET`), or approximate at midnight where it was written, which is how
-/// a time known only to the day is recorded (`~2026-03-06`, the date as written).
+/// An instant as a reader of the report wants it: see [`Timestamp::written_in`].
 pub fn when(t: &Timestamp, zone: Tz) -> String {
-    use crate::domain::Precision;
-    match t.precision {
-        Precision::Exact => local(t.utc, zone, "%Y-%m-%d %H:%M:%S %Z"),
-        Precision::Minute => local(t.utc, zone, "%Y-%m-%d %H:%M %Z"),
-        Precision::Approximate => {
-            let written = chrono::FixedOffset::east_opt(t.offset_secs)
-                .map(|o| t.utc.with_timezone(&o).naive_local());
-            match written {
-                Some(w) if w.time() == chrono::NaiveTime::MIN => {
-                    format!("~{}", w.date().format("%Y-%m-%d"))
-                }
-                _ => format!("~{}", local(t.utc, zone, "%Y-%m-%d %H:%M %Z")),
-            }
-        }
-    }
+    t.written_in(zone)
 }
 
 fn event_json(e: &Event, zone: Tz, beside: bool) -> Value {
