@@ -9,7 +9,9 @@
 //!   start and jump to a time, through the real update loop into a 200x50 TestBackend;
 //! - search: the first page of results for a rare word and for a common one;
 //! - memory: peak resident memory of the process that opened and scrolled the timeline
-//!   (a child process, so the import's memory is not counted).
+//!   (a child process, so the import's memory is not counted);
+//! - report: the Markdown and the HTML report of all N events written to a file, each in
+//!   its own process: time, size and peak resident memory.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use debrief::app::{App, Msg, update};
@@ -29,6 +31,9 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--child") {
         return child(Path::new(&args[i + 1]));
+    }
+    if let Some(i) = args.iter().position(|a| a == "--report-child") {
+        return report_child(Path::new(&args[i + 1]), &args[i + 2]);
     }
     let n: u64 = std::env::var("BENCH_EVENTS")
         .ok()
@@ -74,6 +79,17 @@ fn main() {
         ),
     }
     print!("{child_report}");
+    for format in ["markdown", "html"] {
+        eprintln!("writing the {format} report in a child process");
+        let out = Command::new(std::env::current_exe().expect("the bench binary"))
+            .args(["--report-child", &db.display().to_string(), format])
+            .output()
+            .expect("the child process runs");
+        if !out.status.success() {
+            eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+        }
+        print!("{}", String::from_utf8_lossy(&out.stdout));
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -345,6 +361,36 @@ fn timed(
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Writes the whole report of the benchmark's incident to a file beside the database and
+/// prints its table row: time, size, peak resident memory of this process.
+fn report_child(db: &Path, format: &str) {
+    use debrief::io::report::{ReportOptions, write_report};
+    let format: debrief::io::template::ReportFormat = format.parse().expect("a report format");
+    let store = Store::open(db, "bench").expect("the database");
+    let incident = store.require_incident(KEY).expect("the incident");
+    let path = db.with_file_name(format!("report.{}", format.extension()));
+    let started = Instant::now();
+    let mut file = debrief::io::files::PrivateFile::create(&path).expect("the report file");
+    write_report(
+        &store,
+        &incident,
+        format,
+        ReportOptions::default(),
+        None,
+        &mut file,
+    )
+    .expect("the report");
+    file.commit().expect("the report file");
+    let secs = started.elapsed().as_secs_f64();
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let peak = peak_rss_kb().map_or("n/a".to_string(), |kb| format!("{} MB", kb / 1024));
+    println!(
+        "| report: {} of every event | {secs:.1} s, {:.0} MB written, peak resident {peak} | under 200 MB |",
+        format.label(),
+        size as f64 / 1e6
+    );
 }
 
 /// VmHWM from /proc/self/status (Linux).

@@ -5,6 +5,7 @@ use crate::domain::{
 };
 use crate::io::export::ExportFormat;
 use crate::io::import::{Field, ImportFormat};
+use crate::io::report::ReportZone;
 use crate::io::template::ReportFormat;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -168,15 +169,23 @@ fn parse_map(s: &str) -> Result<(String, Field), String> {
 pub struct ReportArgs {
     /// The incident's key
     pub key: String,
-    /// markdown, html or json
-    #[arg(long, default_value = "markdown", value_parser = parse::<ReportFormat>)]
-    pub format: ReportFormat,
+    /// markdown, html or json; by default the output file's extension (.md, .html, .json)
+    /// says, and Markdown otherwise
+    #[arg(long, value_parser = parse::<ReportFormat>)]
+    pub format: Option<ReportFormat>,
     /// A minijinja template to use instead of the shipped one (Markdown and HTML)
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
     /// Only key events and events tagged with a lapse in the timeline section
     #[arg(long)]
     pub key_events_only: bool,
+    /// The zone times are written in: `incident` (the default, with UTC beside it when
+    /// they differ), `utc`, or an IANA zone such as America/Los_Angeles
+    #[arg(long, value_name = "ZONE", default_value = "incident", value_parser = parse::<ReportZone>)]
+    pub zone: ReportZone,
+    /// Write IOCs defanged (hxxp://, example[.]com, 203.0.113[.]45) and make no links
+    #[arg(long)]
+    pub defang: bool,
     /// Write to this file (created 0600) instead of printing
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -275,6 +284,13 @@ pub struct IncidentEdit {
     pub customer_impact: Option<bool>,
     #[arg(long, value_name = "true|false")]
     pub data_breach: Option<bool>,
+    /// The impact in words: who and what was affected, how much (shown in the reports)
+    #[arg(long, value_name = "TEXT")]
+    pub impact: Option<String>,
+    /// A classification or TLP marking printed on every page of the report, e.g.
+    /// TLP:AMBER ("" removes it)
+    #[arg(long, value_name = "MARKING")]
+    pub classification: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -233,6 +233,7 @@ mod defaults {
 
         (On(Report), "w", WriteReport, "write the report to a file (.md, .html or .json)"),
         (On(Report), "t", ToggleScope, "timeline: every event / key events only"),
+        (On(Report), "z", ToggleZone, "times in the incident's zone (UTC beside) / in UTC"),
     ];
 
     /// (where, command, label): what each screen's footer names, in order; the global
@@ -297,6 +298,7 @@ mod defaults {
 
         (On(Report), WriteReport, "write"),
         (On(Report), ToggleScope, "timeline"),
+        (On(Report), ToggleZone, "zone"),
 
         (Global, Quit, "quit"),
         (Global, Help, "help"),

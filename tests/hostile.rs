@@ -86,7 +86,7 @@ fn hostile_rows_go_through_import_render_report_and_export_inert() {
     .unwrap();
     no_controls("the Markdown report", &md);
     assert!(
-        md.contains("␛\\]0;pwned␇␛\\[2J"),
+        md.contains("␛]0;pwned␇␛\\[2J"),
         "escape sequences shown inert"
     );
     let html = render_report(

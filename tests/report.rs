@@ -7,7 +7,9 @@ mod common;
 use chrono::TimeZone;
 use common::*;
 use debrief::domain::{Incident, NewEvent, NewIncident, TimeContext, parse_time};
-use debrief::io::report::{TemplateSource, TimelineScope, render_report};
+use debrief::io::report::{
+    ReportOptions, ReportZone, TemplateSource, TimelineScope, render_report,
+};
 use debrief::io::template::ReportFormat;
 use debrief::store::Store;
 use quick_xml::events::Event as Xml;
@@ -63,6 +65,8 @@ fn the_demo_markdown_report_matches_its_golden_file() {
     let mut at = 0;
     for heading in [
         "# IR-2026-014: ",
+        "## Executive summary",
+        "**Key takeaways**",
         "## Summary of impact",
         "## Technical summary",
         "## Actors involved",
@@ -72,7 +76,6 @@ fn the_demo_markdown_report_matches_its_golden_file() {
         "## Response evaluation",
         "## Actions",
         "## SOP changes",
-        "## Key takeaways",
         "## Appendix: evidence",
     ] {
         let found = md[at..]
@@ -80,6 +83,19 @@ fn the_demo_markdown_report_matches_its_golden_file() {
             .unwrap_or_else(|| panic!("{heading} missing or out of order"));
         at += found + heading.len();
     }
+}
+
+#[test]
+fn the_demo_html_report_matches_its_golden_file() {
+    let (s, i) = demo_store();
+    let html = report(&s, &i, ReportFormat::Html);
+    golden("demo-report.html", &html);
+    assert_well_formed(&html);
+    // The executive summary (takeaways included) comes before the details.
+    let summary = html.find("<h2>Executive summary</h2>").unwrap();
+    let takeaways = html.find("<strong>Key takeaways</strong>").unwrap();
+    let timeline = html.find("<h2>Timeline</h2>").unwrap();
+    assert!(summary < takeaways && takeaways < timeline);
 }
 
 #[test]
@@ -193,13 +209,16 @@ fn the_markdown_report_renders_hostile_text_as_text() {
     // Every '<' from the data is backslash-escaped: no raw HTML reaches a wiki.
     let unescaped = md.replace("\\<", "").replace("<br>", "");
     assert!(!unescaped.contains('<'), "{md}");
-    assert!(md.contains("\\<script\\>alert(1)\\</script\\>"));
+    assert!(md.contains("\\<script>alert(1)\\</script>"));
     assert!(
         !md.chars()
             .any(|c| c == '\u{1b}' || c == '\u{7}' || c == '\u{202e}')
     );
     // Every timeline row is still one table row.
-    let rows: Vec<&str> = md.lines().filter(|l| l.contains("2026-03-10")).collect();
+    let rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains("2026-03-10"))
+        .collect();
     assert_eq!(rows.len(), 3, "{rows:#?}");
     assert!(
         rows.iter()
@@ -211,7 +230,8 @@ fn the_markdown_report_renders_hostile_text_as_text() {
 fn a_template_of_the_analysts_replaces_the_shipped_one() {
     let (s, i) = demo_store();
     let mine = TemplateSource {
-        source: "{{ incident.key }} has {{ events|length }} events; {{ incident.title }}\n".into(),
+        source: "{{ incident.key }} has {{ incident.events }} events; {{ incident.title }}\n"
+            .into(),
         origin: "mine.md.j2".into(),
     };
     let out = render_report(
@@ -390,4 +410,449 @@ fn a_checklist_in_the_config_folder_replaces_the_default() {
     ok(debrief(dir.path()).args(["incident", "new", "IR-3", "--title", "x"]));
     let e = fail(debrief(dir.path()).args(["evaluation", "start", "IR-3"]));
     assert!(e.contains("evaluation.toml"), "{e}");
+}
+
+// One test per point of the report a reader checks.
+
+/// An incident in Los Angeles whose events were written at each precision.
+fn precision_store() -> (Store, Incident) {
+    let mut s = Store::open_in_memory("A. Reviewer").unwrap();
+    let mut new = NewIncident::new("IR-P", "Precision").unwrap();
+    new.zone = "America/Los_Angeles".parse().unwrap();
+    let i = s.create_incident(&new).unwrap();
+    let ctx = TimeContext {
+        zone: i.zone,
+        ..TimeContext::utc()
+    };
+    for (at, text) in [
+        ("2017-01-31 15:18:07", "exact alert"),
+        ("2017-01-31 17:20", "minute note"),
+        ("~2017-01-31 16:05", "approximate recollection"),
+        ("~2017-01-29 00:00", "domain registered, date only"),
+        ("2017-02-01T07:30:00Z", "UTC-sourced intrusion start"),
+    ] {
+        let e = NewEvent::new(parse_time(at, &ctx).unwrap(), text).unwrap();
+        s.add_event(&i.id, &e).unwrap();
+    }
+    (s, i)
+}
+
+fn timeline_row<'a>(md: &'a str, text: &str) -> &'a str {
+    md.lines()
+        .find(|l| l.starts_with("| ") && l.contains(text))
+        .unwrap_or_else(|| panic!("no timeline row for {text}"))
+}
+
+#[test]
+fn times_print_at_their_precision_with_a_legend() {
+    let (s, i) = precision_store();
+    let md = report(&s, &i, ReportFormat::Markdown);
+    assert!(md.contains("Times read `YYYY-MM-DD HH:MM:SS` when known to the second"));
+    for (text, local, utc) in [
+        (
+            "exact alert",
+            "2017-01-31 15:18:07 PST",
+            "2017-01-31 23:18:07 UTC",
+        ),
+        (
+            "minute note",
+            "2017-01-31 17:20 PST",
+            "2017-02-01 01:20 UTC",
+        ),
+        (
+            "approximate recollection",
+            "~2017-01-31 16:05 PST",
+            "~2017-02-01 00:05 UTC",
+        ),
+        ("date only", "~2017-01-29", "~2017-01-29"),
+    ] {
+        let row = timeline_row(&md, text);
+        assert!(
+            row.starts_with(&format!("| {local} | {utc} | ")),
+            "{text}: {row}"
+        );
+    }
+    // Only approximate times carry `~`, and no time gains invented seconds.
+    assert!(!md.contains("17:20:00"));
+    assert!(!timeline_row(&md, "exact alert").contains('~'));
+}
+
+#[test]
+fn the_zone_is_chosen_and_utc_shows_beside_another_zone() {
+    let (s, i) = precision_store();
+    let utc = ReportOptions {
+        zone: ReportZone::Utc,
+        ..Default::default()
+    };
+    let md = render_report(&s, &i, ReportFormat::Markdown, utc, None).unwrap();
+    assert!(
+        md.contains("| Time (UTC) | Actor |"),
+        "UTC only: no second column"
+    );
+    assert!(timeline_row(&md, "UTC-sourced").starts_with("| 2017-02-01 07:30:00 UTC | "));
+    let tokyo = ReportOptions {
+        zone: "Asia/Tokyo".parse().unwrap(),
+        ..Default::default()
+    };
+    let md = render_report(&s, &i, ReportFormat::Markdown, tokyo, None).unwrap();
+    assert!(
+        timeline_row(&md, "UTC-sourced")
+            .starts_with("| 2017-02-01 16:30:00 JST | 2017-02-01 07:30:00 UTC | ")
+    );
+    assert!(md.contains("(the incident's zone is America/Los_Angeles)"));
+    // By default: the incident's zone, the intrusion start on its own day, UTC beside.
+    let md = report(&s, &i, ReportFormat::Markdown);
+    assert!(
+        timeline_row(&md, "UTC-sourced")
+            .starts_with("| 2017-01-31 23:30:00 PST | 2017-02-01 07:30:00 UTC | ")
+    );
+    assert!(
+        "Mars/Olympus"
+            .parse::<ReportZone>()
+            .unwrap_err()
+            .contains("IANA zone name")
+    );
+}
+
+#[test]
+fn report_zone_and_defang_on_the_command_line() {
+    let dir = tmp();
+    demo_db(dir.path());
+    let md = ok(debrief(dir.path()).args(["report", "IR-2026-014", "--zone", "utc"]));
+    assert!(
+        md.contains("| Detected | 2026-03-11 09:19:44 UTC |"),
+        "{md}"
+    );
+    let md = ok(debrief(dir.path()).args(["report", "IR-2026-014", "--zone", "America/New_York"]));
+    assert!(md.contains("| Detected | 2026-03-11 05:19:44 EDT (2026-03-11 09:19:44 UTC) |"));
+    let e = usage(debrief(dir.path()).args(["report", "IR-2026-014", "--zone", "Nowhere"]));
+    assert!(e.contains("IANA zone name"), "{e}");
+    let md = ok(debrief(dir.path()).args(["report", "IR-2026-014", "--defang"]));
+    assert!(md.contains("login[.]nwl-sharepoint[.]example[.]net"));
+    assert!(md.contains("203[.]0[.]113[.]45"));
+    assert!(md.contains("hxxps://siem[.]northwind[.]example/alerts/88213"));
+    assert!(!md.contains("](<http"), "a defanged report makes no links");
+}
+
+#[test]
+fn the_executive_summary_comes_first() {
+    let (s, i) = demo_store();
+    let md = report(&s, &i, ReportFormat::Markdown);
+    let at = |needle: &str| md.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    assert!(at("## Executive summary") < at("**Key takeaways**"));
+    assert!(at("**Key takeaways**") < at("## Technical summary"));
+    assert!(at("**Key takeaways**") < at("## Timeline"));
+    let summary = &md[at("## Executive summary")..at("## Summary of impact")];
+    for needle in [
+        "**What happened.** On 10 Mar 2026",
+        "**Impact.** EUR 84,360.00 paid by a customer to a fraudulent IBAN;",
+        "Customers were affected, and data was breached.",
+        "**Metrics.** Time to detect: 1d 1h 38m;",
+        "**Findings (6).** Technical lapse: 1;",
+        "**Actions (12).** 1 proposed, 3 accepted, 2 in progress, 3 resolved, 2 verified, 1 rejected.",
+        "**Overdue (4).** Roll out phishing-resistant MFA (FIDO2) to finance (J. Alonso, due 2026-06-30);",
+    ] {
+        assert!(summary.contains(needle), "{needle}\n{summary}");
+    }
+    // What happened is three sentences, not the whole summary.
+    let what = summary
+        .lines()
+        .find(|l| l.starts_with("**What happened.**"))
+        .unwrap();
+    assert!(
+        what.ends_with("Mail.ReadWrite and offline_access."),
+        "{what}"
+    );
+}
+
+#[test]
+fn the_four_pictures_have_text_equivalents() {
+    let (s, i) = demo_store();
+    let md = report(&s, &i, ReportFormat::Markdown);
+    assert_eq!(md.matches("```mermaid\n").count(), 4);
+    for start in [
+        "```mermaid\ngantt",
+        "```mermaid\npie showData",
+        "```mermaid\nflowchart LR\n    a0[\"Detection\"]",
+        "```mermaid\nflowchart LR\n    o0[\"D. Castillo\"]",
+    ] {
+        assert!(md.contains(start), "{start}");
+    }
+    // Text equivalents for readers without Mermaid (the evaluation's is its table).
+    assert!(md.contains("*In words:* First malicious activity 2026-03-10 08:41:17 CET;"));
+    assert!(md.contains("*In words:* Technical lapse 1; Procedural failure 1;"));
+    assert!(md.contains("*In words:* D. Castillo: 1 proposed, 1 resolved, 1 rejected; J. Alonso: 1 accepted, 1 in progress, 1 resolved, 1 overdue;"));
+    assert!(md.contains("| Detection | not met | partly met |"));
+
+    let html = report(&s, &i, ReportFormat::Html);
+    assert_eq!(html.matches("<svg ").count(), 4);
+    assert_eq!(html.matches("role=\"img\"").count(), 4);
+    assert_eq!(html.matches("<figcaption>").count(), 4);
+    for title in [
+        "<title>Timeline strip: key events and the detect, contain and recover spans (times in Europe/Madrid)</title>",
+        "<title>Findings by lapse kind</title>",
+        "<title>Response evaluation: met, partly met or not met per area</title>",
+        "<title>Action status by owner (overdue marked)</title>",
+    ] {
+        assert!(html.contains(title), "{title}");
+    }
+    assert!(!html.contains("<script"));
+    assert!(!html.contains("href=\"javascript"));
+}
+
+#[test]
+fn picture_labels_from_the_data_are_escaped() {
+    let (mut s, i) = hostile_store();
+    s.start_evaluation(
+        &i.id,
+        &[debrief::domain::evaluation::ChecklistArea {
+            name: "<script>alert(3)</script>\"]-->x".into(),
+            question: "?".into(),
+        }],
+    )
+    .unwrap();
+    let mut a = debrief::domain::NewAction::new(debrief::domain::ActionKind::Bug, "fix").unwrap();
+    a.owner = Some("<svg onload=alert(4)>\"] --> z".into());
+    s.create_action(&i.id, &a, &[]).unwrap();
+    let html = report(&s, &i, ReportFormat::Html);
+    assert_well_formed(&html);
+    assert!(!html.contains("<svg onload"));
+    assert!(html.contains("&lt;svg onload=alert(4)&gt;"));
+    let md = report(&s, &i, ReportFormat::Markdown);
+    let blocks: Vec<&str> = md
+        .split("```mermaid\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert!(!blocks.is_empty());
+    for b in blocks {
+        for line in b.lines() {
+            // A label is one quoted string: no quote, bracket or angle from the data.
+            if let Some(label) = line.split_once("[\"").map(|(_, l)| l) {
+                let inner = label.rsplit_once("\"]").map(|(l, _)| l).unwrap_or(label);
+                assert!(!inner.contains('"') && !inner.contains('<'), "{line}");
+            }
+        }
+    }
+}
+
+#[test]
+fn evidence_is_named_linked_and_flagged() {
+    let dir = tmp();
+    let (mut s, i) = precision_store();
+    let file = dir.path().join("capture.pcap");
+    std::fs::write(&file, vec![7u8; 1_843_211]).unwrap();
+    let pcap = debrief::ops::attach_file(&mut s, &i.id, &file, "", &[]).unwrap();
+    let link = debrief::ops::attach_reference(
+        &mut s,
+        &i.id,
+        "https://siem.example/alerts/1?a=1&b=2",
+        "",
+        &[],
+    )
+    .unwrap();
+    let ticket = debrief::ops::attach_reference(&mut s, &i.id, "SEC-4521", "", &[]).unwrap();
+    let js = debrief::ops::attach_reference(&mut s, &i.id, "javascript:alert(1)", "", &[]).unwrap();
+    let f = debrief::domain::NewFinding::new(debrief::domain::LapseKind::ManualError, "F").unwrap();
+    s.create_finding_with_evidence(&i.id, &f, &[], &[pcap.id, link.id, ticket.id, js.id])
+        .unwrap();
+    std::fs::write(&file, b"changed").unwrap();
+    debrief::ops::verify_evidence(&mut s, &i.id).unwrap();
+
+    let md = report(&s, &i, ReportFormat::Markdown);
+    assert!(!md.contains("Evidence: ."));
+    assert!(
+        md.contains(
+            "Evidence: capture.pcap (file, changed since it was added); \
+         [https://siem.example/alerts/1?a=1&b=2](<https://siem.example/alerts/1?a=1&b=2>) (link); \
+         SEC-4521 (ticket); javascript:alert(1) (ticket)."
+        ),
+        "{md}"
+    );
+    let appendix = md.split("## Appendix: evidence").nth(1).unwrap();
+    assert!(appendix.contains("| capture.pcap | file | "));
+    assert!(
+        appendix.contains("| 1.8 MB | **changed since it was added** | F; 0 events |"),
+        "{appendix}"
+    );
+    assert!(appendix.contains("| SEC-4521 | ticket | SEC-4521 | not a file |"));
+
+    let html = report(&s, &i, ReportFormat::Html);
+    assert!(html.contains(
+        "<a href=\"https://siem.example/alerts/1?a=1&amp;b=2\" rel=\"noopener noreferrer\">"
+    ));
+    assert_eq!(
+        html.matches("<a href").count(),
+        2,
+        "only the http(s) link, twice"
+    );
+    assert!(html.contains("<span class=\"changed\">changed since it was added</span>"));
+}
+
+#[test]
+fn actions_are_one_table_grouped_by_owner() {
+    let (s, i) = demo_store();
+    let md = report(&s, &i, ReportFormat::Markdown);
+    let actions = md
+        .split("## Actions")
+        .nth(1)
+        .unwrap()
+        .split("## SOP")
+        .next()
+        .unwrap();
+    assert_eq!(actions.matches("| Owner |").count(), 1, "one table");
+    assert!(actions.contains(
+        "| Owner | Action | Priority | Status | Due | Group | Addresses | Ticket | Latest review |"
+    ));
+    assert!(actions.contains(
+        "| **J. Alonso** | Disable user consent to apps from unverified publishers (change request) | P0 | resolved | 2026-03-20 | Identity team | Users could consent to apps from unverified publishers; OAuth consent from a hijacked session as a persistence channel | CHG-1187 | 2026-03-19: Setting changed tenant-wide; admin consent workflow on. |"
+    ), "{actions}");
+    // Later rows of the same owner leave the owner cell empty; overdue is marked.
+    assert!(actions.contains("|  | Roll out phishing-resistant MFA (FIDO2) to finance (service investment) | P1 | in progress, **overdue** |"));
+    assert!(actions.contains("**By group**"));
+    assert!(actions.contains(
+        "- Sales: Agree a callback procedure with key customers (P. Navarro, accepted, overdue)"
+    ));
+}
+
+#[test]
+fn the_format_follows_the_file_extension() {
+    let dir = tmp();
+    demo_db(dir.path());
+    for (name, start) in [
+        ("x.html", "<!DOCTYPE html>"),
+        ("x.HTM", "<!DOCTYPE html>"),
+        ("x.json", "{"),
+        ("x.md", "# IR-2026-014"),
+        ("x.txt", "# IR-2026-014"),
+    ] {
+        let out = ok(debrief(dir.path()).args(["report", "IR-2026-014", "-o", name]));
+        let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        assert!(text.starts_with(start), "{name}: {out}");
+    }
+    let e = fail(debrief(dir.path()).args([
+        "report",
+        "IR-2026-014",
+        "--format",
+        "markdown",
+        "-o",
+        "y.html",
+    ]));
+    assert!(e.contains("drop --format, or name the file .md"), "{e}");
+    assert!(!dir.path().join("y.html").exists());
+}
+
+#[test]
+fn the_classification_is_on_every_printed_page_and_the_impact_in_both_reports() {
+    let dir = tmp();
+    ok(debrief(dir.path()).args(["incident", "new", "IR-T", "--title", "T"]));
+    ok(debrief(dir.path()).args([
+        "incident",
+        "edit",
+        "IR-T",
+        "--classification",
+        "TLP:RED \"}</style><script>",
+        "--impact",
+        "Payroll <b>delayed</b> a day",
+    ]));
+    ok(debrief(dir.path()).args(["report", "IR-T", "-o", "r.html"]));
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    assert_well_formed(&html);
+    // The marking is in the page's top and bottom margin boxes, which print on every
+    // page; written as CSS escapes, it cannot leave its string or the style sheet.
+    let page = html
+        .split("@page {")
+        .nth(1)
+        .unwrap()
+        .split("\n  }")
+        .next()
+        .unwrap();
+    let marking = "\"TLP\\3a RED \\22 \\7d \\3c \\2f style\\3e \\3c script\\3e \"";
+    assert!(
+        page.contains(&format!("@top-center {{ content: {marking};")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("@bottom-center {{ content: {marking};")),
+        "{page}"
+    );
+    assert!(!html.contains("<script"));
+    assert!(html.contains("<p class=\"marking\">TLP:RED &quot;}&lt;/style&gt;&lt;script&gt;</p>"));
+    assert!(html.contains("<p class=\"text\">Payroll &lt;b&gt;delayed&lt;/b&gt; a day</p>"));
+    let md = ok(debrief(dir.path()).args(["report", "IR-T"]));
+    assert!(
+        md.contains("\n**TLP:RED \"}\\</style>\\<script>**\n"),
+        "{md}"
+    );
+    assert!(md.contains("## Summary of impact\n\nPayroll \\<b>delayed\\</b> a day\n"));
+    // A marking is one short line.
+    let e =
+        fail(debrief(dir.path()).args(["incident", "edit", "IR-T", "--classification", "a\nb"]));
+    assert!(e.contains("one line"), "{e}");
+}
+
+fn timeline_rows(md: &str) -> Vec<String> {
+    md.split("## Timeline")
+        .nth(1)
+        .unwrap()
+        .split("## Findings")
+        .next()
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Time"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_timeline_streamed_from_the_database_file_is_the_whole_timeline() {
+    // The CLI reads the timeline through a second connection, page by page (1000 events
+    // a page); more than a page of events must all arrive, in order.
+    let dir = tmp();
+    ok(debrief(dir.path()).args(["incident", "new", "IR-S", "--title", "S"]));
+    let store = Store::open(&dir.path().join("t.db"), "A. Reviewer").unwrap();
+    let incident = store.require_incident("IR-S").unwrap();
+    drop(store);
+    let mut csv = String::from("message,datetime,timestamp_desc\n");
+    for n in 0..2500 {
+        csv.push_str(&format!(
+            "event {n},2026-03-10T{:02}:{:02}:{:02}Z,Event\n",
+            8 + n / 3600,
+            n / 60 % 60,
+            n % 60
+        ));
+    }
+    std::fs::write(dir.path().join("t.csv"), csv).unwrap();
+    ok(debrief(dir.path()).args(["import", "IR-S", "t.csv"]));
+    let md = ok(debrief(dir.path()).args(["report", "IR-S"]));
+    let rows = timeline_rows(&md);
+    assert_eq!(rows.len(), 2500);
+    let mut store = Store::open(&dir.path().join("t.db"), "A. Reviewer").unwrap();
+    store.set_clock(Box::new(chrono::Utc::now));
+    let from_memory = render_report(
+        &store,
+        &incident,
+        ReportFormat::Markdown,
+        TimelineScope::Full,
+        None,
+    )
+    .unwrap();
+    assert_eq!(timeline_rows(&from_memory), rows);
+}
+
+#[test]
+fn a_limited_timeline_says_how_many_events_it_left_out() {
+    let (s, i) = demo_store();
+    let three = ReportOptions {
+        limit: Some(3),
+        ..Default::default()
+    };
+    let md = render_report(&s, &i, ReportFormat::Markdown, three, None).unwrap();
+    assert_eq!(timeline_rows(&md).len(), 3);
+    assert!(md.contains(
+        "… and 44 more events (this preview shows the first 3; the written report has them all)."
+    ));
+    let html = render_report(&s, &i, ReportFormat::Html, three, None).unwrap();
+    assert_well_formed(&html);
+    assert!(html.contains("… and 44 more events"));
 }

@@ -179,11 +179,13 @@ fn incident_edit(store: &mut Store, edit: IncidentEdit, out: &mut dyn Write) -> 
         data_breach: edit.data_breach,
         zone,
         detected: detected.map(Some),
+        impact: edit.impact,
+        classification: edit.classification,
         ..Default::default()
     };
     if patch == IncidentPatch::default() {
         return Err(anyhow!(
-            "nothing to change: give at least one of --title, --severity, --status, --detected, --zone, --customer-impact, --data-breach"
+            "nothing to change: give at least one of --title, --severity, --status, --detected, --zone, --customer-impact, --data-breach, --impact, --classification"
         ));
     }
     let after = store.update_incident(&incident.id, &patch, None)?;

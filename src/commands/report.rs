@@ -3,42 +3,91 @@
 use crate::cli::{EvaluationCommand, ReportArgs};
 use crate::config;
 use crate::domain::EvaluationItem;
-use crate::io::files::write_private;
-use crate::io::report::{TimelineScope, render_report};
+use crate::io::files::PrivateFile;
+use crate::io::report::{ReportOptions, TimelineScope, write_report};
+use crate::io::template::ReportFormat;
 use crate::store::{IdKind, Store, evaluation_json};
 use crate::text::inert;
 use anyhow::{Context, Result, anyhow};
 use std::io::Write;
+use std::path::Path;
 
 pub fn report(store: &mut Store, args: ReportArgs, out: &mut dyn Write) -> Result<()> {
     let incident = store.require_incident(&args.key)?;
-    let template = config::report_template(args.format, args.template.as_deref())?;
+    let format = report_format(args.format, args.output.as_deref())?;
+    let template = config::report_template(format, args.template.as_deref())?;
     let scope = if args.key_events_only {
         TimelineScope::Key
     } else {
         TimelineScope::Full
     };
-    let text = render_report(store, &incident, args.format, scope, template.as_ref())
-        .map_err(|e| anyhow!("cannot write the report: {e}"))?;
+    let options = ReportOptions {
+        scope,
+        zone: args.zone,
+        defang: args.defang,
+        limit: None,
+    };
+    let failed = |e: String| anyhow!("cannot write the report: {e}");
     match args.output {
         Some(path) => {
-            write_private(&path, text.as_bytes())
+            let mut file = PrivateFile::create(&path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            write_report(
+                store,
+                &incident,
+                format,
+                options,
+                template.as_ref(),
+                &mut file,
+            )
+            .map_err(failed)?;
+            file.commit()
                 .with_context(|| format!("cannot write {}", path.display()))?;
             writeln!(
                 out,
                 "wrote the {} report of {} to {}",
-                args.format.label(),
+                format.label(),
                 incident.key,
                 path.display()
             )?;
         }
         // JSON stays the same JSON on a terminal; Markdown and HTML pass the inert writer.
-        None if args.format == crate::io::template::ReportFormat::Json => {
-            out.write_all(crate::text::json_safe(&text).as_bytes())?
+        None if format == ReportFormat::Json => {
+            let mut json = Vec::new();
+            write_report(
+                store,
+                &incident,
+                format,
+                options,
+                template.as_ref(),
+                &mut json,
+            )
+            .map_err(failed)?;
+            out.write_all(crate::text::json_safe(&String::from_utf8_lossy(&json)).as_bytes())?
         }
-        None => out.write_all(text.as_bytes())?,
+        None => write_report(store, &incident, format, options, template.as_ref(), out)
+            .map_err(failed)?,
     }
     Ok(())
+}
+
+/// The report's format: `--format` when given, else the output file's extension, else
+/// Markdown. A `--format` that contradicts the extension is refused rather than writing,
+/// say, Markdown into `x.html`.
+fn report_format(explicit: Option<ReportFormat>, output: Option<&Path>) -> Result<ReportFormat> {
+    let by_name = output.and_then(|p| ReportFormat::for_path(&p.to_string_lossy()));
+    match (explicit, by_name) {
+        (Some(f), Some(g)) if f != g => Err(anyhow!(
+            "--format {} but {} is named as a {} file: drop --format, or name the file .{}",
+            f.label().to_lowercase(),
+            output.map(|p| p.display().to_string()).unwrap_or_default(),
+            g.label(),
+            f.extension()
+        )),
+        (Some(f), _) => Ok(f),
+        (None, Some(g)) => Ok(g),
+        (None, None) => Ok(ReportFormat::Markdown),
+    }
 }
 
 pub fn evaluation(

@@ -39,6 +39,10 @@ pub struct Incident {
     pub summary: String,
     pub response: String,
     pub takeaways: String,
+    /// The impact in words (who and what was affected, how much), for the report.
+    pub impact: String,
+    /// A classification or TLP marking (`TLP:AMBER`), printed on every page of the report.
+    pub classification: String,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     /// Bumped by every write, so two writers can tell they collided.
@@ -80,6 +84,24 @@ pub struct IncidentPatch {
     pub summary: Option<String>,
     pub response: Option<String>,
     pub takeaways: Option<String>,
+    pub impact: Option<String>,
+    pub classification: Option<String>,
+}
+
+/// A classification or TLP marking (`TLP:AMBER`, `Confidential`): one line of at most 60
+/// characters, or empty for none.
+pub fn validate_classification(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.contains(['\n', '\r']) {
+        return Err("a classification is one line (such as TLP:AMBER)".into());
+    }
+    if text.chars().count() > 60 {
+        return Err(format!(
+            "a classification is at most 60 characters (such as TLP:AMBER), not {}",
+            text.chars().count()
+        ));
+    }
+    Ok(text.to_string())
 }
 
 /// An incident key: letters, digits and `-_.`, at most 40 characters, not empty.

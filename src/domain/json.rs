@@ -55,6 +55,8 @@ pub fn incident(i: &Incident, events: Option<i64>) -> Value {
         "summary": i.summary,
         "response": i.response,
         "takeaways": i.takeaways,
+        "impact": i.impact,
+        "classification": i.classification,
         "created": i.created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         "updated": i.updated.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     });

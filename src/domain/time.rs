@@ -75,6 +75,31 @@ pub struct Timestamp {
 }
 
 impl Timestamp {
+    /// The instant as a reader wants it, in `zone`, at its precision: to the second
+    /// (`2026-03-10 08:41:17 CET`), to the minute (`2026-03-10 08:41 CET`), approximate
+    /// (`~2026-03-10 08:41 CET`), or known to the day (`~2026-03-06`, the date as written;
+    /// an approximate time at midnight where it was written reads the same, as older
+    /// records of a day were kept that way).
+    pub fn written_in(&self, zone: Tz) -> String {
+        let local = |format: &str| self.utc.with_timezone(&zone).format(format).to_string();
+        match self.precision {
+            Precision::Exact => local("%Y-%m-%d %H:%M:%S %Z"),
+            Precision::Minute => local("%Y-%m-%d %H:%M %Z"),
+            // Known to the day: the date as it was written.
+            Precision::Day => format!("~{}", self.date_text()),
+            Precision::Approximate => {
+                let written = FixedOffset::east_opt(self.offset_secs)
+                    .map(|o| self.utc.with_timezone(&o).naive_local());
+                match written {
+                    Some(w) if w.time() == chrono::NaiveTime::MIN => {
+                        format!("~{}", w.date().format("%Y-%m-%d"))
+                    }
+                    _ => format!("~{}", local("%Y-%m-%d %H:%M %Z")),
+                }
+            }
+        }
+    }
+
     pub fn new(utc: DateTime<Utc>, offset_secs: i32, precision: Precision) -> Self {
         Timestamp {
             utc,

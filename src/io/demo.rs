@@ -123,6 +123,10 @@ struct IncidentJson {
     summary: String,
     response: String,
     takeaways: String,
+    #[serde(default)]
+    impact: String,
+    #[serde(default)]
+    classification: String,
 }
 
 #[derive(Deserialize)]
@@ -178,6 +182,8 @@ fn parse(json: &str) -> Result<IncidentSeed, String> {
         summary: Some(i.summary),
         response: Some(i.response),
         takeaways: Some(i.takeaways),
+        impact: Some(i.impact),
+        classification: Some(i.classification),
         ..Default::default()
     };
     let actors = file

@@ -8,25 +8,175 @@
 
 use crate::domain::json;
 use crate::domain::metrics::{human, metrics};
-use crate::domain::{Event, Incident, LapseKind, Timestamp};
-use crate::io::template::{ReportFormat, render};
+use crate::domain::{ActionStatus, Evidence, EvidenceKind, VerifyState};
+use crate::domain::{Event, Incident, KeyEventKind, LapseKind, Timestamp};
+use crate::io::template::{ReportFormat, render_to, web_url};
 use crate::store::{self, EventFilter, Store, Target};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
+mod context;
+mod stream;
+pub use context::{lead, template_context};
+pub use stream::{TemplateSource, render_report, write_report};
+
 /// Bumped when a field changes meaning or goes away (adding fields keeps it).
 pub const REPORT_VERSION: i64 = 1;
 
-/// Reads the whole incident for the report, as of `now`.
+/// Which zone the report's times are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReportZone {
+    /// The incident's zone, with UTC beside it when the two differ.
+    #[default]
+    Incident,
+    /// UTC only.
+    Utc,
+    /// Another zone, with UTC beside it when it is not UTC.
+    Zone(Tz),
+}
+
+impl ReportZone {
+    /// The zone times are shown in for `incident`.
+    pub fn tz(self, incident: &Incident) -> Tz {
+        match self {
+            ReportZone::Incident => incident.zone,
+            ReportZone::Utc => Tz::UTC,
+            ReportZone::Zone(z) => z,
+        }
+    }
+
+    /// The next choice in the Report view: the incident's zone, then UTC.
+    pub fn toggled(self) -> ReportZone {
+        match self {
+            ReportZone::Utc => ReportZone::Incident,
+            _ => ReportZone::Utc,
+        }
+    }
+}
+
+impl std::str::FromStr for ReportZone {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            t if t.eq_ignore_ascii_case("incident") => Ok(ReportZone::Incident),
+            t if t.eq_ignore_ascii_case("utc") || t == "Z" => Ok(ReportZone::Utc),
+            t => t.parse::<Tz>().map(ReportZone::Zone).map_err(|_| {
+                format!(
+                    "unknown time zone {t:?}: write `incident`, `utc` or an IANA zone name such as Europe/Madrid"
+                )
+            }),
+        }
+    }
+}
+
+/// How a report is made beyond its format: how much of the timeline, which zone, and
+/// whether IOCs are written defanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReportOptions {
+    pub scope: TimelineScope,
+    pub zone: ReportZone,
+    pub defang: bool,
+    /// At most this many timeline events (the Report view previews what it shows); the
+    /// template is told how many were left out (`timeline.omitted`).
+    pub limit: Option<usize>,
+}
+
+impl From<TimelineScope> for ReportOptions {
+    fn from(scope: TimelineScope) -> Self {
+        ReportOptions {
+            scope,
+            ..Default::default()
+        }
+    }
+}
+
+/// Reads the whole incident for the report, as of `now`, with times in the incident's zone.
 pub fn report_data(store: &Store, incident: &Incident, now: DateTime<Utc>) -> store::Result<Value> {
-    let zone = incident.zone;
+    report_data_in(store, incident, now, ReportZone::Incident)
+}
+
+/// [`report_data`] with times in the zone `choice` names.
+pub fn report_data_in(
+    store: &Store,
+    incident: &Incident,
+    now: DateTime<Utc>,
+    choice: ReportZone,
+) -> store::Result<Value> {
+    collect(store, incident, now, choice, true)
+}
+
+/// What one pass over the timeline keeps when the events themselves are not kept: the
+/// first and last event, the first key event of each kind, and the counts.
+#[derive(Default)]
+struct Pass {
+    first: Option<Event>,
+    last: Option<Event>,
+    keys: Vec<Event>,
+    all: usize,
+    key_scope: usize,
+}
+
+impl Pass {
+    fn see(&mut self, e: &Event) {
+        if self.first.is_none() {
+            self.first = Some(e.clone());
+        }
+        self.last = Some(e.clone());
+        if let Some(k) = e.key_kind
+            && !self.keys.iter().any(|x| x.key_kind == Some(k))
+        {
+            self.keys.push(e.clone());
+        }
+        self.all += 1;
+        if in_scope(e, TimelineScope::Key) {
+            self.key_scope += 1;
+        }
+    }
+}
+
+fn in_scope(e: &Event, scope: TimelineScope) -> bool {
+    scope == TimelineScope::Full || e.key_kind.is_some() || !e.lapses.is_empty()
+}
+
+/// The report's data. With `keep_events` (the JSON report) every event is in it; without,
+/// the Markdown and HTML reports stream the timeline into the template
+/// ([`write_report`]) and the data holds only the findings' supporting events
+/// (`finding_events`) and the timeline's counts (`timeline_counts`).
+fn collect(
+    store: &Store,
+    incident: &Incident,
+    now: DateTime<Utc>,
+    choice: ReportZone,
+    keep_events: bool,
+) -> store::Result<Value> {
+    let zone = choice.tz(incident);
+    let beside = zone != Tz::UTC;
     let mut events = Vec::new();
+    let mut pass = Pass::default();
     store.for_each_event(&EventFilter::incident(&incident.id), |e| {
-        events.push(e.clone());
+        if keep_events {
+            events.push(e.clone());
+        } else {
+            pass.see(e);
+        }
         Ok(())
     })?;
+    if keep_events {
+        pass.first = events.first().cloned();
+        pass.last = events.last().cloned();
+        pass.all = events.len();
+        for e in &events {
+            if let Some(k) = e.key_kind
+                && !pass.keys.iter().any(|x| x.key_kind == Some(k))
+            {
+                pass.keys.push(e.clone());
+            }
+        }
+    }
+    // The first key event of each kind, in time order (the timeline is read in order):
+    // all the metrics and the strip look at.
     let counts: BTreeMap<String, i64> = store
         .actor_event_counts(&incident.id)?
         .into_iter()
@@ -54,16 +204,55 @@ pub fn report_data(store: &Store, incident: &Incident, now: DateTime<Utc>) -> st
         json!(local(now, zone, "%Y-%m-%d %H:%M %Z")),
     );
     data.insert("generated_by".into(), json!(store.analyst()));
-    let mut inc = json::incident(incident, Some(events.len() as i64));
-    inc["detected_local"] = json!(incident.detected.as_ref().map(|t| when(t, zone)));
-    data.insert("incident".into(), inc);
-    data.insert("metrics".into(), metrics_json(&events));
-    data.insert("actors".into(), Value::Array(actors));
     data.insert(
-        "events".into(),
-        Value::Array(events.iter().map(|e| event_json(e, zone)).collect()),
+        "times".into(),
+        json!({"zone": zone.name(), "utc_beside": beside, "incident_zone": incident.zone.name()}),
     );
+    let mut inc = json::incident(incident, Some(pass.all as i64));
+    inc["detected_local"] = json!(incident.detected.as_ref().map(|t| when(t, zone)));
+    inc["detected_utc"] = json!(
+        incident
+            .detected
+            .as_ref()
+            .filter(|_| beside)
+            .map(|t| when(t, Tz::UTC))
+    );
+    data.insert("incident".into(), inc);
+    data.insert("metrics".into(), metrics_json(&pass.keys));
+    data.insert("key_events".into(), key_events_json(&pass.keys, zone));
+    data.insert(
+        "extent".into(),
+        match (pass.first.as_ref(), pass.last.as_ref()) {
+            (Some(a), Some(b)) => json!({
+                "first_ms": a.at.utc.timestamp_millis(),
+                "last_ms": b.at.utc.timestamp_millis(),
+                "first_text": when(&a.at, zone),
+                "last_text": when(&b.at, zone),
+            }),
+            _ => Value::Null,
+        },
+    );
+    data.insert("actors".into(), Value::Array(actors));
+    if keep_events {
+        data.insert(
+            "events".into(),
+            Value::Array(events.iter().map(|e| event_json(e, zone, beside)).collect()),
+        );
+    }
     data.insert("findings".into(), findings_json(store, &incident.id)?);
+    if !keep_events {
+        let mut supporting = Vec::new();
+        for f in store.list_findings(&incident.id)? {
+            for e in store.finding_events(&f.finding.id)? {
+                supporting.push(event_json(&e, zone, beside));
+            }
+        }
+        data.insert("finding_events".into(), Value::Array(supporting));
+        data.insert(
+            "timeline_counts".into(),
+            json!({"full": pass.all, "key": pass.key_scope}),
+        );
+    }
     data.insert("evaluation".into(), evaluation_json(store, &incident.id)?);
     data.insert("actions".into(), actions_json(store, &incident.id, now)?);
     data.insert("evidence".into(), evidence_json(store, &incident.id, zone)?);
@@ -78,23 +267,37 @@ fn local(t: DateTime<Utc>, zone: Tz, format: &str) -> String {
     t.with_timezone(&zone).format(format).to_string()
 }
 
-/// An instant as a reader of the report wants it: in the incident's zone, with `~` when
-/// approximate.
-fn when(t: &Timestamp, zone: Tz) -> String {
-    let mark = if t.precision == crate::domain::Precision::Exact {
-        ""
-    } else {
-        "~"
-    };
-    format!("{mark}{}", local(t.utc, zone, "%Y-%m-%d %H:%M:%S %Z"))
+/// An instant as a reader of the report wants it: see [`Timestamp::written_in`].
+pub fn when(t: &Timestamp, zone: Tz) -> String {
+    t.written_in(zone)
 }
 
-fn event_json(e: &Event, zone: Tz) -> Value {
+fn event_json(e: &Event, zone: Tz, beside: bool) -> Value {
     let mut v = json::event(e);
     v["at_local"] = json!(when(&e.at, zone));
+    v["at_utc"] = json!(beside.then(|| when(&e.at, Tz::UTC)));
     v["key_label"] = json!(e.key_kind.map(|k| k.label()));
     v["phase_label"] = json!(e.phase.map(|p| p.label()));
     v
+}
+
+/// The key events (the first of each kind), in kind order, for the timeline strip.
+fn key_events_json(events: &[Event], zone: Tz) -> Value {
+    Value::Array(
+        KeyEventKind::ALL
+            .iter()
+            .filter_map(|k| {
+                let e = events.iter().find(|e| e.key_kind == Some(*k))?;
+                Some(json!({
+                    "kind": k.as_str(),
+                    "label": k.label(),
+                    "at_ms": e.at.utc.timestamp_millis(),
+                    "at_text": when(&e.at, zone),
+                    "at_naive": local(e.at.utc, zone, "%Y-%m-%dT%H:%M:%S"),
+                }))
+            })
+            .collect(),
+    )
 }
 
 fn metrics_json(events: &[Event]) -> Value {
@@ -199,13 +402,12 @@ fn actions_json(store: &Store, incident_id: &str, now: DateTime<Utc>) -> store::
         v["kind_label"] = json!(a.kind.label());
         v["status_label"] = json!(a.status.label());
         v["findings"] = ids(&store.action_findings(&a.id)?, |f| &f.id);
-        v["reviews"] = Value::Array(
-            store
-                .reviews(&a.id)?
-                .iter()
-                .map(store::review_json)
-                .collect(),
-        );
+        let reviews = store.reviews(&a.id)?;
+        v["latest_review"] =
+            json!(reviews.iter().rev().find(|r| !r.note.trim().is_empty()).map(
+            |r| json!({"date": r.at.date_naive().to_string(), "by": r.by, "note": r.note})
+        ));
+        v["reviews"] = Value::Array(reviews.iter().map(store::review_json).collect());
         v["sop_changes"] = Value::Array(
             sops.iter()
                 .filter(|(s, _)| s.action_id == a.id)
@@ -232,6 +434,17 @@ fn evidence_json(store: &Store, incident_id: &str, zone: Tz) -> store::Result<Va
             .map(|s| {
                 let e = &s.evidence;
                 let mut v = store::evidence_json(e);
+                v["name"] = json!(evidence_name(e));
+                let (kind_label, href) = match e.kind {
+                    EvidenceKind::File => ("file", None),
+                    EvidenceKind::Url if web_url(&e.locator) => ("link", Some(e.locator.trim())),
+                    EvidenceKind::Url => ("ticket", None),
+                };
+                v["kind_label"] = json!(kind_label);
+                v["href"] = json!(href);
+                v["size_text"] = json!(e.size.map(human_size));
+                v["state_label"] = json!(e.state.map(|s| s.label()));
+                v["changed"] = json!(e.state == Some(VerifyState::Changed));
                 v["added"] = json!(rfc3339(e.added));
                 v["modified_local"] =
                     json!(e.modified.map(|t| local(t, zone, "%Y-%m-%d %H:%M:%S %Z")));
@@ -243,6 +456,38 @@ fn evidence_json(store: &Store, incident_id: &str, zone: Tz) -> store::Result<Va
     ))
 }
 
+/// What a piece of evidence is called in the report: its title, or else the file's name or
+/// the reference itself.
+fn evidence_name(e: &Evidence) -> String {
+    let title = e.title.trim();
+    if !title.is_empty() {
+        return title.to_string();
+    }
+    let locator = e.locator.trim();
+    match e.kind {
+        EvidenceKind::File => std::path::Path::new(locator)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| locator.to_string()),
+        EvidenceKind::Url => locator.to_string(),
+    }
+}
+
+/// A size as people read it: `812 bytes`, `1.8 MB` (powers of 1000, like file managers).
+pub fn human_size(bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
+    if bytes < 1000 {
+        return format!("{bytes} byte{}", if bytes == 1 { "" } else { "s" });
+    }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 999.95 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
 /// How much of the timeline the Markdown and HTML reports show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TimelineScope {
@@ -251,159 +496,4 @@ pub enum TimelineScope {
     Full,
     /// Only the key events and those tagged with a lapse.
     Key,
-}
-
-/// The report data with what the templates need beside it: findings grouped by kind,
-/// actions by owner, SOP changes, actors by attribution, and references resolved to the
-/// events, findings and evidence they name.
-pub fn template_context(data: &Value, scope: TimelineScope) -> Value {
-    let by_id = |list: &str| -> BTreeMap<String, Value> {
-        data[list]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| Some((v["id"].as_str()?.to_string(), v.clone())))
-            .collect()
-    };
-    let events = by_id("events");
-    let findings = by_id("findings");
-    let evidence = by_id("evidence");
-    let resolve = |refs: &Value, table: &BTreeMap<String, Value>| -> Value {
-        Value::Array(
-            refs.as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|r| table.get(r.as_str()?).cloned())
-                .collect(),
-        )
-    };
-    let list = |k: &str| data[k].as_array().cloned().unwrap_or_default();
-
-    let timeline: Vec<Value> = list("events")
-        .into_iter()
-        .filter(|e| {
-            scope == TimelineScope::Full
-                || !e["key_event"].is_null()
-                || e["lapses"].as_array().is_some_and(|l| !l.is_empty())
-        })
-        .collect();
-
-    let by_kind: Vec<Value> = LapseKind::ALL
-        .iter()
-        .map(|k| {
-            let of_kind: Vec<Value> = list("findings")
-                .into_iter()
-                .filter(|f| f["kind"] == k.as_str())
-                .map(|mut f| {
-                    f["events"] = resolve(&f["events"], &events);
-                    f["evidence"] = resolve(&f["evidence"], &evidence);
-                    f
-                })
-                .collect();
-            json!({"kind": k.as_str(), "label": k.label(), "findings": of_kind})
-        })
-        .collect();
-
-    let evaluation: Vec<Value> = list("evaluation")
-        .into_iter()
-        .map(|mut i| {
-            i["findings"] = resolve(&i["findings"], &findings);
-            i
-        })
-        .collect();
-
-    let mut owners: Vec<(String, Vec<Value>)> = Vec::new();
-    let mut sop_changes = Vec::new();
-    for mut a in list("actions") {
-        a["findings"] = resolve(&a["findings"], &findings);
-        for s in a["sop_changes"].as_array().into_iter().flatten() {
-            let mut s = s.clone();
-            s["action"] = a["title"].clone();
-            sop_changes.push(s);
-        }
-        let owner = a["owner"].as_str().unwrap_or("(no owner)").to_string();
-        match owners.last_mut() {
-            Some((name, actions)) if *name == owner => actions.push(a),
-            _ => owners.push((owner, vec![a])),
-        }
-    }
-    let by_owner: Vec<Value> = owners
-        .into_iter()
-        .map(|(owner, actions)| json!({"owner": owner, "actions": actions}))
-        .collect();
-
-    let actors = list("actors");
-    let with = |attribution: &str| -> Vec<Value> {
-        actors
-            .iter()
-            .filter(|a| a["attribution"] == attribution)
-            .cloned()
-            .collect()
-    };
-
-    let mut ctx = data.clone();
-    ctx["timeline"] = json!({
-        "scope": if scope == TimelineScope::Full { "full" } else { "key" },
-        "events": timeline,
-    });
-    ctx["findings_by_kind"] = json!(by_kind);
-    ctx["evaluation"] = json!(evaluation);
-    ctx["actions_by_owner"] = json!(by_owner);
-    ctx["sop_changes"] = json!(sop_changes);
-    ctx["actors_known"] = json!(with("known"));
-    ctx["actors_suspected"] = json!(with("suspected"));
-    ctx["takeaways"] = json!(
-        data["incident"]["takeaways"]
-            .as_str()
-            .unwrap_or_default()
-            .lines()
-            .map(|l| l.trim().trim_start_matches(['-', '*']).trim())
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-    );
-    ctx
-}
-
-/// A report template's text and where it came from (named in errors).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateSource {
-    pub source: String,
-    pub origin: String,
-}
-
-impl TemplateSource {
-    /// The template shipped in assets/report/ (`None` for JSON).
-    pub fn builtin(format: ReportFormat) -> Option<TemplateSource> {
-        format.builtin_template().map(|t| TemplateSource {
-            source: t.to_string(),
-            origin: format!("assets/report/{}", format.template_file_name()),
-        })
-    }
-}
-
-/// The report of `incident` in `format`, as of the store's clock. JSON is the data itself;
-/// Markdown and HTML go through `template` (the shipped one when `None`).
-pub fn render_report(
-    store: &Store,
-    incident: &Incident,
-    format: ReportFormat,
-    scope: TimelineScope,
-    template: Option<&TemplateSource>,
-) -> Result<String, String> {
-    let data = report_data(store, incident, store.now()).map_err(|e| e.to_string())?;
-    if format == ReportFormat::Json {
-        let mut text = serde_json::to_string_pretty(&data).map_err(|e| e.to_string())?;
-        text.push('\n');
-        return Ok(text);
-    }
-    let builtin = TemplateSource::builtin(format);
-    let template = template
-        .or(builtin.as_ref())
-        .ok_or("no template for this format")?;
-    render(
-        format,
-        &template.source,
-        &template.origin,
-        &template_context(&data, scope),
-    )
 }

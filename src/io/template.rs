@@ -3,9 +3,12 @@
 //!
 //! Every value a template prints is made inert first (no escape sequences or other control
 //! characters reach a file someone will `cat`), then escaped for the format: HTML entities
-//! in HTML, backslashes before Markdown's punctuation in Markdown. A template can only opt
+//! in HTML; in Markdown, backslashes only where a character would change the document's
+//! structure (see `io::markdown`). A template can only opt
 //! out with `|safe`, which the shipped templates never use on data.
 
+use crate::io::charts;
+use crate::io::markdown::{self, Break};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior, Value};
 use std::fmt::Write;
 
@@ -47,6 +50,18 @@ impl ReportFormat {
         }
     }
 
+    /// The format a file name asks for by its extension (`.md`, `.markdown`, `.html`,
+    /// `.htm`, `.json`, any case), or `None` for another extension.
+    pub fn for_path(path: &str) -> Option<ReportFormat> {
+        let ext = std::path::Path::new(path.trim()).extension()?.to_str()?;
+        match ext.to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Some(ReportFormat::Markdown),
+            "html" | "htm" => Some(ReportFormat::Html),
+            "json" => Some(ReportFormat::Json),
+            _ => None,
+        }
+    }
+
     /// The name of the template that overrides the shipped one in the config folder.
     pub fn template_file_name(self) -> String {
         format!("report.{}.j2", self.extension())
@@ -76,6 +91,25 @@ pub fn render(
     origin: &str,
     context: &serde_json::Value,
 ) -> Result<String, String> {
+    let mut out = Vec::new();
+    render_to(
+        format,
+        source,
+        origin,
+        Value::from_serialize(context),
+        &mut out,
+    )?;
+    String::from_utf8(out).map_err(|e| e.to_string())
+}
+
+/// Renders `context` to `out` as the template goes, without holding the output.
+pub fn render_to(
+    format: ReportFormat,
+    source: &str,
+    origin: &str,
+    context: Value,
+    out: &mut dyn std::io::Write,
+) -> Result<(), String> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_auto_escape_callback(|name| match name {
@@ -89,6 +123,9 @@ pub fn render(
     });
     env.add_filter("cell", cell);
     env.add_filter("line", line);
+    env.add_filter("link", link);
+    env.add_filter("chart", chart);
+    env.add_filter("css_string", css_string);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
@@ -111,36 +148,155 @@ pub fn render(
     env.add_template_owned(name, source.to_string())
         .map_err(explain)?;
     let template = env.get_template(name).map_err(explain)?;
+    let mut out = std::io::BufWriter::new(out);
     template
-        .render(Value::from_serialize(context))
-        .map_err(explain)
+        .render_captured_to(context, &mut out)
+        .map_err(explain)?;
+    std::io::Write::flush(&mut out).map_err(|e| e.to_string())?;
+    Ok(())
 }
 
-/// A value as it lands in the output: nothing for none, made inert, escaped for the format.
+/// A value as it lands in the output: nothing for none, made inert, defanged when the
+/// report asks (`defang` in the context), escaped for the format.
 fn escaped(state: &State, value: &Value) -> String {
+    escaped_as(state, value, Break::Paragraph)
+}
+
+fn escaped_as(state: &State, value: &Value, lines: Break) -> String {
     if value.is_undefined() || value.is_none() {
         return String::new();
     }
     if value.is_safe() {
         return value.to_string();
     }
-    escape_text(state.auto_escape(), &value.to_string())
+    // A carriage return is a line break wherever a log wrote one, not a character to
+    // show: `\r\n` and a lone `\r` become `\n` before the text is made inert.
+    let text = value.to_string().replace("\r\n", "\n").replace('\r', "\n");
+    let text = if defanging(state) {
+        markdown::defang(&text)
+    } else {
+        text
+    };
+    escape_text(state.auto_escape(), &text, lines)
 }
 
-fn escape_text(mode: AutoEscape, text: &str) -> String {
+fn defanging(state: &State) -> bool {
+    state.lookup("defang").is_some_and(|v| v.is_true())
+}
+
+fn escape_text(mode: AutoEscape, text: &str, lines: Break) -> String {
     let text = crate::text::inert_with(text, true);
     match mode {
-        AutoEscape::Html => html(&text),
-        AutoEscape::Custom("markdown") => markdown(&text),
-        _ => text.into_owned(),
+        AutoEscape::Html => {
+            let escaped = html(&text);
+            match lines {
+                Break::Paragraph => escaped,
+                Break::Cell => escaped.replace("\r\n", "\n").replace('\n', "<br>"),
+                Break::Line => one_line(&escaped),
+            }
+        }
+        AutoEscape::Custom("markdown") => markdown::escape(&text, lines),
+        _ => match lines {
+            Break::Line => one_line(&text),
+            _ => text.into_owned(),
+        },
     }
 }
 
-/// Text for a table cell: escaped like any value, with newlines turned into `<br>` so the
-/// row stays one line. Returns safe text (already escaped).
+fn one_line(text: &str) -> String {
+    text.split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Text for a table cell: escaped like any value, its lines joined by `<br>` so the row
+/// stays one line. Returns safe text (already escaped).
 fn cell(state: &State, value: Value) -> Value {
-    let text = escaped(state, &value);
-    Value::from_safe_string(text.replace("\r\n", "\n").replace('\n', "<br>"))
+    Value::from_safe_string(escaped_as(state, &value, Break::Cell))
+}
+
+/// Text for a heading or another one-line place: its lines joined by a space.
+fn line(state: &State, value: Value) -> Value {
+    Value::from_safe_string(escaped_as(state, &value, Break::Line))
+}
+
+/// `text` linked to `href` when `href` is an `http://` or `https://` URL (and the report
+/// is not defanged); otherwise the text alone. HTML links open with `rel=noopener`.
+fn link(state: &State, text: Value, href: Option<Value>) -> Value {
+    let label = escaped_as(state, &text, Break::Line);
+    let href = href
+        .filter(|h| !h.is_none() && !h.is_undefined())
+        .map(|h| h.to_string())
+        .filter(|h| web_url(h) && !defanging(state));
+    let Some(href) = href else {
+        return Value::from_safe_string(label);
+    };
+    let target = url_safe(&href);
+    Value::from_safe_string(match state.auto_escape() {
+        AutoEscape::Html => format!(
+            "<a href=\"{}\" rel=\"noopener noreferrer\">{label}</a>",
+            html(&target)
+        ),
+        AutoEscape::Custom("markdown") => format!("[{label}](<{target}>)"),
+        _ => format!("{label} <{target}>"),
+    })
+}
+
+/// An `http://` or `https://` URL with a host: the only links a report makes.
+pub fn web_url(text: &str) -> bool {
+    let lower = text.trim().to_ascii_lowercase();
+    ["http://", "https://"]
+        .iter()
+        .any(|s| lower.starts_with(s) && lower.len() > s.len())
+}
+
+/// A URL with spaces, controls, quotes, angle brackets and backslashes percent-encoded,
+/// so it stays one link target in either format.
+fn url_safe(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.trim().chars() {
+        if c.is_control() || c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\\' | '`') {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A chart of the report's (see `charts`) as inline SVG in HTML, or a Mermaid block in
+/// Markdown. Every label in it is escaped for where it lands.
+fn chart(state: &State, spec: Value) -> Result<Value, Error> {
+    let spec: serde_json::Value = serde_json::to_value(&spec)
+        .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))?;
+    let text = match state.auto_escape() {
+        AutoEscape::Html => charts::svg(&spec),
+        _ => charts::mermaid(&spec),
+    };
+    Ok(Value::from_safe_string(text))
+}
+
+/// A CSS string literal (for `content:` in a style sheet): every character but letters,
+/// digits and spaces written as a CSS escape, so no value can leave the string or the
+/// `<style>` element.
+fn css_string(value: Value) -> Value {
+    let mut out = String::from("\"");
+    if !(value.is_none() || value.is_undefined()) {
+        for c in crate::text::inert(&value.to_string()).chars() {
+            if c.is_alphanumeric() || c == ' ' {
+                out.push(c);
+            } else {
+                let _ = write!(out, "\\{:x} ", c as u32);
+            }
+        }
+    }
+    out.push('"');
+    Value::from_safe_string(out)
 }
 
 pub fn html(text: &str) -> String {
@@ -158,81 +314,10 @@ pub fn html(text: &str) -> String {
     out
 }
 
-/// Backslash-escapes the punctuation that Markdown (CommonMark, GitHub) would read as
-/// markup or raw HTML, and keeps each line of multi-line text from opening a block: a
-/// line's leading spaces become `&nbsp;` (four spaces would open a code block), and a
-/// leading `-`, `+` or `=` (a list, a thematic break, a setext heading underline) or the
-/// `.` or `)` after leading digits (an ordered list) is escaped. The line breaks stay; the
-/// text then renders exactly as written.
+/// Escapes what would change a Markdown document's structure (see [`markdown::escape`]);
+/// the text then renders as written. Lines are kept with hard line breaks.
 pub fn markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for (n, line) in text.split('\n').enumerate() {
-        if n > 0 {
-            out.push('\n');
-        }
-        let body = line.trim_start_matches([' ', '\t']);
-        let indent = &line[..line.len() - body.len()];
-        // A value's first line may sit inside a line of the template (" (reason)"): its
-        // indentation matters only where it could open a code block.
-        if n > 0 || indent.len() >= 4 || indent.contains('\t') {
-            for c in indent.chars() {
-                out.push_str(if c == '\t' {
-                    "&nbsp;&nbsp;&nbsp;&nbsp;"
-                } else {
-                    "&nbsp;"
-                });
-            }
-        } else {
-            out.push_str(indent);
-        }
-        let opens = block_opener(body);
-        for (i, c) in body.char_indices() {
-            if Some(i) == opens
-                || matches!(
-                    c,
-                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '&' | '!' | '~'
-                )
-            {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Where a line would open a block in CommonMark, as the byte to escape: the `-` or `+`
-/// of a list item, the first `-` or `=` of a thematic break or setext underline, the `.`
-/// or `)` after an ordered list's number.
-fn block_opener(body: &str) -> Option<usize> {
-    let spaced = |rest: &str| rest.is_empty() || rest.starts_with([' ', '\t']);
-    let first = body.chars().next()?;
-    if matches!(first, '-' | '+') && spaced(&body[1..]) {
-        return Some(0);
-    }
-    if matches!(first, '-' | '=') && body.chars().all(|c| c == first || c == ' ' || c == '\t') {
-        return Some(0);
-    }
-    let digits = body.len() - body.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    let rest = &body[digits..];
-    ((1..=9).contains(&digits) && rest.starts_with(['.', ')']) && spaced(&rest[1..]))
-        .then_some(digits)
-}
-
-/// Text on one line (titles in headings): line breaks and the spaces around them become
-/// one space.
-fn line(value: Value) -> Value {
-    let text = value.to_string();
-    if value.is_none() || value.is_undefined() {
-        return value;
-    }
-    Value::from(
-        text.split(['\r', '\n'])
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+    markdown::escape(text, Break::Paragraph)
 }
 
 #[cfg(test)]
@@ -250,10 +335,7 @@ mod tests {
             "{{ t }}",
             json!({"t": "<script>alert(1)</script> *x* \u{1b}[31m | a_b"}),
         );
-        assert_eq!(
-            out,
-            "\\<script\\>alert(1)\\</script\\> \\*x\\* ␛\\[31m \\| a\\_b"
-        );
+        assert_eq!(out, "\\<script>alert(1)\\</script> \\*x\\* ␛\\[31m \\| a_b");
     }
 
     #[test]
@@ -276,7 +358,8 @@ mod tests {
         );
         assert_eq!(
             out,
-            "Innocent\n\\---\n&nbsp;&nbsp;&nbsp;&nbsp;code\n1\\. list\n2\\) other\n\\- item\n\\+ more\n\\===\n&nbsp;&nbsp;&nbsp;&nbsp;Tab 10 km"
+            "Innocent\\\n\\---\\\ncode\\\n1\\. list\\\n2\\) other\\\n\\- item\\\n\\+ more\\\n\\===\\\nTab 10 km",
+            "no line opens a block; the line breaks stay (hard breaks)"
         );
         // A number inside a line, or a dash in the middle, stays as it is.
         assert_eq!(

@@ -93,7 +93,7 @@ fn default_footers_show_the_keys_they_always_showed() {
     );
     assert_eq!(
         footer_text(&map, View::Report),
-        ["w write", "t timeline", "q quit", "? help"]
+        ["w write", "t timeline", "z zone", "q quit", "? help"]
     );
 }
 

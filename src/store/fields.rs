@@ -22,7 +22,7 @@ fn parse_time_text(text: &str) -> Result<Timestamp> {
     Ok(t)
 }
 
-pub(crate) const INCIDENT_FIELDS: [&str; 10] = [
+pub(crate) const INCIDENT_FIELDS: [&str; 12] = [
     "title",
     "severity",
     "status",
@@ -33,10 +33,12 @@ pub(crate) const INCIDENT_FIELDS: [&str; 10] = [
     "summary",
     "response",
     "takeaways",
+    "impact",
+    "classification",
 ];
 
 /// The text form of each editable incident field, in [`INCIDENT_FIELDS`] order.
-pub(crate) fn incident_values(i: &Incident) -> [Option<String>; 10] {
+pub(crate) fn incident_values(i: &Incident) -> [Option<String>; 12] {
     [
         Some(i.title.clone()),
         Some(i.severity.to_string()),
@@ -48,6 +50,8 @@ pub(crate) fn incident_values(i: &Incident) -> [Option<String>; 10] {
         Some(i.summary.clone()),
         Some(i.response.clone()),
         Some(i.takeaways.clone()),
+        Some(i.impact.clone()),
+        Some(i.classification.clone()),
     ]
 }
 
@@ -111,7 +115,15 @@ impl Writer<'_> {
         let text = value.unwrap_or_default();
         let flag = |v: &str| v == "true";
         let n = match field {
-            "title" | "summary" | "response" | "takeaways" => self.tx.execute(
+            "classification" => {
+                let marking = crate::domain::incident::validate_classification(text)
+                    .map_err(|e| invalid(field, e))?;
+                self.tx.execute(
+                    "UPDATE incidents SET classification = ?1 WHERE id = ?2",
+                    params![marking, id],
+                )?
+            }
+            "title" | "summary" | "response" | "takeaways" | "impact" => self.tx.execute(
                 &format!("UPDATE incidents SET {field} = ?1 WHERE id = ?2"),
                 params![text, id],
             )?,

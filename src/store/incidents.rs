@@ -53,14 +53,14 @@ impl Store {
                     -- One row per action (not per changed field): cheap even after big imports.
                     max(i.updated_us, coalesce((SELECT max(c.at_us) FROM change_sets c
                                                 WHERE c.incident_id = i.id), 0))
-             FROM incidents i ORDER BY 19 DESC, i.key"
+             FROM incidents i ORDER BY 21 DESC, i.key"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([], |r| {
             Ok(IncidentSummary {
                 incident: incident(r)?,
-                events: r.get(17)?,
-                last_change: DateTime::from_timestamp_micros(r.get(18)?).unwrap_or_default(),
+                events: r.get(19)?,
+                last_change: DateTime::from_timestamp_micros(r.get(20)?).unwrap_or_default(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -175,7 +175,7 @@ impl Writer<'_> {
 }
 
 /// The incident's field values after the patch, in the history's text form.
-fn patched_values(before: &Incident, p: &IncidentPatch) -> Result<[Option<String>; 10]> {
+fn patched_values(before: &Incident, p: &IncidentPatch) -> Result<[Option<String>; 12]> {
     let mut v = incident_values(before);
     if let Some(t) = &p.title {
         v[0] = Some(crate::domain::required("title", t).map_err(StoreError::Invalid)?);
@@ -193,6 +193,8 @@ fn patched_values(before: &Incident, p: &IncidentPatch) -> Result<[Option<String
     put(7, p.summary.clone());
     put(8, p.response.clone());
     put(9, p.takeaways.clone());
+    put(10, p.impact.clone());
+    put(11, p.classification.clone());
     if let Some(d) = p.detected {
         v[6] = d.as_ref().map(time_text);
     }

@@ -20,6 +20,9 @@ pub(super) const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0006_event_counts.sql")),
     M::up(include_str!("migrations/0007_fts_secure_delete.sql")),
     M::up(include_str!("migrations/0008_sessions.sql")),
+    M::up(include_str!(
+        "migrations/0009_incident_impact_classification.sql"
+    )),
 ];
 
 pub fn migrations() -> Migrations<'static> {

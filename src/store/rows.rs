@@ -8,7 +8,8 @@ use rusqlite::types::{FromSql, FromSqlError, ValueRef};
 
 pub(crate) const INCIDENT_COLUMNS: &str = "i.id, i.key, i.title, i.severity, i.status, \
     i.customer_impact, i.data_breach, i.zone, i.detected_us, i.detected_offset, \
-    i.detected_precision, i.summary, i.response, i.takeaways, i.created_us, i.updated_us, i.version";
+    i.detected_precision, i.summary, i.response, i.takeaways, i.created_us, i.updated_us, i.version, \
+    i.impact, i.classification";
 
 pub(crate) fn incident(r: &Row<'_>) -> rusqlite::Result<Incident> {
     Ok(Incident {
@@ -27,6 +28,8 @@ pub(crate) fn incident(r: &Row<'_>) -> rusqlite::Result<Incident> {
         created: instant(r, 14)?,
         updated: instant(r, 15)?,
         version: r.get(16)?,
+        impact: r.get(17)?,
+        classification: r.get(18)?,
     })
 }
 

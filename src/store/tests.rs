@@ -535,6 +535,8 @@ mod undo {
         assert_eq!(back.id, i.id);
         assert_eq!(back.detected, i.detected);
         assert_eq!(back.summary, i.summary);
+        assert_eq!(back.impact, i.impact);
+        assert_eq!(back.classification, "TLP:AMBER");
         assert_eq!(visible(&all_events(&s, &i.id)), before);
         assert_eq!(s.list_actors(&i.id).unwrap(), actors);
     }

@@ -464,6 +464,8 @@ impl Writer<'_> {
             "summary",
             "response",
             "takeaways",
+            "impact",
+            "classification",
         ] {
             let value = match &v[field] {
                 Value::Bool(b) => b.to_string(),

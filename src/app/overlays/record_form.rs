@@ -168,6 +168,18 @@ impl RecordForm {
                 "how the response was executed",
             ),
             Field::new("Takeaways", &i.takeaways, true, "the key takeaways"),
+            Field::new(
+                "Impact",
+                &i.impact,
+                true,
+                "who and what was affected, how much",
+            ),
+            Field::new(
+                "Classification",
+                &i.classification,
+                false,
+                "a marking printed on every report page, e.g. TLP:AMBER",
+            ),
         ];
         RecordForm {
             kind: RecordKind::Overview {
@@ -380,6 +392,8 @@ impl RecordForm {
             summary: Some(self.value("Summary")),
             response: Some(self.value("Response")),
             takeaways: Some(self.value("Takeaways")),
+            impact: Some(self.value("Impact")),
+            classification: Some(self.value("Classification")),
             ..Default::default()
         })
     }

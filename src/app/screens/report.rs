@@ -6,7 +6,7 @@ use super::super::overlays::{Overlay, Pending, prompt::Prompt};
 use super::super::settings::Settings;
 use super::super::shell::Cx;
 use crate::domain::Incident;
-use crate::io::report::{TimelineScope, render_report};
+use crate::io::report::{ReportOptions, ReportZone, TimelineScope, render_report, write_report};
 use crate::io::template::ReportFormat;
 use crate::keymap::Command;
 use crate::store::Store;
@@ -19,6 +19,8 @@ pub struct ReportState {
     pub lines: Vec<String>,
     pub scroll: u16,
     pub scope: TimelineScope,
+    /// The zone the report's times are in (`z`).
+    pub zone: ReportZone,
     /// Why the report could not be made (a broken template in the config folder).
     pub error: Option<String>,
 }
@@ -30,9 +32,9 @@ impl ReportState {
         incident: &Incident,
         settings: &Settings,
     ) -> crate::store::Result<()> {
-        let made = settings
-            .template(ReportFormat::Markdown)
-            .and_then(|t| render_report(store, incident, ReportFormat::Markdown, self.scope, t));
+        let made = settings.template(ReportFormat::Markdown).and_then(|t| {
+            render_report(store, incident, ReportFormat::Markdown, self.options(), t)
+        });
         match made {
             Ok(text) => {
                 // A template from the config folder may itself hold control characters.
@@ -47,6 +49,22 @@ impl ReportState {
         let last = self.lines.len().saturating_sub(1) as u16;
         self.scroll = self.scroll.min(last);
         Ok(())
+    }
+}
+
+/// How many timeline events the Report view previews (the written report has them all).
+pub const PREVIEW_EVENTS: usize = 500;
+
+impl ReportState {
+    /// What the preview is made with.
+    pub fn options(&self) -> ReportOptions {
+        ReportOptions {
+            scope: self.scope,
+            zone: self.zone,
+            defang: false,
+            // The preview holds the report's first pages, not a million rows.
+            limit: Some(PREVIEW_EVENTS),
+        }
     }
 }
 
@@ -92,6 +110,20 @@ impl ReportState {
                     TimelineScope::Key => "the timeline shows key events and lapses only",
                 });
             }
+            Command::ToggleZone => {
+                self.zone = self.zone.toggled();
+                if let Err(e) = self.load(cx.store, incident, &cx.shell.settings) {
+                    cx.shell.error(format!("cannot read the incident: {e}"));
+                    return Effect::None;
+                }
+                cx.shell.info(match self.zone {
+                    ReportZone::Utc => "the report's times are in UTC".to_string(),
+                    _ => format!(
+                        "the report's times are in {} (UTC beside them)",
+                        incident.zone.name()
+                    ),
+                });
+            }
             Command::WriteReport => {
                 let prompt = Prompt::report_path(&default_report_path(&incident.key));
                 return Effect::Open(Overlay::Prompt(Box::new(prompt)));
@@ -121,14 +153,7 @@ pub fn report_path_note(typed: &str) -> String {
 
 /// The format a path asks for by its extension (Markdown unless .html or .json).
 pub fn format_for(path: &str) -> ReportFormat {
-    let lower = path.trim().to_ascii_lowercase();
-    if lower.ends_with(".html") || lower.ends_with(".htm") {
-        ReportFormat::Html
-    } else if lower.ends_with(".json") {
-        ReportFormat::Json
-    } else {
-        ReportFormat::Markdown
-    }
+    ReportFormat::for_path(path).unwrap_or(ReportFormat::Markdown)
 }
 
 impl ReportState {
@@ -156,15 +181,16 @@ impl ReportState {
             return Effect::Open(Overlay::confirm(question, pending));
         }
         let format = format_for(typed);
-        let result = cx
-            .shell
-            .settings
-            .template(format)
-            .and_then(|t| render_report(cx.store, incident, format, self.scope, t))
-            .and_then(|text| {
-                crate::io::files::write_private(&path, text.as_bytes())
-                    .map_err(|e| format!("cannot write {}: {e}", inert(typed)))
-            });
+        let options = ReportOptions {
+            limit: None,
+            ..self.options()
+        };
+        let cannot = |e: std::io::Error| format!("cannot write {}: {e}", inert(typed));
+        let result = cx.shell.settings.template(format).and_then(|t| {
+            let mut file = crate::io::files::PrivateFile::create(&path).map_err(cannot)?;
+            write_report(cx.store, incident, format, options, t, &mut file)?;
+            file.commit().map_err(cannot)
+        });
         match result {
             Ok(()) => cx.shell.success(format!(
                 "wrote the {} report to {}",

@@ -288,3 +288,40 @@ mod walk {
         assert_eq!(cx.store.reviews(&first.id).unwrap().len(), before + 2);
     }
 }
+
+mod report {
+    use super::*;
+    use crate::app::screens::report::ReportState;
+    use crate::io::report::ReportZone;
+
+    #[test]
+    fn z_switches_the_preview_between_the_incidents_zone_and_utc() {
+        let (mut store, mut shell, incident) = demo();
+        let mut r = ReportState::default();
+        r.load(&store, &incident, &shell.settings).unwrap();
+        let detected = |r: &ReportState| {
+            r.lines
+                .iter()
+                .find(|l| l.starts_with("| Detected |"))
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(
+            detected(&r),
+            "| Detected | 2026-03-11 10:19:44 CET (2026-03-11 09:19:44 UTC) |"
+        );
+        let mut cx = Cx {
+            store: &mut store,
+            shell: &mut shell,
+        };
+        assert!(matches!(
+            r.command(&incident, Command::ToggleZone, &mut cx),
+            Effect::None
+        ));
+        assert_eq!(r.zone, ReportZone::Utc);
+        assert_eq!(detected(&r), "| Detected | 2026-03-11 09:19:44 UTC |");
+        r.command(&incident, Command::ToggleZone, &mut cx);
+        assert_eq!(r.zone, ReportZone::Incident);
+        assert!(detected(&r).contains("CET"));
+    }
+}

@@ -94,7 +94,7 @@ pub fn walk(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme, w: &Wal
         for e in events.iter().take(4) {
             lines.push(Line::raw(format!(
                 "  {}  {}",
-                e.at.utc.format("%Y-%m-%d %H:%M"),
+                e.at.written_in(chrono_tz::UTC),
                 inert(&clip(&e.text, 100))
             )));
         }

@@ -140,7 +140,7 @@ pub fn findings(open: &OpenIncident, frame: &mut Frame<'_>, area: Rect, theme: &
 pub(crate) fn event_line(e: &Event) -> Line<'static> {
     Line::raw(format!(
         "  {}  {}",
-        e.at.utc.format("%Y-%m-%d %H:%M"),
+        e.at.written_in(chrono_tz::UTC),
         inert(&clip(&e.text, 90))
     ))
 }

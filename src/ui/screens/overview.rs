@@ -39,6 +39,14 @@ pub fn overview(open: &OpenIncident, frame: &mut Frame<'_>, area: Rect, theme: &
     lines.push(Line::raw(""));
     lines.push(section("Key takeaways", theme));
     lines.extend(body(&i.takeaways, "(not written yet: press e)", theme));
+    lines.push(Line::raw(""));
+    lines.push(section("Impact", theme));
+    lines.extend(body(&i.impact, "(not written yet: press e)", theme));
+    if !i.classification.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(section("Classification", theme));
+        lines.extend(body(&i.classification, "", theme));
+    }
     let block = Block::new()
         .borders(Borders::TOP)
         .title(" Overview ")

@@ -15,10 +15,14 @@ pub fn report(open: &OpenIncident, frame: &mut Frame<'_>, area: Rect, theme: &Th
         crate::io::report::TimelineScope::Full => "every event",
         crate::io::report::TimelineScope::Key => "key events only",
     };
+    let zone = match r.zone {
+        crate::io::report::ReportZone::Utc => "UTC".to_string(),
+        z => z.tz(&open.incident).name().to_string(),
+    };
     let block = Block::new()
         .borders(Borders::TOP)
         .title(format!(
-            " Report preview (Markdown; timeline: {scope}) line {}/{} ",
+            " Report preview (Markdown; timeline: {scope}; times: {zone}) line {}/{} ",
             (r.scroll as usize + 1).min(r.lines.len()),
             r.lines.len()
         ))
