@@ -58,6 +58,8 @@ pub(super) const TABLES: [Table; 13] = [
             "summary",
             "response",
             "takeaways",
+            "impact",
+            "classification",
             "created_us",
             "updated_us",
             "version",
@@ -320,6 +322,7 @@ impl Store {
     /// `dry_run` does it all and rolls back.
     pub fn import_bundle(&mut self, bundle: &Value, dry_run: bool) -> Result<BundleOutcome> {
         check_header(bundle)?;
+        let bundle = &with_later_columns(bundle);
         let (id, key) = super::bundle_check::declared(bundle)?;
         if let Some(other) = self.incident_by_key(&key)?.filter(|i| i.id != id) {
             return Err(StoreError::Conflict(format!(
@@ -641,4 +644,18 @@ impl Writer<'_> {
             (None, None) => Ok(()),
         }
     }
+}
+
+/// A bundle written before schema 9 has no incident impact or classification: they are
+/// read as empty, as the migration left them in the database that wrote it.
+fn with_later_columns(bundle: &Value) -> Value {
+    let mut bundle = bundle.clone();
+    if let Some(rows) = bundle["tables"]["incidents"].as_array_mut() {
+        for row in rows.iter_mut().filter_map(Value::as_object_mut) {
+            for column in ["impact", "classification"] {
+                row.entry(column).or_insert_with(|| Value::from(""));
+            }
+        }
+    }
+    bundle
 }

@@ -375,3 +375,35 @@ fn a_bundle_of_an_imported_hostile_log_travels() {
     assert!(o.created && o.added >= 3, "{o:?}");
     assert_eq!(fresh.bundle(&inc.id).unwrap(), bundle);
 }
+
+#[test]
+fn impact_and_classification_travel_and_older_bundles_without_them_import() {
+    let (mut s, demo) = with_demo();
+    let patch = crate::domain::IncidentPatch {
+        impact: Some("Payroll of 40 people delayed a day".into()),
+        classification: Some("TLP:AMBER".into()),
+        ..Default::default()
+    };
+    s.update_incident(&demo, &patch, None).unwrap();
+    let bundle = s.bundle(&demo).unwrap();
+    let mut other = store();
+    other.import_bundle(&bundle, false).unwrap();
+    let copy = other.incident_by_id(&demo).unwrap().unwrap();
+    assert_eq!(copy.impact, "Payroll of 40 people delayed a day");
+    assert_eq!(copy.classification, "TLP:AMBER");
+
+    // A bundle written before the two fields existed.
+    let mut older = bundle.clone();
+    for row in older["tables"]["incidents"].as_array_mut().unwrap() {
+        let row = row.as_object_mut().unwrap();
+        row.remove("impact");
+        row.remove("classification");
+    }
+    let mut third = store();
+    third.import_bundle(&older, false).unwrap();
+    let copy = third.incident_by_id(&demo).unwrap().unwrap();
+    assert_eq!(
+        (copy.impact.as_str(), copy.classification.as_str()),
+        ("", "")
+    );
+}

@@ -222,7 +222,13 @@ pub(super) fn check_values(c: &RowCheck<'_>) -> Result<()> {
             c.opt_micros("detected_us")?;
             c.opt_int("detected_offset", -MAX_OFFSET, MAX_OFFSET)?;
             c.opt_enum::<Precision>("detected_precision")?;
-            for t in ["summary", "response", "takeaways"] {
+            for t in [
+                "summary",
+                "response",
+                "takeaways",
+                "impact",
+                "classification",
+            ] {
                 c.text(t)?;
             }
             times(c)?;
