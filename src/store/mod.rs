@@ -8,6 +8,7 @@ mod actions;
 mod actors;
 mod bundle;
 mod bundle_check;
+mod bundle_tables;
 mod bundle_values;
 mod error;
 mod evaluation;
