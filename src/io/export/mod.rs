@@ -9,6 +9,9 @@ use crate::store::{self, BacklogFilter, EventFilter, Store};
 use serde_json::{Map, Value, json};
 use std::io::Write;
 
+mod iris;
+pub use iris::{IRIS_CATEGORIES, is_line_break};
+
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -99,7 +102,7 @@ pub fn export(
     match format {
         ExportFormat::TimesketchCsv => timesketch_csv(store, incident_id, out),
         ExportFormat::TimesketchJsonl => timesketch_jsonl(store, incident_id, out),
-        ExportFormat::IrisCsv => iris_csv(store, incident_id, out),
+        ExportFormat::IrisCsv => iris::iris_csv(store, incident_id, out),
         ExportFormat::ActionsCsv => actions_csv(store, incident_id, out),
     }
 }
@@ -131,11 +134,9 @@ fn timesketch_fields(e: &Event) -> [String; 10] {
         e.at.rfc3339_original(),
         e.at.micros().to_string(),
         desc,
-        if e.tags.is_empty() {
-            String::new()
-        } else {
-            serde_json::to_string(&e.tags).unwrap_or_default()
-        },
+        // Always a JSON list, `[]` when there is none: Timesketch reads the CSV with
+        // pandas, which turns an empty cell into NaN and then into the tag "nan".
+        serde_json::to_string(&e.tags).unwrap_or_else(|_| "[]".into()),
         e.actor.clone().unwrap_or_default(),
         e.source.clone().unwrap_or_default(),
         e.phase.map(|p| p.as_str().to_string()).unwrap_or_default(),
@@ -215,43 +216,6 @@ fn timesketch_jsonl(
         n += 1;
         Ok(())
     })?;
-    Ok(n)
-}
-
-fn iris_csv(store: &Store, incident_id: &str, out: &mut dyn Write) -> Result<u64, ExportError> {
-    let mut w = csv::Writer::from_writer(out);
-    csv_row(&mut w, &crate::io::import::IRIS_COLUMNS.map(String::from))?;
-    let mut n = 0;
-    store.for_each_event(&EventFilter::incident(incident_id), |e| {
-        let attr = |k: &str| {
-            e.attrs
-                .iter()
-                .find(|(a, _)| a == k)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
-        let local = e.at.original();
-        let category = match e.phase {
-            Some(p) => p.label().to_string(),
-            None => attr("event_category"),
-        };
-        let row = [
-            local.format("%Y-%m-%dT%H:%M:%S%.3f").to_string(),
-            local.format("%:z").to_string(),
-            e.text.clone(),
-            category,
-            attr("event_content"),
-            attr("event_raw"),
-            e.source.clone().unwrap_or_default(),
-            attr("event_assets"),
-            attr("event_iocs"),
-            e.tags.join("|"),
-        ];
-        csv_row(&mut w, &row).map_err(write_failed)?;
-        n += 1;
-        Ok(())
-    })?;
-    w.flush()?;
     Ok(n)
 }
 
