@@ -320,3 +320,98 @@ fn a_plaso_storage_file_or_other_binary_gets_the_psort_hint() {
     assert!(err.contains("an SQLite database"), "{err}");
     assert_eq!(count(&db_path(d), "events"), 0);
 }
+
+#[test]
+fn the_actions_csv_is_shaped_for_jira_and_leaves_out_what_needs_no_ticket() {
+    let dir = tmp();
+    let d = dir.path();
+    new_incident(d, "IR-1");
+    let add = |title: &str, extra: &[&str]| {
+        new_id(
+            debrief(d)
+                .args(["action", "add", "IR-1", "--title", title])
+                .args(extra),
+        )
+    };
+    add(
+        "Patch monthly",
+        &[
+            "--owner",
+            "J. Alonso",
+            "--priority",
+            "P0",
+            "--due",
+            "2027-01-31",
+        ],
+    );
+    add(
+        "Already tracked",
+        &[
+            "--owner",
+            "Sec team",
+            "--ticket",
+            "SEC-1",
+            "--priority",
+            "P3",
+        ],
+    );
+    let rejected = add(
+        "Not doing this",
+        &["--owner", "Sec team", "--group", "Network team"],
+    );
+    ok(debrief(d)
+        .args(["action", "update", &rejected, "--status", "rejected"])
+        .args(["--note", "out of scope"]));
+    ok(debrief(d).args(["owner", "contact", "J. Alonso", "j.alonso@example.org"]));
+    ok(debrief(d).args(["export", "IR-1", "--format", "actions-csv", "-o", "a.csv"]));
+    let mut r = csv::Reader::from_path(d.join("a.csv")).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    for col in [
+        "Summary",
+        "Issue Type",
+        "Assignee",
+        "Priority",
+        "Due Date",
+        "Labels",
+    ] {
+        assert!(header.contains(&col.to_string()), "{header:?}");
+    }
+    assert!(
+        header.iter().filter(|h| *h == "Labels").count() >= 3,
+        "{header:?}"
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "rejected and ticketed actions are left out");
+    let cell = |name: &str| rows[0][header.iter().position(|h| h == name).unwrap()].to_string();
+    assert_eq!(cell("Summary"), "Patch monthly");
+    assert_eq!(cell("Issue Type"), "Task");
+    assert_eq!(cell("Assignee"), "j.alonso@example.org");
+    assert_eq!(cell("Priority"), "Highest");
+    assert_eq!(cell("Due Date"), "31/Jan/27 12:00 AM");
+    let labels: Vec<&str> = header
+        .iter()
+        .zip(rows[0].iter())
+        .filter(|(h, v)| *h == "Labels" && !v.is_empty())
+        .map(|(_, v)| v)
+        .collect();
+    assert_eq!(labels, ["postmortem", "IR-1", "change-request"]);
+    ok(debrief(d).args([
+        "export",
+        "IR-1",
+        "--format",
+        "actions-csv",
+        "--all",
+        "-o",
+        "b.csv",
+    ]));
+    let all = csv::Reader::from_path(d.join("b.csv"))
+        .unwrap()
+        .records()
+        .count();
+    assert_eq!(all, 3, "--all keeps them");
+    let help = ok(debrief(d).args(["export", "--help"]));
+    assert!(
+        help.contains("actions-csv") && help.contains("possible values"),
+        "{help}"
+    );
+}

@@ -282,6 +282,7 @@ pub fn export(
     store: &mut Store,
     key: &str,
     format: crate::io::export::ExportFormat,
+    all: bool,
     output: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -291,7 +292,7 @@ pub fn export(
             let name = path.display().to_string();
             let mut file = crate::io::files::PrivateFile::create(path)
                 .with_context(|| format!("cannot write {name}"))?;
-            let n = crate::io::export::export(store, &incident.id, format, &mut file)
+            let n = crate::io::export::export(store, &incident.id, format, all, &mut file)
                 .with_context(|| format!("cannot write {name}"))?;
             file.commit()
                 .with_context(|| format!("cannot write {name}"))?;
@@ -308,7 +309,7 @@ pub fn export(
             )?;
         }
         None => {
-            crate::io::export::export(store, &incident.id, format, out)?;
+            crate::io::export::export(store, &incident.id, format, all, out)?;
         }
     }
     Ok(())

@@ -4,13 +4,15 @@
 //! Every CSV cell a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`,
 //! a tab or a carriage return) is neutralised with a leading `'`.
 
-use crate::domain::{Action, Event};
-use crate::store::{self, BacklogFilter, EventFilter, Store};
+use crate::domain::Event;
+use crate::store::{self, EventFilter, Store};
 use serde_json::{Map, Value, json};
 use std::io::Write;
 
 mod iris;
+mod tickets;
 pub use iris::{IRIS_CATEGORIES, is_line_break};
+pub use tickets::jira_priority;
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,18 +94,20 @@ pub enum ExportError {
     Csv(#[from] csv::Error),
 }
 
-/// Writes the export of an incident; returns how many records it wrote.
+/// Writes the export of an incident; returns how many records it wrote. `all` keeps, in
+/// the actions CSV, the rejected actions and those that already have a ticket.
 pub fn export(
     store: &Store,
     incident_id: &str,
     format: ExportFormat,
+    all: bool,
     out: &mut dyn Write,
 ) -> Result<u64, ExportError> {
     match format {
         ExportFormat::TimesketchCsv => timesketch_csv(store, incident_id, out),
         ExportFormat::TimesketchJsonl => timesketch_jsonl(store, incident_id, out),
         ExportFormat::IrisCsv => iris::iris_csv(store, incident_id, out),
-        ExportFormat::ActionsCsv => actions_csv(store, incident_id, out),
+        ExportFormat::ActionsCsv => tickets::actions_csv(store, incident_id, all, out),
     }
 }
 
@@ -217,69 +221,6 @@ fn timesketch_jsonl(
         Ok(())
     })?;
     Ok(n)
-}
-
-/// Columns a ticket tracker (Jira, GitHub, Linear) imports.
-fn actions_csv(store: &Store, incident_id: &str, out: &mut dyn Write) -> Result<u64, ExportError> {
-    let actions = store.backlog(&BacklogFilter {
-        incident_id: Some(incident_id.to_string()),
-        ..Default::default()
-    })?;
-    let mut w = csv::Writer::from_writer(out);
-    csv_row(
-        &mut w,
-        &[
-            "Summary",
-            "Description",
-            "Assignee",
-            "Priority",
-            "Due Date",
-            "Labels",
-            "Status",
-            "Ticket",
-        ]
-        .map(String::from),
-    )?;
-    for a in &actions {
-        csv_row(&mut w, &action_row(store, a)?)?;
-    }
-    w.flush()?;
-    Ok(actions.len() as u64)
-}
-
-fn action_row(store: &Store, a: &Action) -> Result<[String; 8], ExportError> {
-    let findings = store.action_findings(&a.id)?;
-    let mut description = a.description.clone();
-    if !findings.is_empty() {
-        if !description.is_empty() {
-            description.push_str("\n\n");
-        }
-        description.push_str(&format!(
-            "Addresses, from the postmortem of {}:",
-            a.incident_key
-        ));
-        for f in &findings {
-            description.push_str(&format!("\n- {} ({})", f.title, f.kind.label()));
-        }
-    }
-    let mut labels = vec![
-        "postmortem".to_string(),
-        a.incident_key.clone(),
-        a.kind.as_str().to_string(),
-    ];
-    if let Some(g) = &a.group {
-        labels.push(g.split_whitespace().collect::<Vec<_>>().join("-"));
-    }
-    Ok([
-        a.title.clone(),
-        description,
-        a.owner.clone().unwrap_or_default(),
-        a.priority.as_str().to_string(),
-        a.due.map(|d| d.to_string()).unwrap_or_default(),
-        labels.join(" "),
-        a.status.label().to_string(),
-        a.ticket.clone(),
-    ])
 }
 
 #[cfg(test)]
