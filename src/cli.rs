@@ -139,7 +139,7 @@ pub enum BundleCommand {
 pub struct ImportArgs {
     /// The incident's key
     pub key: String,
-    /// The timeline file
+    /// The timeline file; - reads standard input
     pub file: PathBuf,
     /// The file's format (auto: told from the header)
     #[arg(long, default_value = "auto", value_parser = closed::<ImportFormat>())]

@@ -415,3 +415,22 @@ fn the_actions_csv_is_shaped_for_jira_and_leaves_out_what_needs_no_ticket() {
         "{help}"
     );
 }
+
+#[test]
+fn import_reads_standard_input_given_as_a_dash() {
+    let dir = tmp();
+    let d = dir.path();
+    new_incident(d, "IR-1");
+    let out = ok(debrief(d)
+        .args(["import", "IR-1", "-"])
+        .write_stdin(IRIS_UI_EXPORT));
+    assert!(out.contains("imported 2 events"), "{out}");
+    let err = usage_or_fail(debrief(d).args(["import", "IR-1", "-", "--skip-bad"]));
+    assert!(err.contains("not - (stdin)"), "{err}");
+}
+
+fn usage_or_fail(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(!out.status.success());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
