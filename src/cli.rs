@@ -10,6 +10,9 @@ use crate::io::template::ReportFormat;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+mod values;
+use values::closed;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "debrief",
@@ -69,9 +72,12 @@ pub enum Command {
     /// Export the timeline (Timesketch, DFIR-IRIS) or the actions (a ticket tracker's CSV)
     Export {
         key: String,
-        /// timesketch-csv, timesketch-jsonl, iris-csv or actions-csv
-        #[arg(long, value_parser = parse::<ExportFormat>)]
+        /// What to write (actions-csv: Jira's columns and priority names)
+        #[arg(long, value_parser = closed::<ExportFormat>())]
         format: ExportFormat,
+        /// actions-csv: keep the rejected actions and those that already have a ticket
+        #[arg(long)]
+        all: bool,
         /// Write to this file (created 0600) instead of printing
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -134,10 +140,10 @@ pub enum BundleCommand {
 pub struct ImportArgs {
     /// The incident's key
     pub key: String,
-    /// The timeline file
+    /// The timeline file; - reads standard input
     pub file: PathBuf,
-    /// auto, timesketch-csv, timesketch-jsonl, plaso-csv, plaso-dynamic, iris-csv or csv
-    #[arg(long, default_value = "auto", value_parser = parse::<ImportFormat>)]
+    /// The file's format (auto: told from the header)
+    #[arg(long, default_value = "auto", value_parser = closed::<ImportFormat>())]
     pub format: ImportFormat,
     /// COLUMN=FIELD: what a column holds (at, epoch, text, actor, source, phase, tags,
     /// technique, zone, attr, ignore); repeat for each column to map
@@ -171,7 +177,7 @@ pub struct ReportArgs {
     pub key: String,
     /// markdown, html or json; by default the output file's extension (.md, .html, .json)
     /// says, and Markdown otherwise
-    #[arg(long, value_parser = parse::<ReportFormat>)]
+    #[arg(long, value_parser = closed::<ReportFormat>())]
     pub format: Option<ReportFormat>,
     /// A minijinja template to use instead of the shipped one (Markdown and HTML)
     #[arg(long, value_name = "FILE")]
@@ -246,7 +252,7 @@ pub enum IncidentCommand {
         key: String,
         #[arg(long)]
         title: String,
-        #[arg(long, default_value = "medium", value_parser = parse::<Severity>)]
+        #[arg(long, default_value = "medium", value_parser = closed::<Severity>())]
         severity: Severity,
         /// When it was detected (e.g. 2026-03-11T10:19:44+01:00, or 2026-03-11 10:19 in --zone)
         #[arg(long, value_name = "AT")]
@@ -270,9 +276,9 @@ pub struct IncidentEdit {
     pub key: String,
     #[arg(long)]
     pub title: Option<String>,
-    #[arg(long, value_parser = parse::<Severity>)]
+    #[arg(long, value_parser = closed::<Severity>())]
     pub severity: Option<Severity>,
-    #[arg(long, value_parser = parse::<Status>)]
+    #[arg(long, value_parser = closed::<Status>())]
     pub status: Option<Status>,
     /// When it was detected (a bare HH:MM is read on the incident's date)
     #[arg(long, value_name = "AT")]
@@ -320,7 +326,7 @@ pub enum EventCommand {
         #[arg(long)]
         tag: Option<String>,
         /// Only events of this phase
-        #[arg(long, value_parser = parse::<Phase>)]
+        #[arg(long, value_parser = closed::<Phase>())]
         phase: Option<Phase>,
     },
 }
@@ -341,7 +347,7 @@ pub struct EventAdd {
     /// Where it was seen (a log, an alert, a person)
     #[arg(long)]
     pub source: Option<String>,
-    #[arg(long, value_parser = parse::<Phase>)]
+    #[arg(long, value_parser = closed::<Phase>())]
     pub phase: Option<Phase>,
     /// A tag (repeat for more)
     #[arg(long = "tag", value_name = "TAG")]
@@ -385,7 +391,7 @@ pub enum FindingCommand {
         /// The incident's key
         key: String,
         /// technical-lapse, procedural-failure, manual-error, process-flaw, communication-glitch, unknown-vector
-        #[arg(long, value_parser = parse::<LapseKind>)]
+        #[arg(long, value_parser = closed::<LapseKind>())]
         kind: LapseKind,
         #[arg(long)]
         title: String,
@@ -419,7 +425,7 @@ pub enum ActorCommand {
         key: String,
         name: String,
         /// threat-actor, person, team, external-org, system
-        #[arg(long, value_parser = parse::<ActorKind>)]
+        #[arg(long, value_parser = closed::<ActorKind>())]
         kind: ActorKind,
         /// Attribution is suspected, not known
         #[arg(long)]
@@ -515,9 +521,9 @@ pub enum ActionCommand {
         #[arg(long, value_name = "NAME")]
         group: Option<String>,
         /// bug, change-request, service-investment, process-change, sop-update, documentation, training
-        #[arg(long, default_value = "change-request", value_parser = parse::<ActionKind>)]
+        #[arg(long, default_value = "change-request", value_parser = closed::<ActionKind>())]
         kind: ActionKind,
-        #[arg(long, default_value = "P2", value_parser = parse::<Priority>)]
+        #[arg(long, default_value = "P2", value_parser = closed::<Priority>())]
         priority: Priority,
         /// Due date, YYYY-MM-DD
         #[arg(long, value_name = "DATE")]
@@ -536,7 +542,7 @@ pub enum ActionCommand {
         /// Any unique start or end of the action's id
         id: String,
         /// proposed, accepted, in-progress, resolved, verified, rejected (needs --note)
-        #[arg(long, value_parser = parse::<ActionStatus>)]
+        #[arg(long, value_parser = closed::<ActionStatus>())]
         status: Option<ActionStatus>,
         #[arg(long, default_value = "")]
         note: String,
@@ -573,7 +579,7 @@ pub struct BacklogArgs {
     /// Only actions of this group
     #[arg(long, value_name = "NAME")]
     pub group: Option<String>,
-    #[arg(long, value_parser = parse::<ActionStatus>)]
+    #[arg(long, value_parser = closed::<ActionStatus>())]
     pub status: Option<ActionStatus>,
     /// Only open actions past their due date
     #[arg(long)]
@@ -599,6 +605,15 @@ pub enum OwnerCommand {
     Rename { name: String, new_name: String },
     /// Merge one owner into another; every assignment moves
     Merge { from: String, into: String },
+    /// Set how an owner is reached; an e-mail address becomes the Assignee in the
+    /// actions CSV ("" clears it)
+    #[command(after_help = "Example:\n  debrief owner contact \"J. Alonso\" j.alonso@example.org")]
+    Contact {
+        /// The owner's name
+        name: String,
+        /// An e-mail address, or any one line (a channel, a phone number)
+        contact: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

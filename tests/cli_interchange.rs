@@ -111,7 +111,10 @@ fn csv_exports_neutralise_formulas_and_are_private() {
     }
     let actions = std::fs::read_to_string(d.join("a.csv")).unwrap();
     assert!(
-        actions.starts_with("Summary,Description,Assignee,Priority,Due Date,Labels,Status,Ticket")
+        actions.starts_with(
+            "Summary,Issue Type,Description,Assignee,Priority,Due Date,Status,Ticket,Labels"
+        ),
+        "{actions}"
     );
     assert!(actions.contains("'@SUM(1+1)"), "{actions}");
     assert!(actions.contains("'+A. Owner"), "{actions}");

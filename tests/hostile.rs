@@ -107,7 +107,7 @@ fn hostile_rows_go_through_import_render_report_and_export_inert() {
     // The exports: formula cells neutralised; text kept for the tools that read them.
     for format in [ExportFormat::TimesketchCsv, ExportFormat::IrisCsv] {
         let mut out = Vec::new();
-        export(&store, &incident.id, format, &mut out).unwrap();
+        export(&store, &incident.id, format, true, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         for record in reader.records() {

@@ -135,7 +135,7 @@ fn exported(events: &[Written], format: ExportFormat) -> (Vec<debrief::domain::E
         })
         .unwrap();
     let mut out = Vec::new();
-    export(&store, &incident.id, format, &mut out).unwrap();
+    export(&store, &incident.id, format, true, &mut out).unwrap();
     (saved, out)
 }
 

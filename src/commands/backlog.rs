@@ -205,6 +205,20 @@ pub fn owner(store: &mut Store, command: OwnerCommand, out: &mut dyn Write) -> R
             writeln!(out, "renamed {} to {}", inert(&name), inert(&new_name))?;
             return Ok(());
         }
+        OwnerCommand::Contact { name, contact } => {
+            store.set_owner_contact(&name, &contact)?;
+            if contact.trim().is_empty() {
+                writeln!(out, "cleared the contact of {}", inert(&name))?;
+            } else {
+                writeln!(
+                    out,
+                    "{} is reached at {}",
+                    inert(&name),
+                    inert(contact.trim())
+                )?;
+            }
+            return Ok(());
+        }
         OwnerCommand::Merge { from, into } => {
             let moved = store.merge_owners(&from, &into)?;
             writeln!(
@@ -218,22 +232,32 @@ pub fn owner(store: &mut Store, command: OwnerCommand, out: &mut dyn Write) -> R
     };
     let day = today(store, given.as_deref())?;
     let loads = store.owner_loads(day)?;
+    let contacts: std::collections::HashMap<String, String> = store
+        .list_owners()?
+        .into_iter()
+        .map(|o| (o.name, o.contact))
+        .collect();
+    let contact = |name: &str| contacts.get(name).cloned().unwrap_or_default();
     if as_json {
         let all: Vec<_> = loads
             .iter()
-            .map(|l| json!({"name": l.name, "kind": l.kind.as_str(), "open": l.open, "overdue": l.overdue, "due_this_week": l.due_this_week}))
+            .map(|l| json!({"name": l.name, "kind": l.kind.as_str(), "contact": contact(&l.name), "open": l.open, "overdue": l.overdue, "due_this_week": l.due_this_week}))
             .collect();
         writeln!(out, "{}", super::pretty_json(&all)?)?;
     } else {
         for l in &loads {
             writeln!(
                 out,
-                "{:<24} {:<6} {:>3} open {:>3} overdue {:>3} due this week",
+                "{:<24} {:<6} {:>3} open {:>3} overdue {:>3} due this week{}",
                 inert(&l.name),
                 l.kind.as_str(),
                 l.open,
                 l.overdue,
-                l.due_this_week
+                l.due_this_week,
+                match contact(&l.name) {
+                    c if c.is_empty() => String::new(),
+                    c => format!("  {}", inert(&c)),
+                }
             )?;
         }
     }

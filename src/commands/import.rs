@@ -19,9 +19,22 @@ const LISTED: usize = 20;
 pub fn import(store: &mut Store, args: ImportArgs, out: &mut dyn Write) -> Result<()> {
     let started = Instant::now();
     let incident = store.require_incident(&args.key)?;
-    let name = args.file.display().to_string();
-    let file = File::open(&args.file).with_context(|| format!("cannot open {name}"))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let stdin = args.file.as_os_str() == "-";
+    if stdin && args.skip_bad {
+        bail!("--skip-bad writes the bad rows beside the input: give a file, not - (stdin)");
+    }
+    let name = if stdin {
+        "stdin".to_string()
+    } else {
+        args.file.display().to_string()
+    };
+    let (file, size): (Box<dyn Read>, u64) = if stdin {
+        (Box::new(std::io::stdin()), 0)
+    } else {
+        let f = File::open(&args.file).with_context(|| format!("cannot open {name}"))?;
+        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        (Box::new(f), size)
+    };
     let zone = args
         .tz
         .as_deref()
@@ -282,6 +295,7 @@ pub fn export(
     store: &mut Store,
     key: &str,
     format: crate::io::export::ExportFormat,
+    all: bool,
     output: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -291,7 +305,7 @@ pub fn export(
             let name = path.display().to_string();
             let mut file = crate::io::files::PrivateFile::create(path)
                 .with_context(|| format!("cannot write {name}"))?;
-            let n = crate::io::export::export(store, &incident.id, format, &mut file)
+            let n = crate::io::export::export(store, &incident.id, format, all, &mut file)
                 .with_context(|| format!("cannot write {name}"))?;
             file.commit()
                 .with_context(|| format!("cannot write {name}"))?;
@@ -308,7 +322,7 @@ pub fn export(
             )?;
         }
         None => {
-            crate::io::export::export(store, &incident.id, format, out)?;
+            crate::io::export::export(store, &incident.id, format, all, out)?;
         }
     }
     Ok(())

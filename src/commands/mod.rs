@@ -87,8 +87,9 @@ fn dispatch(store: &mut Store, command: Command, out: &mut dyn Write) -> Result<
         Command::Export {
             key,
             format,
+            all,
             output,
-        } => import::export(store, &key, format, output.as_deref(), out),
+        } => import::export(store, &key, format, all, output.as_deref(), out),
         Command::Check => check(store, out),
         Command::Demo => load_demo(store, out),
         Command::Backup { output } => backup(store, output, out),

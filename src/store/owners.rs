@@ -83,6 +83,28 @@ impl Store {
         })
     }
 
+    /// Sets how an owner is reached (an e-mail address, a channel); empty clears it. The
+    /// actions CSV gives a ticket tracker the address as the assignee.
+    pub fn set_owner_contact(&mut self, name: &str, contact: &str) -> Result<()> {
+        let contact =
+            crate::domain::owner::validate_contact(contact).map_err(StoreError::Invalid)?;
+        self.write("set owner contact", |w| {
+            let id = w.owner_id(name)?;
+            let old: String =
+                w.tx.query_row("SELECT contact FROM owners WHERE id = ?1", [&id], |r| {
+                    r.get(0)
+                })?;
+            if old == contact {
+                return Ok(());
+            }
+            w.tx.execute(
+                "UPDATE owners SET contact = ?1, version = version + 1 WHERE id = ?2",
+                [&contact, &id],
+            )?;
+            w.record_update("owner", &id, None, "contact", Some(&old), Some(&contact))
+        })
+    }
+
     /// Merges owner `from` into `into`: every assignment moves, then `from` is removed.
     /// Says how many actions moved.
     pub fn merge_owners(&mut self, from: &str, into: &str) -> Result<usize> {

@@ -210,10 +210,10 @@ impl Writer<'_> {
             "evaluation" => self.set_evaluation_field(&s.entity_id, field, to)?,
             "action" => self.set_action_field(&s.entity_id, field, to)?,
             "actor" => self.set_actor_field(&s.entity_id, field, to.unwrap_or_default())?,
-            "owner" if field == "name" => {
+            "owner" if field == "name" || field == "contact" => {
                 self.tx.execute(
-                    "UPDATE owners SET name = ?1 WHERE id = ?2",
-                    params![to, s.entity_id],
+                    &format!("UPDATE owners SET {field} = ?1 WHERE id = ?2"),
+                    params![to.unwrap_or_default(), s.entity_id],
                 )?;
             }
             "evidence" if field == "verify_state" => {

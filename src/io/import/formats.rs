@@ -13,13 +13,26 @@ pub enum ImportFormat {
     /// Plaso's dynamic output (the default columns).
     PlasoDynamic,
     IrisCsv,
+    /// The CSV DFIR-IRIS's timeline page downloads (`event_date(UTC)`, `event_date_wtz`…).
+    IrisUiCsv,
     /// Any CSV with a header, its columns named with `--map`.
     Csv,
 }
 
 impl ImportFormat {
-    pub const NAMES: &'static str =
-        "auto, timesketch-csv, timesketch-jsonl, plaso-csv, plaso-dynamic, iris-csv, csv";
+    pub const NAMES: &'static str = "auto, timesketch-csv, timesketch-jsonl, plaso-csv, plaso-dynamic, iris-csv, iris-ui-csv, csv";
+
+    /// Every format, `Auto` first.
+    pub const ALL: [ImportFormat; 8] = [
+        ImportFormat::Auto,
+        ImportFormat::TimesketchCsv,
+        ImportFormat::TimesketchJsonl,
+        ImportFormat::PlasoCsv,
+        ImportFormat::PlasoDynamic,
+        ImportFormat::IrisCsv,
+        ImportFormat::IrisUiCsv,
+        ImportFormat::Csv,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -29,6 +42,7 @@ impl ImportFormat {
             ImportFormat::PlasoCsv => "plaso-csv",
             ImportFormat::PlasoDynamic => "plaso-dynamic",
             ImportFormat::IrisCsv => "iris-csv",
+            ImportFormat::IrisUiCsv => "iris-ui-csv",
             ImportFormat::Csv => "csv",
         }
     }
@@ -42,6 +56,7 @@ impl ImportFormat {
             ImportFormat::PlasoCsv => "Plaso l2tcsv",
             ImportFormat::PlasoDynamic => "Plaso dynamic CSV",
             ImportFormat::IrisCsv => "DFIR-IRIS timeline CSV",
+            ImportFormat::IrisUiCsv => "DFIR-IRIS timeline export",
             ImportFormat::Csv => "CSV with mapped columns",
         }
     }
@@ -55,16 +70,8 @@ impl ImportFormat {
 impl std::str::FromStr for ImportFormat {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let all = [
-            ImportFormat::Auto,
-            ImportFormat::TimesketchCsv,
-            ImportFormat::TimesketchJsonl,
-            ImportFormat::PlasoCsv,
-            ImportFormat::PlasoDynamic,
-            ImportFormat::IrisCsv,
-            ImportFormat::Csv,
-        ];
-        all.into_iter()
+        ImportFormat::ALL
+            .into_iter()
             .find(|f| f.name().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
                 format!(
@@ -204,6 +211,22 @@ pub const IRIS_COLUMNS: [&str; 10] = [
     "event_tags",
 ];
 
+/// The columns of the CSV DFIR-IRIS's timeline page downloads (its "export" buttons add
+/// `created_by` and `creation_date`). The UTC time is left out: the local time
+/// (`event_date_wtz`) with its offset (`event_tz`) gives the same instant and keeps the
+/// offset.
+const IRIS_UI_COLUMNS: [&str; 9] = [
+    "event_date(UTC)",
+    "event_title",
+    "event_description",
+    "event_tz",
+    "event_date_wtz",
+    "event_category",
+    "event_tags",
+    "linked_assets",
+    "linked_iocs",
+];
+
 /// Recognises a format from its column names; `jsonl` for a file of JSON objects.
 pub fn detect(header: &[String], jsonl: bool) -> Option<ImportFormat> {
     let timesketch = has(header, &["message", "timestamp_desc"])
@@ -211,7 +234,9 @@ pub fn detect(header: &[String], jsonl: bool) -> Option<ImportFormat> {
     if jsonl {
         return timesketch.then_some(ImportFormat::TimesketchJsonl);
     }
-    if has(header, &IRIS_COLUMNS[..3]) {
+    if has(header, &IRIS_UI_COLUMNS) {
+        Some(ImportFormat::IrisUiCsv)
+    } else if has(header, &IRIS_COLUMNS[..3]) {
         Some(ImportFormat::IrisCsv)
     } else if has(header, &L2T) {
         Some(ImportFormat::PlasoCsv)
@@ -264,6 +289,14 @@ fn role(format: ImportFormat, column: &str) -> Field {
             "event_source" => Field::Source,
             "event_tags" => Field::Tags,
             // The category is kept as an attribute and sets the phase when it names one.
+            _ => Field::Attr,
+        },
+        ImportFormat::IrisUiCsv => match c.as_str() {
+            "event_date_wtz" => Field::At,
+            "event_tz" => Field::Zone,
+            "event_title" => Field::Text,
+            "event_tags" => Field::Tags,
+            "event_date(utc)" => Field::Ignore,
             _ => Field::Attr,
         },
         ImportFormat::Csv | ImportFormat::Auto => Field::Attr,

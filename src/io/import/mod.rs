@@ -25,6 +25,37 @@ pub enum FileError {
     Header(String),
     #[error("cannot read the file: {0}")]
     Read(String),
+    /// A database or another binary file where a text timeline was expected.
+    #[error("{0}")]
+    NotText(String),
+}
+
+/// Why a file that starts with `head` is not a timeline debrief reads, if it is binary:
+/// a Plaso storage file (SQLite, or a ZIP file from Plaso before 20190102), another SQLite
+/// database, or bytes with NULs in them.
+fn not_text(head: &[u8]) -> Option<String> {
+    const PSORT: &str = "debrief reads timelines as CSV or JSONL: make one from a Plaso \
+        storage file with `psort.py -o dynamic -w timeline.csv FILE.plaso` (or `-o l2tcsv`), \
+        then import timeline.csv";
+    let what = if head.starts_with(b"SQLite format 3\0") {
+        // Plaso names its tables after its containers (event_data_stream, event_source…).
+        if head.windows(17).any(|w| w == b"event_data_stream")
+            || head.windows(12).any(|w| w == b"event_source")
+        {
+            "a Plaso storage file (an SQLite database)"
+        } else {
+            "an SQLite database"
+        }
+    } else if head.starts_with(b"PK\x03\x04") {
+        "a ZIP archive (an older Plaso storage file?)"
+    } else if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Some("the file is UTF-16 text: save it as UTF-8 and import that".into());
+    } else if head.iter().take(8192).any(|b| *b == 0) {
+        "a binary file"
+    } else {
+        return None;
+    };
+    Some(format!("this is {what}, not a timeline; {PSORT}"))
 }
 
 /// One record as read: its cells in header order.
@@ -85,6 +116,9 @@ pub fn open(
         reader.consume(3);
     }
     let head = reader.fill_buf().map_err(read_err)?;
+    if let Some(why) = not_text(head) {
+        return Err(FileError::NotText(why));
+    }
     let first = head.iter().find(|b| !b.is_ascii_whitespace()).copied();
     let Some(first) = first else {
         return Err(FileError::Empty);
@@ -375,6 +409,20 @@ impl Rows {
                 attrs.push((name.clone(), v.to_string()));
             }
         }
+        let mut tags = cell(Field::Tags).map(|(_, v)| tags(v)).unwrap_or_default();
+        // debrief's IRIS export keeps a phase IRIS has no category for as a tag, with the
+        // category `Unspecified` (or `Remediation`, for containment to recovery).
+        let category = attrs.iter().find(|(k, _)| k == "event_category");
+        let vague = category.is_none_or(|(_, c)| {
+            c.eq_ignore_ascii_case("unspecified") || c.eq_ignore_ascii_case("remediation")
+        });
+        if phase.is_none()
+            && vague
+            && matches!(m.format, ImportFormat::IrisCsv | ImportFormat::IrisUiCsv)
+            && let Some(i) = tags.iter().position(|t| t.parse::<Phase>().is_ok())
+        {
+            phase = tags.remove(i).parse().ok();
+        }
         let fingerprint = fingerprint(&m.columns, &rec.cells, self.header_len);
         Ok(ImportedRow {
             line: rec.line,
@@ -383,7 +431,7 @@ impl Rows {
             actor: cell(Field::Actor).map(|(_, v)| v.to_string()),
             source: cell(Field::Source).map(|(_, v)| v.to_string()),
             phase,
-            tags: cell(Field::Tags).map(|(_, v)| tags(v)).unwrap_or_default(),
+            tags,
             technique,
             attrs,
             fingerprint,

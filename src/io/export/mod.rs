@@ -4,10 +4,15 @@
 //! Every CSV cell a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`,
 //! a tab or a carriage return) is neutralised with a leading `'`.
 
-use crate::domain::{Action, Event};
-use crate::store::{self, BacklogFilter, EventFilter, Store};
+use crate::domain::Event;
+use crate::store::{self, EventFilter, Store};
 use serde_json::{Map, Value, json};
 use std::io::Write;
+
+mod iris;
+mod tickets;
+pub use iris::{IRIS_CATEGORIES, is_line_break};
+pub use tickets::jira_priority;
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,18 +94,20 @@ pub enum ExportError {
     Csv(#[from] csv::Error),
 }
 
-/// Writes the export of an incident; returns how many records it wrote.
+/// Writes the export of an incident; returns how many records it wrote. `all` keeps, in
+/// the actions CSV, the rejected actions and those that already have a ticket.
 pub fn export(
     store: &Store,
     incident_id: &str,
     format: ExportFormat,
+    all: bool,
     out: &mut dyn Write,
 ) -> Result<u64, ExportError> {
     match format {
         ExportFormat::TimesketchCsv => timesketch_csv(store, incident_id, out),
         ExportFormat::TimesketchJsonl => timesketch_jsonl(store, incident_id, out),
-        ExportFormat::IrisCsv => iris_csv(store, incident_id, out),
-        ExportFormat::ActionsCsv => actions_csv(store, incident_id, out),
+        ExportFormat::IrisCsv => iris::iris_csv(store, incident_id, out),
+        ExportFormat::ActionsCsv => tickets::actions_csv(store, incident_id, all, out),
     }
 }
 
@@ -131,11 +138,9 @@ fn timesketch_fields(e: &Event) -> [String; 10] {
         e.at.rfc3339_original(),
         e.at.micros().to_string(),
         desc,
-        if e.tags.is_empty() {
-            String::new()
-        } else {
-            serde_json::to_string(&e.tags).unwrap_or_default()
-        },
+        // Always a JSON list, `[]` when there is none: Timesketch reads the CSV with
+        // pandas, which turns an empty cell into NaN and then into the tag "nan".
+        serde_json::to_string(&e.tags).unwrap_or_else(|_| "[]".into()),
         e.actor.clone().unwrap_or_default(),
         e.source.clone().unwrap_or_default(),
         e.phase.map(|p| p.as_str().to_string()).unwrap_or_default(),
@@ -216,106 +221,6 @@ fn timesketch_jsonl(
         Ok(())
     })?;
     Ok(n)
-}
-
-fn iris_csv(store: &Store, incident_id: &str, out: &mut dyn Write) -> Result<u64, ExportError> {
-    let mut w = csv::Writer::from_writer(out);
-    csv_row(&mut w, &crate::io::import::IRIS_COLUMNS.map(String::from))?;
-    let mut n = 0;
-    store.for_each_event(&EventFilter::incident(incident_id), |e| {
-        let attr = |k: &str| {
-            e.attrs
-                .iter()
-                .find(|(a, _)| a == k)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
-        let local = e.at.original();
-        let category = match e.phase {
-            Some(p) => p.label().to_string(),
-            None => attr("event_category"),
-        };
-        let row = [
-            local.format("%Y-%m-%dT%H:%M:%S%.3f").to_string(),
-            local.format("%:z").to_string(),
-            e.text.clone(),
-            category,
-            attr("event_content"),
-            attr("event_raw"),
-            e.source.clone().unwrap_or_default(),
-            attr("event_assets"),
-            attr("event_iocs"),
-            e.tags.join("|"),
-        ];
-        csv_row(&mut w, &row).map_err(write_failed)?;
-        n += 1;
-        Ok(())
-    })?;
-    w.flush()?;
-    Ok(n)
-}
-
-/// Columns a ticket tracker (Jira, GitHub, Linear) imports.
-fn actions_csv(store: &Store, incident_id: &str, out: &mut dyn Write) -> Result<u64, ExportError> {
-    let actions = store.backlog(&BacklogFilter {
-        incident_id: Some(incident_id.to_string()),
-        ..Default::default()
-    })?;
-    let mut w = csv::Writer::from_writer(out);
-    csv_row(
-        &mut w,
-        &[
-            "Summary",
-            "Description",
-            "Assignee",
-            "Priority",
-            "Due Date",
-            "Labels",
-            "Status",
-            "Ticket",
-        ]
-        .map(String::from),
-    )?;
-    for a in &actions {
-        csv_row(&mut w, &action_row(store, a)?)?;
-    }
-    w.flush()?;
-    Ok(actions.len() as u64)
-}
-
-fn action_row(store: &Store, a: &Action) -> Result<[String; 8], ExportError> {
-    let findings = store.action_findings(&a.id)?;
-    let mut description = a.description.clone();
-    if !findings.is_empty() {
-        if !description.is_empty() {
-            description.push_str("\n\n");
-        }
-        description.push_str(&format!(
-            "Addresses, from the postmortem of {}:",
-            a.incident_key
-        ));
-        for f in &findings {
-            description.push_str(&format!("\n- {} ({})", f.title, f.kind.label()));
-        }
-    }
-    let mut labels = vec![
-        "postmortem".to_string(),
-        a.incident_key.clone(),
-        a.kind.as_str().to_string(),
-    ];
-    if let Some(g) = &a.group {
-        labels.push(g.split_whitespace().collect::<Vec<_>>().join("-"));
-    }
-    Ok([
-        a.title.clone(),
-        description,
-        a.owner.clone().unwrap_or_default(),
-        a.priority.as_str().to_string(),
-        a.due.map(|d| d.to_string()).unwrap_or_default(),
-        labels.join(" "),
-        a.status.label().to_string(),
-        a.ticket.clone(),
-    ])
 }
 
 #[cfg(test)]
