@@ -29,7 +29,7 @@ pub(super) struct Table {
     pub(super) columns: &'static [&'static str],
     /// Selects the incident's rows; `?1` is the incident id.
     filter: &'static str,
-    order: &'static str,
+    pub(super) order: &'static str,
 }
 
 impl Table {

@@ -19,6 +19,7 @@ mod history;
 mod ids;
 mod import;
 mod incidents;
+pub mod merge;
 mod open;
 mod owners;
 mod rows;
