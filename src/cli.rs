@@ -127,6 +127,32 @@ pub enum BundleCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Three-way merge of bundles of one incident, field by field against their common
+    /// ancestor; a git merge driver as `debrief bundle merge %O %A %B`. Exits 1 when
+    /// fields conflict, listing them in the bundle's "conflicts" section
+    Merge {
+        /// The common ancestor
+        base: PathBuf,
+        /// Our side (written with the result when there is no -o)
+        ours: PathBuf,
+        /// Their side
+        theirs: PathBuf,
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Settle a merged bundle's conflicts, each by choosing a side
+    Resolve {
+        file: PathBuf,
+        /// Take this side (ours or theirs) for every conflict not named by --field
+        #[arg(long, value_name = "SIDE")]
+        take: Option<String>,
+        /// TABLE:ID:FIELD=ours|theirs for one conflict (repeatable)
+        #[arg(long = "field", value_name = "TABLE:ID:FIELD=SIDE")]
+        fields: Vec<String>,
+        /// Write here instead of over FILE
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

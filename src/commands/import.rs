@@ -339,6 +339,18 @@ pub fn bundle(
                 None => out.write_all(crate::text::json_safe(&text).as_bytes())?,
             }
         }
+        BundleCommand::Merge {
+            base,
+            ours,
+            theirs,
+            output,
+        } => super::bundle_merge::merge(&base, &ours, &theirs, output, out)?,
+        BundleCommand::Resolve {
+            file,
+            take,
+            fields,
+            output,
+        } => super::bundle_merge::resolve(&file, take, &fields, output, out)?,
         BundleCommand::Import { file, dry_run } => {
             let name = file.display().to_string();
             let text =

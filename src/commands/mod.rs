@@ -2,6 +2,7 @@
 //! prints the result (text for people, `--json` for scripts).
 
 mod backlog;
+mod bundle_merge;
 mod findings;
 mod import;
 mod report;
