@@ -65,6 +65,9 @@ pub enum Command {
     /// Share an incident whole: one deterministic JSON file, imported or merged elsewhere
     #[command(subcommand)]
     Bundle(BundleCommand),
+    /// Set a folder up as the team's git repository of bundles (the merge driver)
+    #[command(subcommand)]
+    Git(GitCommand),
     /// Export the timeline (Timesketch, DFIR-IRIS) or the actions (a ticket tracker's CSV)
     Export {
         key: String,
@@ -110,18 +113,30 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum GitCommand {
+    /// Write .gitattributes (*.debrief.json merge=debrief) and set merge.debrief.driver
+    /// in the repository at DIR (created with `git init` if it is not one)
+    Init { dir: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum BundleCommand {
     /// Write the incident with everything attached (events, actors, evidence records,
     /// findings, actions, reviews, owners, evaluation) as pretty, stable JSON
     Export {
-        key: String,
-        /// Write to this file (created 0600) instead of printing
+        #[arg(required_unless_present = "all")]
+        key: Option<String>,
+        /// Every incident, one KEY.debrief.json each, into the folder given by -o
+        #[arg(long, conflicts_with = "key", requires = "output")]
+        all: bool,
+        /// Write to this file (created 0600) instead of printing; with --all, a folder
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// Recreate a bundle's incident here, or merge it into the one already here (the
     /// newer change of a record wins; every conflict is listed)
     Import {
+        /// A bundle, or a folder: every KEY.debrief.json in it
         file: PathBuf,
         /// Say what would change, without writing
         #[arg(long)]

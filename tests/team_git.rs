@@ -191,3 +191,37 @@ fn two_analysts_merge_through_git_and_settle_a_conflict() {
     ok(debrief_at(d, &e).args(["bundle", "import", file_s]));
     assert_eq!(incident(d, &e)["title"], "Title A");
 }
+
+#[test]
+fn team_commands_export_every_incident_import_a_folder_and_set_git_up() {
+    let tmp = tmp();
+    let d = tmp.path();
+    let (a, b) = (d.join("a.db"), d.join("b.db"));
+    for key in ["IR-1", "IR-2"] {
+        ok(debrief_at(d, &a).args(["incident", "new", key, "--title", "T"]));
+    }
+    let repo = d.join("team");
+    let out = ok(debrief_at(d, &a).args(["git", "init", repo.to_str().unwrap()]));
+    assert!(out.contains("merge.debrief.driver"), "{out}");
+    let attributes = std::fs::read_to_string(repo.join(".gitattributes")).unwrap();
+    assert!(
+        attributes.contains("*.debrief.json merge=debrief"),
+        "{attributes}"
+    );
+    let cfg = git(&repo, &["config", "merge.debrief.driver"]);
+    assert_eq!(
+        String::from_utf8_lossy(&cfg.stdout).trim(),
+        "debrief bundle merge %O %A %B"
+    );
+
+    let out =
+        ok(debrief_at(d, &a).args(["bundle", "export", "--all", "-o", repo.to_str().unwrap()]));
+    assert_eq!(out, format!("wrote 2 bundles to {}\n", repo.display()));
+    assert!(repo.join("IR-1.debrief.json").is_file() && repo.join("IR-2.debrief.json").is_file());
+    let out = ok(debrief_at(d, &b).args(["bundle", "import", repo.to_str().unwrap()]));
+    assert!(
+        out.contains("created IR-1") && out.contains("created IR-2"),
+        "{out}"
+    );
+    assert!(incident(d, &b)["title"] == "T");
+}

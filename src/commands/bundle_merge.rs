@@ -104,3 +104,92 @@ pub fn resolve(
     })?;
     finish(&m, output.as_deref().unwrap_or(file), out, "resolved")
 }
+
+/// `bundle export --all -o DIR`: one `KEY.debrief.json` per incident.
+pub fn export_all(
+    store: &crate::store::Store,
+    dir: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let dir = dir.ok_or_else(|| anyhow!("--all needs -o DIR, the folder to write into"))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let incidents = store.list_incidents()?;
+    for i in &incidents {
+        let path = dir.join(format!("{}.debrief.json", i.incident.key));
+        write_bundle(&path, &store.bundle(&i.incident.id)?)?;
+    }
+    writeln!(
+        out,
+        "wrote {} bundles to {}",
+        incidents.len(),
+        dir.display()
+    )?;
+    Ok(())
+}
+
+/// The bundles of a folder (`*.debrief.json`), in name order.
+pub fn bundles_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(".debrief.json"))
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!("{} has no *.debrief.json bundles", dir.display());
+    }
+    Ok(files)
+}
+
+/// The line `.gitattributes` needs and the driver git runs.
+pub const GIT_ATTRIBUTES: &str = "*.debrief.json merge=debrief";
+pub const GIT_DRIVER: &str = "debrief bundle merge %O %A %B";
+
+/// `debrief git init DIR`: .gitattributes and the merge driver's config.
+pub fn git_init(dir: &Path, out: &mut dyn Write) -> Result<()> {
+    use std::process::Command;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let git = |args: &[&str]| -> Result<()> {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .status()
+            .context("cannot run git; install git, then run this again")?;
+        if !status.success() {
+            bail!("git {} failed in {}", args.join(" "), dir.display());
+        }
+        Ok(())
+    };
+    if !dir.join(".git").exists() {
+        git(&["init", "-q"])?;
+    }
+    let attributes = dir.join(".gitattributes");
+    let old = std::fs::read_to_string(&attributes).unwrap_or_default();
+    if !old.lines().any(|l| l.trim() == GIT_ATTRIBUTES) {
+        let mut text = old;
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(GIT_ATTRIBUTES);
+        text.push('\n');
+        std::fs::write(&attributes, text)
+            .with_context(|| format!("cannot write {}", attributes.display()))?;
+    }
+    git(&[
+        "config",
+        "merge.debrief.name",
+        "debrief bundles, field by field",
+    ])?;
+    git(&["config", "merge.debrief.driver", GIT_DRIVER])?;
+    writeln!(
+        out,
+        "{}: .gitattributes has \"{GIT_ATTRIBUTES}\"; merge.debrief.driver = \"{GIT_DRIVER}\" (a clone needs: git config merge.debrief.driver \"{GIT_DRIVER}\")",
+        dir.display()
+    )?;
+    Ok(())
+}
