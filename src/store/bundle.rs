@@ -320,7 +320,7 @@ impl Store {
     /// `dry_run` does it all and rolls back.
     pub fn import_bundle(&mut self, bundle: &Value, dry_run: bool) -> Result<BundleOutcome> {
         check_header(bundle)?;
-        refuse_conflicts(bundle)?;
+        super::merge::refuse_conflicts(bundle)?;
         let (id, key) = super::bundle_check::declared(bundle)?;
         if let Some(other) = self.incident_by_key(&key)?.filter(|i| i.id != id) {
             return Err(StoreError::Conflict(format!(
@@ -395,26 +395,6 @@ fn check_header(bundle: &Value) -> Result<()> {
         )),
         None => Err(StoreError::invalid("bundle", "the bundle has no version")),
     }
-}
-
-/// A merged bundle whose conflicts are not settled is refused, naming each.
-fn refuse_conflicts(bundle: &Value) -> Result<()> {
-    let open = super::merge::conflicts_of(bundle).unwrap_or_default();
-    if open.is_empty() {
-        return Ok(());
-    }
-    let list: Vec<String> = open
-        .iter()
-        .map(|c| crate::text::inert(&c.describe()).into_owned())
-        .collect();
-    Err(StoreError::invalid(
-        "conflicts",
-        format!(
-            "the bundle was refused, nothing was imported: {} conflicts are not settled ({}); settle them with `debrief bundle resolve`",
-            open.len(),
-            list.join("; ")
-        ),
-    ))
 }
 
 /// A row's value in column `c`, null when the row lacks it (a row from a bundle or the

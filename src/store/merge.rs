@@ -386,6 +386,26 @@ pub fn resolve(bundle: &Value, choose: impl Fn(&MergeConflict) -> Option<Side>) 
     })
 }
 
+/// A merged bundle whose conflicts are not settled is refused, naming each.
+pub(super) fn refuse_conflicts(bundle: &Value) -> Result<()> {
+    let open = conflicts_of(bundle).unwrap_or_default();
+    if open.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = open
+        .iter()
+        .map(|c| crate::text::inert(&c.describe()).into_owned())
+        .collect();
+    Err(StoreError::invalid(
+        "conflicts",
+        format!(
+            "the bundle was refused, nothing was imported: {} conflicts are not settled ({}); settle them with `debrief bundle resolve`",
+            open.len(),
+            list.join("; ")
+        ),
+    ))
+}
+
 #[cfg(test)]
 #[path = "merge_tests.rs"]
 mod merge_tests;
