@@ -161,6 +161,18 @@ fn two_analysts_merge_through_git_and_settle_a_conflict() {
         .collect();
     assert_eq!(texts, ["mail reported", "token revoked"]);
 
+    // Into analyst B's own database: A's changes arrive, B's stay.
+    ok(debrief_at(d, &b).args(["bundle", "import", file_s]));
+    let inc = incident(d, &b);
+    assert_eq!(inc["title"], "Phish and token theft", "{inc}");
+    assert_eq!(inc["severity"], "critical", "{inc}");
+    let act = json(debrief_at(d, &b).args(["action", "show", &action, "--json"]));
+    assert_eq!(
+        (act["status"].as_str(), act["due"].as_str()),
+        (Some("accepted"), Some("2026-04-01")),
+        "{act}"
+    );
+
     // The same title both ways: git stops, the file is still JSON.
     git_ok(&repo, &["checkout", "-q", "-b", "a2"]);
     let mut side_a = bundle.clone();

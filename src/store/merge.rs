@@ -6,8 +6,8 @@
 //! is a conflict. Added records are kept; a record deleted on one side and unchanged on
 //! the other is deleted; deleted on one side and changed on the other is a conflict.
 //! Link tables (`finding_events`, `evidence_links`, `action_findings`) are sets of rows,
-//! and an event's `tags` a set of words. `version` and `updated_us` are bookkeeping: the
-//! larger of the two sides is kept, never a conflict.
+//! and an event's `tags` a set of words. `version` and `updated_us` are bookkeeping, never
+//! a conflict: changed on both sides, they become one past the larger.
 //!
 //! Conflicts are listed in a `conflicts` section (table, id, field, base, ours, theirs);
 //! the merged row holds our value until it is resolved. The output is sorted as `bundle
@@ -234,7 +234,12 @@ fn merge_record(
         } else if ov == bv {
             tv.clone()
         } else if matches!(*c, "version" | "updated_us") {
-            larger(ov, tv)
+            // One past both sides, so the merged record is newer than either side's
+            // copy: importing it where one side was exported replaces that copy.
+            match larger(ov, tv).as_i64() {
+                Some(n) => json!(n.saturating_add(1)),
+                None => larger(ov, tv),
+            }
         } else if table.name == "events" && *c == "tags" {
             merge_words(bv, ov, tv)
         } else {

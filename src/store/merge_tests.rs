@@ -262,3 +262,27 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_record_changed_on_both_sides_is_newer_than_either() {
+    let base = bundle("a", "", &[], &[]);
+    let mut ours = base.clone();
+    ours["tables"]["incidents"][0]["title"] = json!("b");
+    ours["tables"]["incidents"][0]["updated_us"] = json!(5);
+    ours["tables"]["incidents"][0]["version"] = json!(2);
+    let mut theirs = base.clone();
+    theirs["tables"]["incidents"][0]["key"] = json!("IR-2");
+    theirs["tables"]["incidents"][0]["updated_us"] = json!(7);
+    theirs["tables"]["incidents"][0]["version"] = json!(2);
+    let m = merge_bundles(&base, &ours, &theirs).unwrap();
+    assert!(m.conflicts.is_empty());
+    let row = &m.bundle["tables"]["incidents"][0];
+    assert_eq!(
+        (row["title"].clone(), row["key"].clone()),
+        (json!("b"), json!("IR-2"))
+    );
+    assert_eq!(
+        (row["updated_us"].clone(), row["version"].clone()),
+        (json!(8), json!(2))
+    );
+}
