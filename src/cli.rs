@@ -10,7 +10,9 @@ use crate::io::template::ReportFormat;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+mod sharing;
 mod values;
+pub use sharing::{BundleCommand, EvaluationCommand, GitCommand, ImportArgs, ReportArgs};
 use values::closed;
 
 #[derive(Debug, Parser)]
@@ -69,6 +71,9 @@ pub enum Command {
     /// Share an incident whole: one deterministic JSON file, imported or merged elsewhere
     #[command(subcommand)]
     Bundle(BundleCommand),
+    /// Set a folder up as the team's git repository of bundles (the merge driver)
+    #[command(subcommand)]
+    Git(GitCommand),
     /// Export the timeline (Timesketch, DFIR-IRIS) or the actions (a ticket tracker's CSV)
     Export {
         key: String,
@@ -114,134 +119,6 @@ pub enum Command {
         /// Only a change of this incident
         key: Option<String>,
     },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum BundleCommand {
-    /// Write the incident with everything attached (events, actors, evidence records,
-    /// findings, actions, reviews, owners, evaluation) as pretty, stable JSON
-    Export {
-        key: String,
-        /// Write to this file (created 0600) instead of printing
-        #[arg(short, long, value_name = "FILE")]
-        output: Option<PathBuf>,
-    },
-    /// Recreate a bundle's incident here, or merge it into the one already here (the
-    /// newer change of a record wins; every conflict is listed)
-    Import {
-        file: PathBuf,
-        /// Say what would change, without writing
-        #[arg(long)]
-        dry_run: bool,
-    },
-}
-
-#[derive(Debug, Args)]
-pub struct ImportArgs {
-    /// The incident's key
-    pub key: String,
-    /// The timeline file; - reads standard input
-    pub file: PathBuf,
-    /// The file's format (auto: told from the header)
-    #[arg(long, default_value = "auto", value_parser = closed::<ImportFormat>())]
-    pub format: ImportFormat,
-    /// COLUMN=FIELD: what a column holds (at, epoch, text, actor, source, phase, tags,
-    /// technique, zone, attr, ignore); repeat for each column to map
-    #[arg(long = "map", value_name = "COLUMN=FIELD", value_parser = parse_map)]
-    pub maps: Vec<(String, Field)>,
-    /// A chrono format for the time column, e.g. "%d/%m/%Y %H:%M:%S"
-    #[arg(long, value_name = "FMT")]
-    pub time_format: Option<String>,
-    /// The IANA zone of times written without an offset (e.g. Europe/Madrid)
-    #[arg(long, value_name = "ZONE")]
-    pub tz: Option<String>,
-    /// Import the good rows; write the bad ones to FILE.rejects.csv beside the input
-    #[arg(long)]
-    pub skip_bad: bool,
-    /// Read and check everything and say what would be imported, without writing
-    #[arg(long)]
-    pub dry_run: bool,
-}
-
-fn parse_map(s: &str) -> Result<(String, Field), String> {
-    let (column, field) = s
-        .rsplit_once('=')
-        .ok_or_else(|| format!("{s:?}: write COLUMN=FIELD, e.g. 'Time=at'"))?;
-    let field: Field = field.parse()?;
-    Ok((column.to_string(), field))
-}
-
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    /// The incident's key
-    pub key: String,
-    /// markdown, html or json; by default the output file's extension (.md, .html, .json)
-    /// says, and Markdown otherwise
-    #[arg(long, value_parser = closed::<ReportFormat>())]
-    pub format: Option<ReportFormat>,
-    /// A minijinja template to use instead of the shipped one (Markdown and HTML)
-    #[arg(long, value_name = "FILE")]
-    pub template: Option<PathBuf>,
-    /// Only key events and events tagged with a lapse in the timeline section
-    #[arg(long)]
-    pub key_events_only: bool,
-    /// The zone times are written in: `incident` (the default, with UTC beside it when
-    /// they differ), `utc`, or an IANA zone such as America/Los_Angeles
-    #[arg(long, value_name = "ZONE", default_value = "incident", value_parser = parse::<ReportZone>)]
-    pub zone: ReportZone,
-    /// Write IOCs defanged (hxxp://, example[.]com, 203.0.113[.]45) and make no links
-    #[arg(long)]
-    pub defang: bool,
-    /// Write to this file (created 0600) instead of printing
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum EvaluationCommand {
-    /// Start the incident's evaluation from the checklist (the shipped one, or
-    /// evaluation.toml in the config folder)
-    Start { key: String },
-    /// The areas with their ratings
-    List {
-        key: String,
-        /// Print one JSON array
-        #[arg(long)]
-        json: bool,
-    },
-    /// Rate an area, note it, link findings, or rename it (one recorded change)
-    Set {
-        key: String,
-        /// The area's number or the start of its name (e.g. 3, contain)
-        area: String,
-        /// met, partly, not-met, n/a, or - to clear
-        #[arg(long, value_name = "RATING")]
-        sufficiency: Option<String>,
-        /// met, partly, not-met, n/a, or - to clear
-        #[arg(long, value_name = "RATING")]
-        completeness: Option<String>,
-        #[arg(long)]
-        note: Option<String>,
-        /// A finding the rating rests on (any 4+ characters of its id); repeat for more.
-        /// Replaces the linked findings; --finding - clears them
-        #[arg(long = "finding", value_name = "ID")]
-        findings: Vec<String>,
-        /// A new name for the area
-        #[arg(long, value_name = "NAME")]
-        rename: Option<String>,
-        /// The question the area answers
-        #[arg(long)]
-        question: Option<String>,
-    },
-    /// Add an area of the incident's own to the checklist
-    Add {
-        key: String,
-        area: String,
-        #[arg(long, default_value = "")]
-        question: String,
-    },
-    /// Remove an area from the incident's checklist
-    Remove { key: String, area: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -335,7 +335,11 @@ pub fn bundle(
 ) -> Result<()> {
     use crate::cli::BundleCommand;
     match command {
-        BundleCommand::Export { key, output } => {
+        BundleCommand::Export {
+            all: true, output, ..
+        } => super::bundle_merge::export_all(store, output.as_deref(), out)?,
+        BundleCommand::Export { key, output, .. } => {
+            let key = key.unwrap_or_default();
             let incident = store.require_incident(&key)?;
             let mut text = serde_json::to_string_pretty(&store.bundle(&incident.id)?)?;
             text.push('\n');
@@ -351,6 +355,23 @@ pub fn bundle(
                     )?;
                 }
                 None => out.write_all(crate::text::json_safe(&text).as_bytes())?,
+            }
+        }
+        BundleCommand::Merge {
+            base,
+            ours,
+            theirs,
+            output,
+        } => super::bundle_merge::merge(&base, &ours, &theirs, output, out)?,
+        BundleCommand::Resolve {
+            file,
+            take,
+            fields,
+            output,
+        } => super::bundle_merge::resolve(&file, take, &fields, output, out)?,
+        BundleCommand::Import { file, dry_run } if file.is_dir() => {
+            for file in super::bundle_merge::bundles_in(&file)? {
+                bundle(store, BundleCommand::Import { file, dry_run }, out)?;
             }
         }
         BundleCommand::Import { file, dry_run } => {

@@ -2,6 +2,7 @@
 //! prints the result (text for people, `--json` for scripts).
 
 mod backlog;
+pub(crate) mod bundle_merge;
 mod edits;
 mod findings;
 mod import;
@@ -84,6 +85,7 @@ fn dispatch(store: &mut Store, command: Command, out: &mut dyn Write) -> Result<
         Command::Report(args) => report::report(store, args, out),
         Command::Import(args) => import::import(store, args, out),
         Command::Bundle(c) => import::bundle(store, c, out),
+        Command::Git(crate::cli::GitCommand::Init { dir }) => bundle_merge::git_init(&dir, out),
         Command::Export {
             key,
             format,

@@ -94,6 +94,7 @@ impl Store {
     /// `dry_run` does it all and rolls back.
     pub fn import_bundle(&mut self, bundle: &Value, dry_run: bool) -> Result<BundleOutcome> {
         check_header(bundle)?;
+        super::merge::refuse_conflicts(bundle)?;
         let bundle = &with_later_columns(bundle);
         let (id, key) = super::bundle_check::declared(bundle)?;
         if let Some(other) = self.incident_by_key(&key)?.filter(|i| i.id != id) {

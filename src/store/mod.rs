@@ -20,6 +20,7 @@ mod history;
 mod ids;
 mod import;
 mod incidents;
+pub mod merge;
 mod open;
 mod owners;
 mod rows;
