@@ -3,12 +3,12 @@
 //! which findings an action addresses.
 
 use super::super::effect::Effect;
-use super::super::shell::{Cx, step};
-use super::Outcome;
+use super::super::shell::Cx;
+use super::{Outcome, Ticked};
 use crate::domain::{Action, Event, Evidence, Finding};
 use crate::store::Target;
 use crate::text::{clip, inert};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
@@ -179,23 +179,21 @@ impl EvidenceLinks {
     }
 
     pub fn key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) -> Outcome {
-        let count = self.choices.len();
-        match key.code {
-            KeyCode::Esc => {
+        let choices = &mut self.choices;
+        let count = choices.len();
+        let tick = |i: usize| {
+            if let Some(c) = choices.get_mut(i) {
+                c.linked = !c.linked;
+            }
+        };
+        match super::tick_list(key, &mut self.selected, count, tick) {
+            Ticked::Keep => Outcome::Keep,
+            Ticked::Save => Outcome::Close(self.save(cx)),
+            Ticked::Cancel => {
                 cx.shell.info("links unchanged");
-                return Outcome::Close(Effect::None);
+                Outcome::Close(Effect::None)
             }
-            KeyCode::Enter => return Outcome::Close(self.save(cx)),
-            KeyCode::Down | KeyCode::Char('j') => self.selected = step(self.selected, count, 1),
-            KeyCode::Up | KeyCode::Char('k') => self.selected = step(self.selected, count, -1),
-            KeyCode::Char(' ' | 'x') => {
-                if let Some(c) = self.choices.get_mut(self.selected) {
-                    c.linked = !c.linked;
-                }
-            }
-            _ => {}
         }
-        Outcome::Keep
     }
 
     fn save(&self, cx: &mut Cx<'_>) -> Effect {

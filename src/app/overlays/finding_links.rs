@@ -1,12 +1,12 @@
 //! Ticking the findings an evaluation area's rating rests on.
 
 use super::super::effect::Effect;
-use super::super::shell::{Cx, step};
-use super::Outcome;
+use super::super::shell::Cx;
+use super::{Outcome, Ticked};
 use crate::domain::EvaluationItem;
 use crate::store::StoreError;
 use crate::text::inert;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 /// A finding in the link picker, ticked when linked.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,23 +25,21 @@ pub struct FindingLinks {
 
 impl FindingLinks {
     pub fn key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) -> Outcome {
-        let count = self.choices.len();
-        match key.code {
-            KeyCode::Esc => {
+        let choices = &mut self.choices;
+        let count = choices.len();
+        let tick = |i: usize| {
+            if let Some(c) = choices.get_mut(i) {
+                c.linked = !c.linked;
+            }
+        };
+        match super::tick_list(key, &mut self.selected, count, tick) {
+            Ticked::Keep => Outcome::Keep,
+            Ticked::Save => Outcome::Close(self.save(cx)),
+            Ticked::Cancel => {
                 cx.shell.info("links unchanged");
-                return Outcome::Close(Effect::None);
+                Outcome::Close(Effect::None)
             }
-            KeyCode::Enter => return Outcome::Close(self.save(cx)),
-            KeyCode::Down | KeyCode::Char('j') => self.selected = step(self.selected, count, 1),
-            KeyCode::Up | KeyCode::Char('k') => self.selected = step(self.selected, count, -1),
-            KeyCode::Char(' ' | 'x') => {
-                if let Some(c) = self.choices.get_mut(self.selected) {
-                    c.linked = !c.linked;
-                }
-            }
-            _ => {}
         }
-        Outcome::Keep
     }
 
     /// The ticked findings, in the order they were linked; newly ticked ones go last.

@@ -80,3 +80,30 @@ impl Overlay {
         }
     }
 }
+
+/// What a key did in a list of ticks (the link pickers).
+pub enum Ticked {
+    Keep,
+    Save,
+    Cancel,
+}
+
+/// The keys every tick list shares: ↑↓ (j/k) move, space or x ticks, enter saves, esc
+/// cancels. `tick` flips the choice at an index.
+pub fn tick_list(
+    key: KeyEvent,
+    selected: &mut usize,
+    len: usize,
+    tick: impl FnOnce(usize),
+) -> Ticked {
+    use crossterm::event::KeyCode;
+    match key.code {
+        KeyCode::Esc => return Ticked::Cancel,
+        KeyCode::Enter => return Ticked::Save,
+        KeyCode::Down | KeyCode::Char('j') => *selected = super::shell::step(*selected, len, 1),
+        KeyCode::Up | KeyCode::Char('k') => *selected = super::shell::step(*selected, len, -1),
+        KeyCode::Char(' ' | 'x') => tick(*selected),
+        _ => {}
+    }
+    Ticked::Keep
+}
