@@ -10,8 +10,10 @@ use crate::io::template::ReportFormat;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+mod setup;
 mod sharing;
 mod values;
+pub use setup::{ConfigCommand, SetupCommand};
 pub use sharing::{BundleCommand, EvaluationCommand, GitCommand, ImportArgs, ReportArgs};
 use values::closed;
 
@@ -119,6 +121,9 @@ pub enum Command {
         /// Only a change of this incident
         key: Option<String>,
     },
+    // Completions, the manual page, the paths in use, the example config (cli/setup.rs).
+    #[command(flatten)]
+    Setup(SetupCommand),
 }
 
 #[derive(Debug, Subcommand)]
