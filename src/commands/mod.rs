@@ -27,7 +27,8 @@ pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Resu
 /// Runs one subcommand. Everything printed for people passes through the same inert
 /// rendering as the workbench ([`InertWriter`]); JSON is printed with C1, bidi and
 /// invisible characters escaped (`\uXXXX`, the same JSON). Only the data of `export`
-/// written to a pipe (`terminal` false) goes out byte for byte, for the tool reading it.
+/// written to a pipe (`terminal` false) goes out byte for byte, for the tool reading it,
+/// as does `backup -o -` (refused on a terminal).
 pub fn execute_on(
     store: &mut Store,
     mut command: Command,
@@ -35,7 +36,14 @@ pub fn execute_on(
     terminal: bool,
 ) -> Result<()> {
     dash_is_stdout(&mut command)?;
-    if matches!(&command, Command::Export { output: None, .. }) && !terminal {
+    let backup_printed =
+        matches!(&command, Command::Backup { output } if is_dash(output.as_deref()));
+    if backup_printed && terminal {
+        return Err(anyhow!(
+            "backup -o - writes the database's bytes: redirect them (debrief backup -o - > copy.db), not to a terminal"
+        ));
+    }
+    if (matches!(&command, Command::Export { output: None, .. }) || backup_printed) && !terminal {
         return dispatch(store, command, out);
     }
     let mut inert = InertWriter::new(out);

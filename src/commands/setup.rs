@@ -1,10 +1,9 @@
 //! `debrief completions`, `man`, `paths` and `config example`: about debrief itself, run
 //! without opening the database (so `paths` never creates it).
 
-use crate::cli::{Cli, ConfigCommand, SetupCommand};
+use crate::cli::{ConfigCommand, SetupCommand};
 use crate::config;
 use anyhow::{Result, anyhow};
-use clap::CommandFactory;
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,7 +15,7 @@ pub const CONFIG_EXAMPLE: &str = include_str!("../../assets/config.example.toml"
 pub fn run(command: SetupCommand, db: Option<&Path>, out: &mut dyn Write) -> Result<()> {
     match command {
         SetupCommand::Completions { shell } => {
-            let mut cmd = Cli::command();
+            let mut cmd = crate::cli::command();
             clap_complete::generate(shell, &mut cmd, "debrief", out);
             Ok(())
         }
@@ -29,7 +28,7 @@ pub fn run(command: SetupCommand, db: Option<&Path>, out: &mut dyn Write) -> Res
 }
 
 fn man(path: &[String], out: &mut dyn Write) -> Result<()> {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command();
     // Built, so a subcommand's page is titled `debrief-event-add` and its usage is whole.
     cmd.build();
     let mut page = cmd;
