@@ -165,6 +165,24 @@ fn free_text_may_start_with_a_hyphen() {
     let actors = json(debrief(d).args(["actor", "list", "IR-1", "--json"]));
     assert_eq!(actors[0]["name"], "-svc-");
     assert_eq!(actors[0]["note"], "-");
+    // `--text -- -x` is not a way: `--` ends the options, so --text has no value.
+    usage(debrief(d).args([
+        "event",
+        "add",
+        "IR-1",
+        "--at",
+        "2026-03-11 10:02",
+        "--text",
+        "--",
+        "-x",
+    ]));
+    assert_eq!(
+        json(debrief(d).args(["event", "list", "IR-1", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     let usage_error = usage(debrief(d).args(["event", "list", "IR-1", "--tag", "-x"]));
     assert!(usage_error.contains("-x"), "{usage_error}");
     ok(debrief(d).args(["event", "list", "IR-1", "--tag=-x"]));
