@@ -15,9 +15,11 @@ pub const CONFIG_EXAMPLE: &str = include_str!("../../assets/config.example.toml"
 pub fn run(command: SetupCommand, db: Option<&Path>, out: &mut dyn Write) -> Result<()> {
     match command {
         SetupCommand::Completions { shell } => {
-            let mut cmd = crate::cli::command();
-            clap_complete::generate(shell, &mut cmd, "debrief", out);
-            Ok(())
+            // Into memory first: clap_complete panics when its writer fails, and a
+            // reader that stops early (`| head`) closes the pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut crate::cli::command(), "debrief", &mut script);
+            Ok(out.write_all(&script)?)
         }
         SetupCommand::Man { subcommand } => man(&subcommand, out),
         SetupCommand::Paths { json } => paths(db, json, out),
