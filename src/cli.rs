@@ -10,8 +10,12 @@ use crate::io::template::ReportFormat;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+mod examples;
+mod setup;
 mod sharing;
 mod values;
+pub use examples::{command, parse_args};
+pub use setup::{ConfigCommand, SetupCommand};
 pub use sharing::{BundleCommand, EvaluationCommand, GitCommand, ImportArgs, ReportArgs};
 use values::closed;
 
@@ -76,6 +80,7 @@ pub enum Command {
     Git(GitCommand),
     /// Export the timeline (Timesketch, DFIR-IRIS) or the actions (a ticket tracker's CSV)
     Export {
+        /// The incident's key
         key: String,
         /// What to write (actions-csv: Jira's columns and priority names)
         #[arg(long, value_parser = closed::<ExportFormat>())]
@@ -83,13 +88,13 @@ pub enum Command {
         /// actions-csv: keep the rejected actions and those that already have a ticket
         #[arg(long)]
         all: bool,
-        /// Write to this file (created 0600) instead of printing
+        /// Write to this file (created 0600) instead of printing; - prints
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// Write a consistent copy of the database while it is in use (created 0600)
     Backup {
-        /// Where (default: beside the database, named with the time)
+        /// Where (default: beside the database, named with the time); - prints the copy
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -119,6 +124,9 @@ pub enum Command {
         /// Only a change of this incident
         key: Option<String>,
     },
+    // Completions, the manual page, the paths in use, the example config (cli/setup.rs).
+    #[command(flatten)]
+    Setup(SetupCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,8 +135,10 @@ pub enum IncidentCommand {
     New {
         /// A unique key such as IR-2026-014
         key: String,
-        #[arg(long)]
+        /// A one-line title (what happened, to whom)
+        #[arg(long, allow_hyphen_values = true)]
         title: String,
+        /// How bad it is
         #[arg(long, default_value = "medium", value_parser = closed::<Severity>())]
         severity: Severity,
         /// When it was detected (e.g. 2026-03-11T10:19:44+01:00, or 2026-03-11 10:19 in --zone)
@@ -150,11 +160,15 @@ pub enum IncidentCommand {
 
 #[derive(Debug, Args)]
 pub struct IncidentEdit {
+    /// The incident's key
     pub key: String,
-    #[arg(long)]
+    /// A new title
+    #[arg(long, allow_hyphen_values = true)]
     pub title: Option<String>,
+    /// A new severity
     #[arg(long, value_parser = closed::<Severity>())]
     pub severity: Option<Severity>,
+    /// Where the review stands
     #[arg(long, value_parser = closed::<Status>())]
     pub status: Option<Status>,
     /// When it was detected (a bare HH:MM is read on the incident's date)
@@ -163,12 +177,14 @@ pub struct IncidentEdit {
     /// The IANA time zone naive times are read in
     #[arg(long, value_name = "ZONE")]
     pub zone: Option<String>,
+    /// Whether customers were affected
     #[arg(long, value_name = "true|false")]
     pub customer_impact: Option<bool>,
+    /// Whether personal data was breached (a notification may be due)
     #[arg(long, value_name = "true|false")]
     pub data_breach: Option<bool>,
     /// The impact in words: who and what was affected, how much (shown in the reports)
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub impact: Option<String>,
     /// A classification or TLP marking printed on every page of the report, e.g.
     /// TLP:AMBER ("" removes it)
@@ -189,6 +205,7 @@ pub enum EventCommand {
     },
     /// List an incident's events in time order
     List {
+        /// The incident's key
         key: String,
         /// Print one JSON array
         #[arg(long)]
@@ -215,8 +232,8 @@ pub struct EventAdd {
     /// When: RFC 3339, YYYY-MM-DD HH:MM[:SS][offset], or HH:MM on the incident's date; ~ for approximate
     #[arg(long, value_name = "AT")]
     pub at: String,
-    /// What happened
-    #[arg(long)]
+    /// What happened (text starting with - is taken as it is: --text "-rf ran")
+    #[arg(long, allow_hyphen_values = true)]
     pub text: String,
     /// Who or what did it (created in the incident if new)
     #[arg(long, value_name = "NAME")]
@@ -224,6 +241,7 @@ pub struct EventAdd {
     /// Where it was seen (a log, an alert, a person)
     #[arg(long)]
     pub source: Option<String>,
+    /// The phase of the attack or the response it belongs to
     #[arg(long, value_parser = closed::<Phase>())]
     pub phase: Option<Phase>,
     /// A tag (repeat for more)
@@ -242,7 +260,7 @@ pub struct EventEdit {
     #[arg(long, value_name = "AT")]
     pub at: Option<String>,
     /// What happened
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub text: Option<String>,
     /// Who or what did it ("" removes it)
     #[arg(long, value_name = "NAME")]
@@ -270,11 +288,14 @@ pub enum FindingCommand {
         /// technical-lapse, procedural-failure, manual-error, process-flaw, communication-glitch, unknown-vector
         #[arg(long, value_parser = closed::<LapseKind>())]
         kind: LapseKind,
-        #[arg(long)]
+        /// What went wrong, in one line
+        #[arg(long, allow_hyphen_values = true)]
         title: String,
-        #[arg(long, default_value = "")]
+        /// How it went wrong, and why
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         description: String,
-        #[arg(long, default_value = "")]
+        /// What it cost: time, data, money
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         impact: String,
         /// The group outside the team that must act on it (marks it cross-organizational)
         #[arg(long, value_name = "GROUP")]
@@ -288,6 +309,7 @@ pub enum FindingCommand {
     },
     /// List an incident's findings by kind
     List {
+        /// The incident's key
         key: String,
         /// Print one JSON array
         #[arg(long)]
@@ -299,7 +321,9 @@ pub enum FindingCommand {
 pub enum ActorCommand {
     /// Add an actor, or reclassify the one with that name
     Add {
+        /// The incident's key
         key: String,
+        /// The actor's name, as events name it
         name: String,
         /// threat-actor, person, team, external-org, system
         #[arg(long, value_parser = closed::<ActorKind>())]
@@ -307,11 +331,13 @@ pub enum ActorCommand {
         /// Attribution is suspected, not known
         #[arg(long)]
         suspected: bool,
-        #[arg(long, default_value = "")]
+        /// Who they are, what they did
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         note: String,
     },
     /// List an incident's actors
     List {
+        /// The incident's key
         key: String,
         /// Print one JSON array
         #[arg(long)]
@@ -319,6 +345,7 @@ pub enum ActorCommand {
     },
     /// Rename an actor; its events follow (undo reverses it)
     Rename {
+        /// The incident's key
         key: String,
         /// The actor's name now
         name: String,
@@ -331,6 +358,7 @@ pub enum ActorCommand {
 pub enum EvidenceCommand {
     /// Add a local file (hashed with SHA-256) or a URL / ticket reference; prints its id
     Add {
+        /// The incident's key
         key: String,
         /// A local file: its SHA-256, size and modification time are recorded
         #[arg(
@@ -343,7 +371,8 @@ pub enum EvidenceCommand {
         /// A URL or a ticket reference such as SEC-4521
         #[arg(long, value_name = "URL")]
         url: Option<String>,
-        #[arg(long, default_value = "")]
+        /// What it is (default: the file's name or the URL)
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         title: String,
         /// An event it supports: any unique start or end of its id (repeat for more)
         #[arg(long = "event", value_name = "ID")]
@@ -354,13 +383,17 @@ pub enum EvidenceCommand {
     },
     /// List an incident's evidence
     List {
+        /// The incident's key
         key: String,
         /// Print one JSON array
         #[arg(long)]
         json: bool,
     },
     /// Re-hash every evidence file; exits 1 when any changed or is missing
-    Verify { key: String },
+    Verify {
+        /// The incident's key
+        key: String,
+    },
     /// Link evidence already recorded to more events and findings of its incident
     Link {
         /// Any unique start or end of the evidence's id
@@ -376,8 +409,10 @@ pub enum EvidenceCommand {
     Unlink {
         /// Any unique start or end of the evidence's id
         id: String,
+        /// An event it should no longer support (repeat for more)
         #[arg(long = "event", value_name = "ID")]
         events: Vec<String>,
+        /// A finding it should no longer support (repeat for more)
         #[arg(long = "finding", value_name = "ID")]
         findings: Vec<String>,
     },
@@ -389,7 +424,8 @@ pub enum ActionCommand {
     Add {
         /// The incident's key
         key: String,
-        #[arg(long)]
+        /// What is to be done, in one line
+        #[arg(long, allow_hyphen_values = true)]
         title: String,
         /// The person who owns it (created if new)
         #[arg(long, value_name = "NAME")]
@@ -400,6 +436,7 @@ pub enum ActionCommand {
         /// bug, change-request, service-investment, process-change, sop-update, documentation, training
         #[arg(long, default_value = "change-request", value_parser = closed::<ActionKind>())]
         kind: ActionKind,
+        /// P0 (most urgent) to P3
         #[arg(long, default_value = "P2", value_parser = closed::<Priority>())]
         priority: Priority,
         /// Due date, YYYY-MM-DD
@@ -408,7 +445,8 @@ pub enum ActionCommand {
         /// External ticket: SEC-1234 or a URL
         #[arg(long, value_name = "REF", default_value = "")]
         ticket: String,
-        #[arg(long, default_value = "")]
+        /// The detail: what done looks like
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         description: String,
         /// A finding it addresses: any unique start or end of its id (repeat for more)
         #[arg(long = "finding", value_name = "ID")]
@@ -421,10 +459,13 @@ pub enum ActionCommand {
         /// proposed, accepted, in-progress, resolved, verified, rejected (needs --note)
         #[arg(long, value_parser = closed::<ActionStatus>())]
         status: Option<ActionStatus>,
-        #[arg(long, default_value = "")]
+        /// What the review found (kept in the action's history)
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         note: String,
+        /// A new owner (created if new)
         #[arg(long, value_name = "NAME")]
         owner: Option<String>,
+        /// A new owning team (created if new)
         #[arg(long, value_name = "NAME")]
         group: Option<String>,
         /// New due date, YYYY-MM-DD ("none" clears it)
@@ -439,7 +480,9 @@ pub enum ActionCommand {
     },
     /// An action with its findings and review history
     Show {
+        /// Any unique start or end of the action's id
         id: String,
+        /// Print one JSON object
         #[arg(long)]
         json: bool,
     },
@@ -456,6 +499,7 @@ pub struct BacklogArgs {
     /// Only actions of this group
     #[arg(long, value_name = "NAME")]
     pub group: Option<String>,
+    /// Only actions in this status
     #[arg(long, value_parser = closed::<ActionStatus>())]
     pub status: Option<ActionStatus>,
     /// Only open actions past their due date
@@ -473,18 +517,29 @@ pub struct BacklogArgs {
 pub enum OwnerCommand {
     /// Every owner with open, overdue and due-this-week counts
     List {
+        /// The day to count "overdue" and "this week" from (default: today), YYYY-MM-DD
         #[arg(long, value_name = "DATE")]
         today: Option<String>,
+        /// Print one JSON array
         #[arg(long)]
         json: bool,
     },
     /// Rename an owner; their actions follow
-    Rename { name: String, new_name: String },
+    Rename {
+        /// The owner's name now
+        name: String,
+        /// The name they get
+        new_name: String,
+    },
     /// Merge one owner into another; every assignment moves
-    Merge { from: String, into: String },
+    Merge {
+        /// The owner that goes away
+        from: String,
+        /// The owner that takes their actions
+        into: String,
+    },
     /// Set how an owner is reached; an e-mail address becomes the Assignee in the
     /// actions CSV ("" clears it)
-    #[command(after_help = "Example:\n  debrief owner contact \"J. Alonso\" j.alonso@example.org")]
     Contact {
         /// The owner's name
         name: String,
@@ -499,8 +554,10 @@ pub enum SopCommand {
     Add {
         /// Any unique start or end of the action's id
         action: String,
+        /// The procedure's document, e.g. "SOP-IR-03 Business email compromise response"
         #[arg(long)]
         document: String,
+        /// The section that changed, e.g. "4.2 Containment"
         #[arg(long, default_value = "")]
         section: String,
         /// When the procedure took the change, YYYY-MM-DD
@@ -509,8 +566,10 @@ pub enum SopCommand {
     },
     /// SOP changes, of one incident or all
     List {
+        /// Only this incident's SOP changes
         #[arg(long, value_name = "KEY")]
         incident: Option<String>,
+        /// Print one JSON array
         #[arg(long)]
         json: bool,
     },

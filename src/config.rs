@@ -33,13 +33,18 @@ pub fn config_path() -> Option<PathBuf> {
     project_dirs().map(|d| d.config_dir().join("config.toml"))
 }
 
-/// What the user may set in config.toml.
+/// How many days an open action may go without a review before it stands out, when
+/// config.toml does not say (`review_days`).
+pub const DEFAULT_REVIEW_DAYS: i64 = 14;
+
+/// What the user may set in config.toml (assets/config.example.toml lists every setting;
+/// a test keeps it in step).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// The name the history records changes under.
     pub analyst: Option<String>,
-    /// Open actions not reviewed for this many days stand out (default 14).
+    /// Open actions not reviewed for this many days stand out ([`DEFAULT_REVIEW_DAYS`]).
     pub review_days: Option<i64>,
     /// Key overrides per screen: `[keys.timeline] capture = "C"`.
     #[serde(default)]
@@ -72,6 +77,11 @@ impl Config {
                 None => anyhow::anyhow!("{message}"),
             }
         })
+    }
+
+    /// How many days an open action may go without a review before it stands out.
+    pub fn review_days(&self) -> i64 {
+        self.review_days.unwrap_or(DEFAULT_REVIEW_DAYS)
     }
 
     /// The default keys with the user's overrides applied.
@@ -231,6 +241,93 @@ mod tests {
             assert!(map.command(view, f2).is_some(), "{}", view.name());
             assert_eq!(map.command(view, Key::char('U')), Some(Command::Undo));
         }
+    }
+
+    /// The `[keys.*]` part of the example config: every place's commands with their
+    /// default keys and what they do, commented out.
+    fn example_keys() -> String {
+        let defaults = Keymap::default();
+        let mut text = String::new();
+        for place in crate::keymap::Where::all() {
+            text.push_str(&format!("\n# [keys.{}]\n", place.name()));
+            let mut seen = Vec::new();
+            for b in defaults.bindings().iter().filter(|b| b.place == place) {
+                if seen.contains(&b.command) {
+                    continue;
+                }
+                seen.push(b.command);
+                let keys: Vec<String> = defaults
+                    .bindings()
+                    .iter()
+                    .filter(|k| k.place == place && k.command == b.command)
+                    .map(|k| format!("{:?}", k.key.to_string()))
+                    .collect();
+                let value = match keys.as_slice() {
+                    [one] => one.clone(),
+                    many => format!("[{}]", many.join(", ")),
+                };
+                let setting = format!("# {} = {value}", b.command.name());
+                text.push_str(&format!("{setting:<34} # {}\n", b.description));
+            }
+        }
+        text
+    }
+
+    /// The example with every setting line uncommented.
+    fn uncommented(example: &str) -> String {
+        example
+            .lines()
+            .map(|line| match line.strip_prefix("# ") {
+                Some(rest)
+                    if rest.starts_with("[keys.")
+                        || rest.split_once(" = ").is_some_and(|(name, _)| {
+                            !name.is_empty()
+                                && name
+                                    .chars()
+                                    .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-')
+                        }) =>
+                {
+                    rest
+                }
+                _ => line,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_example_config_lists_every_setting_at_its_default() {
+        let example = crate::commands::setup::CONFIG_EXAMPLE;
+        let keys = example_keys();
+        assert!(
+            example.contains(&keys),
+            "assets/config.example.toml's keys are out of step with the key table; they are now:\n{keys}"
+        );
+        // As shipped, everything is commented: the example changes nothing.
+        assert_eq!(Config::parse(example).unwrap(), Config::default());
+
+        // Every setting uncommented parses with the real loader and gives the defaults.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, uncommented(example)).unwrap();
+        let config = Config::load(Some(&path)).unwrap();
+        assert_eq!(config.review_days, Some(DEFAULT_REVIEW_DAYS));
+        assert!(config.analyst.as_deref().is_some_and(|a| !a.is_empty()));
+        let places = crate::keymap::Where::all().count();
+        assert_eq!(config.keys.len(), places, "a section per place");
+        let sorted = |map: &Keymap| {
+            let mut all: Vec<String> = map
+                .bindings()
+                .iter()
+                .map(|b| format!("{} {} {}", b.place.name(), b.key, b.command.name()))
+                .collect();
+            all.sort();
+            all
+        };
+        assert_eq!(
+            sorted(&config.keymap().unwrap()),
+            sorted(&Keymap::default())
+        );
     }
 
     #[test]

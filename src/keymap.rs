@@ -223,6 +223,7 @@ mod defaults {
 
         (On(Owners), "enter", Open, "the owner's actions in the backlog"),
         (On(Owners), "w", Walk, "review walk of the owner's open actions"),
+        (On(Owners), "e", Edit, "set how the owner is reached (an e-mail becomes the Jira Assignee)"),
 
         (On(Evaluation), "s", RateSufficiency, "rate sufficiency: met, partly, not met, n/a, unrated"),
         (On(Evaluation), "c", RateCompleteness, "rate completeness: met, partly, not met, n/a, unrated"),
@@ -287,6 +288,7 @@ mod defaults {
 
         (On(Owners), Open, "actions"),
         (On(Owners), Walk, "walk"),
+        (On(Owners), Edit, "contact"),
         (On(Owners), Undo, "undo"),
 
         (On(Evaluation), RateSufficiency, "sufficiency"),

@@ -1,9 +1,8 @@
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // Usage errors exit 2 (clap's own exit); everything else that fails exits 1.
-    let cli = debrief::cli::Cli::parse();
+    let cli = debrief::cli::parse_args();
     match debrief::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // A reader that stopped early (`debrief event list KEY | head`) is not a failure.

@@ -45,6 +45,21 @@ pub(super) fn submit(app: &mut App, store: &mut Store, prompt: Box<Prompt>) {
             let action = prompt.target.clone().unwrap_or_default();
             app.backlog.add_sop(&action, &text, &mut cx)
         }
+        PromptKind::OwnerContact => {
+            let mut cx = Cx {
+                store,
+                shell: &mut app.shell,
+            };
+            let name = prompt.target.clone().unwrap_or_default();
+            match app.owners.set_contact(&name, &text, &mut cx) {
+                Ok(effect) => effect,
+                Err(reason) => {
+                    app.shell.error(reason);
+                    app.overlays.push(Overlay::Prompt(prompt));
+                    Effect::None
+                }
+            }
+        }
         _ => match incident_prompt(app, store, &prompt, &text) {
             Ok(effect) => effect,
             Err(reason) => {
@@ -94,6 +109,7 @@ fn incident_prompt(
         | PromptKind::BacklogFilter
         | PromptKind::Evidence
         | PromptKind::SopChange
+        | PromptKind::OwnerContact
         | PromptKind::ImportPath => {}
     }
     Ok(Effect::None)

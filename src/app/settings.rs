@@ -22,7 +22,7 @@ impl Settings {
     /// What ships with debrief: no config folder consulted.
     pub fn builtin() -> Settings {
         Settings {
-            review_days: 14,
+            review_days: crate::config::DEFAULT_REVIEW_DAYS,
             checklist: Ok(crate::domain::evaluation::default_checklist()),
             markdown: Ok(TemplateSource::builtin(ReportFormat::Markdown)),
             html: Ok(TemplateSource::builtin(ReportFormat::Html)),

@@ -7,7 +7,10 @@ use super::*;
 pub enum GitCommand {
     /// Write .gitattributes (*.debrief.json merge=debrief) and set merge.debrief.driver
     /// in the repository at DIR (created with `git init` if it is not one)
-    Init { dir: PathBuf },
+    Init {
+        /// The repository's folder
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -15,12 +18,14 @@ pub enum BundleCommand {
     /// Write the incident with everything attached (events, actors, evidence records,
     /// findings, actions, reviews, owners, evaluation) as pretty, stable JSON
     Export {
+        /// The incident's key
         #[arg(required_unless_present = "all")]
         key: Option<String>,
         /// Every incident, one KEY.debrief.json each, into the folder given by -o
         #[arg(long, conflicts_with = "key", requires = "output")]
         all: bool,
-        /// Write to this file (created 0600) instead of printing; with --all, a folder
+        /// Write to this file (created 0600) instead of printing (- prints); with --all, a
+        /// folder
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -43,11 +48,13 @@ pub enum BundleCommand {
         ours: PathBuf,
         /// Their side
         theirs: PathBuf,
+        /// Write the result here instead of over OURS; - prints it
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// Settle a merged bundle's conflicts, each by choosing a side
     Resolve {
+        /// The merged bundle (from `bundle merge`, or git's conflicted file)
         file: PathBuf,
         /// Take this side (ours or theirs) for every conflict not named by --field
         #[arg(long, value_name = "SIDE")]
@@ -55,7 +62,7 @@ pub enum BundleCommand {
         /// TABLE:ID:FIELD=ours|theirs for one conflict (repeatable)
         #[arg(long = "field", value_name = "TABLE:ID:FIELD=SIDE")]
         fields: Vec<String>,
-        /// Write here instead of over FILE
+        /// Write here instead of over FILE; - prints it
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -117,7 +124,7 @@ pub struct ReportArgs {
     /// Write IOCs defanged (hxxp://, example[.]com, 203.0.113[.]45) and make no links
     #[arg(long)]
     pub defang: bool,
-    /// Write to this file (created 0600) instead of printing
+    /// Write to this file (created 0600) instead of printing; - prints
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -126,9 +133,13 @@ pub struct ReportArgs {
 pub enum EvaluationCommand {
     /// Start the incident's evaluation from the checklist (the shipped one, or
     /// evaluation.toml in the config folder)
-    Start { key: String },
+    Start {
+        /// The incident's key
+        key: String,
+    },
     /// The areas with their ratings
     List {
+        /// The incident's key
         key: String,
         /// Print one JSON array
         #[arg(long)]
@@ -136,6 +147,7 @@ pub enum EvaluationCommand {
     },
     /// Rate an area, note it, link findings, or rename it (one recorded change)
     Set {
+        /// The incident's key
         key: String,
         /// The area's number or the start of its name (e.g. 3, contain)
         area: String,
@@ -145,7 +157,8 @@ pub enum EvaluationCommand {
         /// met, partly, not-met, n/a, or - to clear
         #[arg(long, value_name = "RATING")]
         completeness: Option<String>,
-        #[arg(long)]
+        /// What the rating rests on, in words
+        #[arg(long, allow_hyphen_values = true)]
         note: Option<String>,
         /// A finding the rating rests on (any 4+ characters of its id); repeat for more.
         /// Replaces the linked findings; --finding - clears them
@@ -160,11 +173,19 @@ pub enum EvaluationCommand {
     },
     /// Add an area of the incident's own to the checklist
     Add {
+        /// The incident's key
         key: String,
+        /// The area's name
         area: String,
-        #[arg(long, default_value = "")]
+        /// The question the area answers
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         question: String,
     },
     /// Remove an area from the incident's checklist
-    Remove { key: String, area: String },
+    Remove {
+        /// The incident's key
+        key: String,
+        /// The area's number or the start of its name
+        area: String,
+    },
 }

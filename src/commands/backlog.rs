@@ -232,16 +232,10 @@ pub fn owner(store: &mut Store, command: OwnerCommand, out: &mut dyn Write) -> R
     };
     let day = today(store, given.as_deref())?;
     let loads = store.owner_loads(day)?;
-    let contacts: std::collections::HashMap<String, String> = store
-        .list_owners()?
-        .into_iter()
-        .map(|o| (o.name, o.contact))
-        .collect();
-    let contact = |name: &str| contacts.get(name).cloned().unwrap_or_default();
     if as_json {
         let all: Vec<_> = loads
             .iter()
-            .map(|l| json!({"name": l.name, "kind": l.kind.as_str(), "contact": contact(&l.name), "open": l.open, "overdue": l.overdue, "due_this_week": l.due_this_week}))
+            .map(|l| json!({"name": l.name, "kind": l.kind.as_str(), "contact": l.contact, "open": l.open, "overdue": l.overdue, "due_this_week": l.due_this_week}))
             .collect();
         writeln!(out, "{}", super::pretty_json(&all)?)?;
     } else {
@@ -254,9 +248,9 @@ pub fn owner(store: &mut Store, command: OwnerCommand, out: &mut dyn Write) -> R
                 l.open,
                 l.overdue,
                 l.due_this_week,
-                match contact(&l.name) {
-                    c if c.is_empty() => String::new(),
-                    c => format!("  {}", inert(&c)),
+                match l.contact.as_str() {
+                    "" => String::new(),
+                    c => format!("  {}", inert(c)),
                 }
             )?;
         }

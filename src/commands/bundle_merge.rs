@@ -31,9 +31,19 @@ fn write_bundle(path: &Path, bundle: &serde_json::Value) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Writes the merged bundle, and fails (exit 1) listing the conflicts when there are any.
+/// Writes the merged bundle (to standard output for `-o -`), and fails (exit 1) listing
+/// the conflicts when there are any.
 fn finish(m: &Merged, path: &Path, out: &mut dyn Write, verb: &str) -> Result<()> {
-    write_bundle(path, &m.bundle)?;
+    if super::is_dash(Some(path)) {
+        let mut text = serde_json::to_string_pretty(&m.bundle)?;
+        text.push('\n');
+        out.write_all(crate::text::json_safe(&text).as_bytes())?;
+    } else {
+        write_bundle(path, &m.bundle)?;
+    }
+    if m.conflicts.is_empty() && super::is_dash(Some(path)) {
+        return Ok(());
+    }
     if m.conflicts.is_empty() {
         writeln!(out, "{verb} into {}: no conflicts", path.display())?;
         return Ok(());
@@ -43,11 +53,14 @@ fn finish(m: &Merged, path: &Path, out: &mut dyn Write, verb: &str) -> Result<()
         .iter()
         .map(|c| format!("  {}", inert(&c.describe())))
         .collect();
+    let (into, file) = if super::is_dash(Some(path)) {
+        ("standard output".to_string(), "FILE".to_string())
+    } else {
+        (path.display().to_string(), path.display().to_string())
+    };
     bail!(
-        "{verb} into {} with {} conflicts (settle them with `debrief bundle resolve {}`):\n{}",
-        path.display(),
+        "{verb} into {into} with {} conflicts (settle them with `debrief bundle resolve {file}`):\n{}",
         m.conflicts.len(),
-        path.display(),
         list.join("\n")
     )
 }

@@ -7,6 +7,7 @@ mod edits;
 mod findings;
 mod import;
 mod report;
+pub mod setup;
 
 use crate::cli::{Command, EventAdd, EventCommand, IncidentCommand, IncidentEdit};
 use crate::domain::json;
@@ -26,14 +27,23 @@ pub fn execute(store: &mut Store, command: Command, out: &mut dyn Write) -> Resu
 /// Runs one subcommand. Everything printed for people passes through the same inert
 /// rendering as the workbench ([`InertWriter`]); JSON is printed with C1, bidi and
 /// invisible characters escaped (`\uXXXX`, the same JSON). Only the data of `export`
-/// written to a pipe (`terminal` false) goes out byte for byte, for the tool reading it.
+/// written to a pipe (`terminal` false) goes out byte for byte, for the tool reading it,
+/// as does `backup -o -` (refused on a terminal).
 pub fn execute_on(
     store: &mut Store,
-    command: Command,
+    mut command: Command,
     out: &mut dyn Write,
     terminal: bool,
 ) -> Result<()> {
-    if matches!(&command, Command::Export { output: None, .. }) && !terminal {
+    dash_is_stdout(&mut command)?;
+    let backup_printed =
+        matches!(&command, Command::Backup { output } if is_dash(output.as_deref()));
+    if backup_printed && terminal {
+        return Err(anyhow!(
+            "backup -o - writes the database's bytes: redirect them (debrief backup -o - > copy.db), not to a terminal"
+        ));
+    }
+    if (matches!(&command, Command::Export { output: None, .. }) || backup_printed) && !terminal {
         return dispatch(store, command, out);
     }
     let mut inert = InertWriter::new(out);
@@ -41,6 +51,37 @@ pub fn execute_on(
     let flushed = inert.flush();
     result?;
     Ok(flushed?)
+}
+
+/// `-o -` is standard output: for the commands that print when there is no `-o`, the
+/// same as leaving it out (`bundle merge`, `bundle resolve` and `backup`, which write a
+/// file by default, look for `-` themselves).
+fn dash_is_stdout(command: &mut Command) -> Result<()> {
+    use crate::cli::BundleCommand;
+    let output = match command {
+        Command::Export { output, .. }
+        | Command::Report(crate::cli::ReportArgs { output, .. })
+        | Command::Bundle(BundleCommand::Export {
+            all: false, output, ..
+        }) => output,
+        Command::Bundle(BundleCommand::Export {
+            all: true, output, ..
+        }) if is_dash(output.as_deref()) => {
+            return Err(anyhow!(
+                "bundle export --all writes one file per incident into a folder: give -o DIR, not - (standard output)"
+            ));
+        }
+        _ => return Ok(()),
+    };
+    if is_dash(output.as_deref()) {
+        *output = None;
+    }
+    Ok(())
+}
+
+/// Whether an output path is `-`, standard output.
+pub(crate) fn is_dash(path: Option<&std::path::Path>) -> bool {
+    path.is_some_and(|p| p.as_os_str() == "-")
 }
 
 /// Pretty JSON for printing: the same JSON, safe on a terminal ([`crate::text::json_safe`]).
@@ -98,6 +139,7 @@ fn dispatch(store: &mut Store, command: Command, out: &mut dyn Write) -> Result<
         Command::History { key, limit, json } => history(store, key.as_deref(), limit, json, out),
         Command::Undo { key } => undo_redo(store, key.as_deref(), false, out),
         Command::Redo { key } => undo_redo(store, key.as_deref(), true, out),
+        Command::Setup(c) => setup::run(c, store.path().as_deref(), out),
     }
 }
 
@@ -353,6 +395,9 @@ fn clip(text: &str) -> String {
 }
 
 fn backup(store: &Store, output: Option<std::path::PathBuf>, out: &mut dyn Write) -> Result<()> {
+    if is_dash(output.as_deref()) {
+        return backup_to_stdout(store, out);
+    }
     let target = match output {
         Some(p) => p,
         None => {
@@ -372,6 +417,33 @@ fn backup(store: &Store, output: Option<std::path::PathBuf>, out: &mut dyn Write
     store.backup_to(&target)?;
     writeln!(out, "wrote a copy of the database to {}", target.display())?;
     Ok(())
+}
+
+/// `backup -o -`: SQLite copies into a file, so the copy is made beside the database
+/// (private, named with the time), printed, and removed.
+fn backup_to_stdout(store: &Store, out: &mut dyn Write) -> Result<()> {
+    let db = store
+        .path()
+        .ok_or_else(|| anyhow!("the database is in memory: there is nothing to back up"))?;
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(
+        ".backup-{}.partial",
+        store.now().format("%Y%m%d-%H%M%S%.6f")
+    ));
+    let temporary = db.with_file_name(name);
+    crate::io::files::create_private(&temporary)
+        .with_context(|| format!("cannot create {}", temporary.display()))?;
+    let copied = store
+        .backup_to(&temporary)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| {
+            let mut file = std::fs::File::open(&temporary)?;
+            std::io::copy(&mut file, out)?;
+            Ok(())
+        });
+    let removed = std::fs::remove_file(&temporary);
+    copied?;
+    removed.with_context(|| format!("cannot remove {}", temporary.display()))
 }
 
 /// Lists what `PRAGMA integrity_check` finds (inert: a damaged page may hold any bytes) and

@@ -90,6 +90,8 @@ pub struct ReviewInput {
 pub struct OwnerLoad {
     pub name: String,
     pub kind: OwnerKind,
+    /// How the owner is reached (an e-mail becomes the Assignee in the actions CSV).
+    pub contact: String,
     pub open: i64,
     pub overdue: i64,
     pub due_this_week: i64,

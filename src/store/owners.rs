@@ -171,7 +171,7 @@ impl Store {
             .checked_add_days(chrono::Days::new(7))
             .unwrap_or(NaiveDate::MAX);
         let mut stmt = self.conn.prepare_cached(
-            "SELECT o.name, o.kind,
+            "SELECT o.name, o.kind, o.contact,
                 count(a.id),
                 count(CASE WHEN a.due < ?1 THEN 1 END),
                 count(CASE WHEN a.due >= ?1 AND a.due <= ?2 THEN 1 END)
@@ -183,9 +183,10 @@ impl Store {
             Ok(OwnerLoad {
                 name: r.get(0)?,
                 kind: parsed(r, 1)?,
-                open: r.get(2)?,
-                overdue: r.get(3)?,
-                due_this_week: r.get(4)?,
+                contact: r.get(2)?,
+                open: r.get(3)?,
+                overdue: r.get(4)?,
+                due_this_week: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

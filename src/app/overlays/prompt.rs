@@ -26,6 +26,8 @@ pub enum PromptKind {
     ImportPath,
     /// An SOP change of the action in `target`.
     SopChange,
+    /// The contact of the owner named in `target`.
+    OwnerContact,
 }
 
 impl PromptKind {
@@ -41,6 +43,7 @@ impl PromptKind {
             PromptKind::ReportPath => "write the report to",
             PromptKind::ImportPath => "import",
             PromptKind::SopChange => "SOP change",
+            PromptKind::OwnerContact => "contact",
         }
     }
 
@@ -62,6 +65,7 @@ impl PromptKind {
             PromptKind::ReportPath => "a file: .md for Markdown, .html or .json",
             PromptKind::ImportPath => "the timeline file to import (tab completes)",
             PromptKind::SopChange => "IR playbook, 4.2 Vendor access, 2026-04-01",
+            PromptKind::OwnerContact => "j.alonso@example.org, or a channel or phone number",
         }
     }
 }
@@ -171,6 +175,14 @@ impl Prompt {
             "a procedure changed by: {}",
             inert(title)
         ))];
+        p
+    }
+
+    /// How the owner `name` is reached, starting from what is recorded.
+    pub fn owner_contact(name: &str, contact: &str) -> Prompt {
+        let mut p = Prompt::new(PromptKind::OwnerContact, contact);
+        p.target = Some(name.to_string());
+        p.notes = contact_notes(name, contact);
         p
     }
 
@@ -299,11 +311,31 @@ impl Prompt {
                 Err(_) if text.trim().is_empty() => self.notes.clone(),
                 Err(e) => vec![Note::problem(e)],
             },
+            PromptKind::OwnerContact => {
+                contact_notes(self.target.as_deref().unwrap_or_default(), &text)
+            }
         };
         if self.kind == PromptKind::Palette {
             self.choices = palette_matches(keymap, view, &text);
         }
     }
+}
+
+/// Whose contact it is, and what enter will make of it.
+fn contact_notes(name: &str, text: &str) -> Vec<Note> {
+    let whose = Note::hint(format!(
+        "how {} is reached: an e-mail address becomes the Assignee in the actions CSV",
+        inert(name)
+    ));
+    let what = match crate::domain::owner::validate_contact(text) {
+        Err(e) => Note::problem(e.reason),
+        Ok(c) if c.is_empty() => Note::ok("→ enter clears the contact"),
+        Ok(c) => match crate::domain::owner::contact_email(&c) {
+            Some(email) => Note::ok(format!("→ Assignee {}", inert(email))),
+            None => Note::ok("→ kept as written (no e-mail address: no Assignee)"),
+        },
+    };
+    vec![whose, what]
 }
 
 /// What the capture line will become, or why it will not.

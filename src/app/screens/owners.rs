@@ -1,7 +1,9 @@
 //! The Owners screen: every owner's load across incidents (open, overdue, not reviewed
-//! lately); enter shows their backlog, `w` walks their open actions.
+//! lately) and how they are reached; enter shows their backlog, `w` walks their open
+//! actions, `e` sets their contact.
 
 use super::super::effect::Effect;
+use super::super::overlays::{Overlay, prompt::Prompt};
 use super::super::shell::{Cx, keep_in, step};
 use crate::domain::action::walk_order;
 use crate::keymap::Command;
@@ -46,6 +48,12 @@ impl OwnersState {
                     return Effect::ShowOwnerBacklog(o.name.clone());
                 }
             }
+            Edit => {
+                if let Some(o) = self.rows.get(self.selected) {
+                    let prompt = Prompt::owner_contact(&o.name, &o.contact);
+                    return Effect::Open(Overlay::Prompt(Box::new(prompt)));
+                }
+            }
             Walk => {
                 if let Some(o) = self.rows.get(self.selected) {
                     let filter = BacklogFilter {
@@ -65,5 +73,30 @@ impl OwnersState {
             _ => {}
         }
         Effect::None
+    }
+
+    /// The contact prompt's enter: one recorded change (undoable). `Err`: refused, and
+    /// the prompt opens again with what was typed.
+    pub fn set_contact(
+        &mut self,
+        name: &str,
+        text: &str,
+        cx: &mut Cx<'_>,
+    ) -> std::result::Result<Effect, String> {
+        cx.store
+            .set_owner_contact(name, text)
+            .map_err(|e| format!("not saved: {e}"))?;
+        let name = crate::text::inert(name);
+        match text.trim() {
+            "" => cx
+                .shell
+                .success(format!("cleared the contact of {name} (u undoes)")),
+            c => cx.shell.success(format!(
+                "{name} is reached at {} (u undoes)",
+                crate::text::inert(c)
+            )),
+        }
+        self.refresh(cx);
+        Ok(Effect::Changed(None))
     }
 }

@@ -26,11 +26,20 @@ pub fn owners(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             Cell::from(format!("{:>5}", l.open)),
             Cell::from(format!("{:>7}", l.overdue)),
             Cell::from(format!("{:>13}", l.due_this_week)),
+            Cell::from(inert(&l.contact).into_owned()),
         ])
         .style(style)
     });
-    let header = Row::new(["", "Owner", "Kind", " Open", "Overdue", "Due this week"])
-        .style(theme.header_row());
+    let header = Row::new([
+        "",
+        "Owner",
+        "Kind",
+        " Open",
+        "Overdue",
+        "Due this week",
+        "Contact",
+    ])
+    .style(theme.header_row());
     let widths = [
         Constraint::Length(1),
         Constraint::Length(28),
@@ -38,6 +47,7 @@ pub fn owners(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         Constraint::Length(5),
         Constraint::Length(7),
         Constraint::Length(13),
+        Constraint::Fill(1),
     ];
     let block = Block::new()
         .borders(Borders::TOP)
