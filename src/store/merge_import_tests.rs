@@ -1,0 +1,238 @@
+//! Importing a bundle into the incident already here, three-way against the bundle last
+//! exchanged with that file: one-sided changes of both sides kept, a field changed both
+//! ways refused with nothing written, undo taking the import (and its base) back.
+
+use super::*;
+use crate::domain::{IncidentPatch, NewEvent, Severity, TimeContext, parse_time};
+use crate::store::bundle_tests::dump;
+use chrono::TimeZone;
+
+const FILE: &str = "/shared/IR-2026-014.debrief.json";
+
+fn store(analyst: &str) -> Store {
+    let mut s = Store::open_in_memory(analyst).unwrap();
+    s.set_clock(Box::new(|| {
+        Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()
+    }));
+    s
+}
+
+fn no_choice(_: &MergeConflict) -> std::result::Result<Option<Value>, String> {
+    Ok(None)
+}
+
+/// Analyst A with the demo incident, exported to FILE; analyst B with FILE imported.
+fn two_analysts() -> (Store, Store, String) {
+    let mut a = store("ana");
+    let demo = a
+        .create_seeded_incident(&crate::io::demo::demo_seed().unwrap())
+        .unwrap();
+    let bundle = a.bundle(&demo.id).unwrap();
+    a.remember_export(&demo.id, FILE, &bundle).unwrap();
+    let mut b = store("ben");
+    let o = b
+        .import_bundle_from(&bundle, FILE, "bundle x", &no_choice, false)
+        .unwrap();
+    assert!(o.created);
+    (a, b, demo.id)
+}
+
+fn set_title(s: &mut Store, id: &str, t: &str) {
+    let patch = IncidentPatch {
+        title: Some(t.into()),
+        ..Default::default()
+    };
+    s.update_incident(id, &patch, None).unwrap();
+}
+
+fn set_severity(s: &mut Store, id: &str, sev: Severity) {
+    let patch = IncidentPatch {
+        severity: Some(sev),
+        ..Default::default()
+    };
+    s.update_incident(id, &patch, None).unwrap();
+}
+
+fn add_event(s: &mut Store, id: &str, text: &str) -> String {
+    let at = parse_time("2026-03-14 09:00", &TimeContext::utc()).unwrap();
+    s.add_event(id, &NewEvent::new(at, text).unwrap())
+        .unwrap()
+        .id
+}
+
+#[test]
+fn a_field_changed_here_and_another_in_the_file_are_both_kept() {
+    let (mut a, mut b, id) = two_analysts();
+    // B changes the severity and adds an event, and shares the file.
+    set_severity(&mut b, &id, Severity::Critical);
+    let event = add_event(&mut b, &id, "Mailbox rule removed");
+    let theirs = b.bundle(&id).unwrap();
+    // Meanwhile A changed the title only.
+    set_title(&mut a, &id, "Payroll fraud, by A");
+    let o = a
+        .import_bundle_from(
+            &theirs,
+            FILE,
+            "bundle IR-2026-014.debrief.json",
+            &no_choice,
+            false,
+        )
+        .unwrap();
+    assert!(o.base_at.is_some(), "merged three-way: {o:?}");
+    assert_eq!((o.added, o.changed, o.removed), (1, 1, 0), "{o:?}");
+    assert_eq!(
+        o.fields, 1,
+        "only the severity took the file's value: {o:?}"
+    );
+    let i = a.incident_by_id(&id).unwrap().unwrap();
+    assert_eq!(
+        i.title, "Payroll fraud, by A",
+        "the field changed only here stays"
+    );
+    assert_eq!(
+        i.severity,
+        Severity::Critical,
+        "the field changed only there comes"
+    );
+    assert!(a.event(&event).unwrap().is_some());
+
+    // History: the merge is one change set, made by the bundle's side, at import time.
+    let history = a.history(Some(&id), 5).unwrap();
+    let last = &history[0];
+    assert_eq!(last.by, "bundle IR-2026-014.debrief.json");
+    assert_eq!(last.at, a.now());
+    assert!(
+        history
+            .iter()
+            .take(2)
+            .all(|c| c.change_set == last.change_set)
+    );
+    assert!(history.iter().take(2).all(|c| c.entity.starts_with("row:")));
+}
+
+#[test]
+fn undo_takes_the_merge_back_as_one_change_and_its_base_with_it() {
+    let (mut a, mut b, id) = two_analysts();
+    set_severity(&mut b, &id, Severity::Critical);
+    add_event(&mut b, &id, "Mailbox rule removed");
+    let theirs = b.bundle(&id).unwrap();
+    set_title(&mut a, &id, "Title by A");
+    let before = a.bundle(&id).unwrap();
+    let base_before = a.bundle_base(&id, FILE).unwrap().unwrap();
+    a.import_bundle_from(&theirs, FILE, "bundle f", &no_choice, false)
+        .unwrap();
+    assert_eq!(a.bundle_base(&id, FILE).unwrap().unwrap().bundle, theirs);
+    let undone = a.undo(Some(&id)).unwrap().unwrap();
+    assert_eq!(undone.label, "merge bundle into IR-2026-014");
+    assert_eq!(
+        a.bundle(&id).unwrap(),
+        before,
+        "every row as before the import"
+    );
+    assert_eq!(
+        a.bundle_base(&id, FILE).unwrap().unwrap(),
+        base_before,
+        "the undone import's base is set aside"
+    );
+    // Redo brings both back.
+    a.redo(Some(&id)).unwrap().unwrap();
+    assert_eq!(
+        a.incident_by_id(&id).unwrap().unwrap().severity,
+        Severity::Critical
+    );
+    assert_eq!(a.bundle_base(&id, FILE).unwrap().unwrap().bundle, theirs);
+}
+
+#[test]
+fn the_same_field_changed_both_ways_is_refused_and_nothing_written() {
+    let (mut a, mut b, id) = two_analysts();
+    set_title(&mut b, &id, "Title by B");
+    set_severity(&mut b, &id, Severity::Critical);
+    let theirs = b.bundle(&id).unwrap();
+    set_title(&mut a, &id, "Title by A");
+    let before = dump(&a);
+    let e = a
+        .import_bundle_from(&theirs, FILE, "bundle f", &no_choice, false)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("nothing was imported"), "{e}");
+    assert!(
+        e.contains("incidents")
+            && e.contains("field title")
+            && e.contains("Title by A")
+            && e.contains("Title by B"),
+        "names the table, field and both values: {e}"
+    );
+    assert!(
+        e.contains("--take ours") && e.contains("--field"),
+        "says how: {e}"
+    );
+    assert_eq!(dump(&a), before, "the database is unchanged");
+
+    // Settled with theirs for the title: both the title and the severity come.
+    let theirs_side = |c: &MergeConflict| Ok(Some(c.theirs.clone()));
+    let o = a
+        .import_bundle_from(&theirs, FILE, "bundle f", &theirs_side, false)
+        .unwrap();
+    assert_eq!(o.settled, 1);
+    let i = a.incident_by_id(&id).unwrap().unwrap();
+    assert_eq!(
+        (i.title.as_str(), i.severity),
+        ("Title by B", Severity::Critical)
+    );
+}
+
+#[test]
+fn a_record_removed_in_the_file_and_untouched_here_goes() {
+    let (mut a, mut b, id) = two_analysts();
+    let event = add_event(&mut a, &id, "Shared event");
+    let shared = a.bundle(&id).unwrap();
+    a.remember_export(&id, FILE, &shared).unwrap();
+    b.import_bundle_from(&shared, FILE, "bundle f", &no_choice, false)
+        .unwrap();
+    b.delete_event(&event).unwrap();
+    let theirs = b.bundle(&id).unwrap();
+    let o = a
+        .import_bundle_from(&theirs, FILE, "bundle f", &no_choice, false)
+        .unwrap();
+    assert_eq!(o.removed, 1, "{o:?}");
+    assert!(a.event(&event).unwrap().is_none());
+    a.undo(Some(&id)).unwrap().unwrap();
+    assert!(a.event(&event).unwrap().is_some(), "undo brings it back");
+}
+
+#[test]
+fn without_a_remembered_base_the_import_goes_record_by_record() {
+    let (mut a, mut b, id) = two_analysts();
+    set_severity(&mut b, &id, Severity::Critical);
+    let theirs = b.bundle(&id).unwrap();
+    let o = a
+        .import_bundle_from(
+            &theirs,
+            "/elsewhere/other.json",
+            "bundle other.json",
+            &no_choice,
+            false,
+        )
+        .unwrap();
+    assert_eq!(o.base_at, None);
+    // Now that file is remembered: the next import of it merges three-way.
+    assert!(
+        a.bundle_base(&id, "/elsewhere/other.json")
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[test]
+fn a_dry_run_writes_nothing_not_even_the_base() {
+    let (mut a, mut b, id) = two_analysts();
+    set_severity(&mut b, &id, Severity::Critical);
+    let theirs = b.bundle(&id).unwrap();
+    let before = dump(&a);
+    let o = a
+        .import_bundle_from(&theirs, FILE, "bundle f", &no_choice, true)
+        .unwrap();
+    assert_eq!(o.fields, 1);
+    assert_eq!(dump(&a), before);
+}
