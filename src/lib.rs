@@ -35,10 +35,17 @@ pub fn open_store(cli: &Cli, config: &config::Config) -> Result<Store> {
 }
 
 /// Runs one invocation of debrief.
-pub fn run(cli: Cli) -> Result<()> {
+pub fn run(mut cli: Cli) -> Result<()> {
     let config = config::Config::load(config::config_path().as_deref())?;
+    let command = cli.command.take();
+    // The git merge driver runs in any repository on any machine: commands about files
+    // only never open (or create) a database.
+    if let Some(command) = command.as_ref().filter(|c| commands::needs_no_database(c)) {
+        let mut out = std::io::stdout().lock();
+        return commands::execute_without_database(command, &config, &mut out);
+    }
     let mut store = open_store(&cli, &config)?;
-    match cli.command {
+    match command {
         Some(command) => {
             use std::io::IsTerminal;
             let stdout = std::io::stdout();

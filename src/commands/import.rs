@@ -347,6 +347,7 @@ pub fn bundle(
                 Some(path) => {
                     crate::io::files::write_private(&path, text.as_bytes())
                         .with_context(|| format!("cannot write {}", path.display()))?;
+                    super::bundle_import::remember_export(store, &incident.id, &path)?;
                     writeln!(
                         out,
                         "wrote the bundle of {} to {}",
@@ -357,59 +358,25 @@ pub fn bundle(
                 None => out.write_all(crate::text::json_safe(&text).as_bytes())?,
             }
         }
-        BundleCommand::Merge {
-            base,
-            ours,
-            theirs,
-            output,
-        } => super::bundle_merge::merge(&base, &ours, &theirs, output, out)?,
-        BundleCommand::Resolve {
+        c @ (BundleCommand::Merge { .. } | BundleCommand::Resolve { .. }) => {
+            let config = crate::config::Config::default();
+            super::execute_without_database(&crate::cli::Command::Bundle(c), &config, out)?
+        }
+        BundleCommand::Import {
             file,
+            dry_run,
             take,
             fields,
-            output,
-        } => super::bundle_merge::resolve(&file, take, &fields, output, out)?,
-        BundleCommand::Import { file, dry_run } if file.is_dir() => {
-            for file in super::bundle_merge::bundles_in(&file)? {
-                bundle(store, BundleCommand::Import { file, dry_run }, out)?;
-            }
-        }
-        BundleCommand::Import { file, dry_run } => {
-            let name = file.display().to_string();
-            let text =
-                std::fs::read_to_string(&file).with_context(|| format!("cannot read {name}"))?;
-            let bundle: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-                anyhow!(
-                    "{name}: not a bundle: line {}, column {}: {e}",
-                    e.line(),
-                    e.column()
-                )
-            })?;
-            let o = store
-                .import_bundle(&bundle, dry_run)
-                .with_context(|| name.clone())?;
-            for c in &o.conflicts {
-                writeln!(out, "conflict: {}", inert(c))?;
-            }
-            let what = if o.created {
-                format!("created {}", o.incident_key)
-            } else {
-                format!("merged into {}", o.incident_key)
+            set,
+        } => {
+            let choices = super::bundle_merge::Choices::parse(take.as_deref(), &fields, &set)?;
+            let files = match file.is_dir() {
+                true => super::bundle_merge::bundles_in(&file)?,
+                false => vec![file],
             };
-            writeln!(
-                out,
-                "{}{what}: {} records added, {} replaced, {} unchanged, {} conflicts{}",
-                if dry_run { "would have " } else { "" },
-                o.added,
-                o.replaced,
-                o.unchanged,
-                o.conflicts.len(),
-                if dry_run {
-                    " (dry run: nothing was written)"
-                } else {
-                    ""
-                }
-            )?;
+            for file in files {
+                super::bundle_import::import(store, &file, &choices, dry_run, out)?;
+            }
         }
     }
     Ok(())
