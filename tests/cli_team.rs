@@ -91,7 +91,10 @@ fn import_keeps_a_field_changed_here_and_takes_one_changed_in_the_file() {
     // The history says who: the file's side; the changed field is named.
     let history = ok(debrief_at(d, &a).args(["history", "IR-1", "--limit", "2"]));
     assert!(history.contains("bundle IR-1.debrief.json"), "{history}");
-    assert!(history.contains("severity: medium -> critical"), "{history}");
+    assert!(
+        history.contains("severity: medium -> critical"),
+        "{history}"
+    );
     // Undo takes the whole import back as one change.
     let out = ok(debrief_at(d, &a).args(["undo", "IR-1"]));
     assert!(out.contains("merge bundle into IR-1"), "{out}");

@@ -2,7 +2,7 @@
 //! base, ours, theirs, what is kept), the selected one in full below, the one-line editor.
 
 use crate::app::overlays::merge_conflicts::{Choice, MergeConflicts, plain};
-use crate::store::merge::Side;
+use crate::store::merge::{MergeConflict, RECORD, Side};
 use crate::text::{clip, inert};
 use crate::ui::overlays::{boxed, centered};
 use crate::ui::theme::Theme;
@@ -11,13 +11,47 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+use serde_json::Value;
 
 /// A value on one line, safe for the terminal; nothing shows as `(none)`.
-fn shown(v: &serde_json::Value) -> String {
+fn shown(v: &Value) -> String {
     match v {
-        serde_json::Value::Null => "(none)".to_string(),
+        Value::Null => "(none)".to_string(),
+        Value::String(s) if s.is_empty() => "(empty)".to_string(),
         other => inert(&plain(other)).replace('\n', " ⏎ "),
     }
+}
+
+/// One side of a conflict: a field's value, or for a whole record (deleted on one side,
+/// changed on the other) what that side did to it.
+fn side_text(x: &MergeConflict, v: &Value) -> String {
+    if x.field != RECORD {
+        return shown(v);
+    }
+    let (Some(row), Some(base)) = (v.as_object(), x.base.as_object()) else {
+        return if v.is_null() { "(deleted)" } else { "(added)" }.to_string();
+    };
+    if v == &x.base {
+        return "(as it was)".to_string();
+    }
+    let changed: Vec<String> = row
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "version" | "updated_us"))
+        .filter(|(k, val)| base.get(*k) != Some(*val))
+        .map(|(k, val)| format!("{}: {}", inert(k), shown(val)))
+        .collect();
+    format!("changed {}", changed.join("; "))
+}
+
+/// What the base of a conflict shows: a record by its text, title or name.
+fn base_text(x: &MergeConflict) -> String {
+    if x.field != RECORD {
+        return shown(&x.base);
+    }
+    ["text", "title", "name", "area"]
+        .iter()
+        .find_map(|k| x.base.get(*k).and_then(Value::as_str))
+        .map_or_else(|| "(record)".to_string(), |t| format!("“{}”", inert(t)))
 }
 
 fn kept(c: &MergeConflicts, i: usize) -> &'static str {
@@ -55,9 +89,9 @@ pub(crate) fn merge_conflicts(
                 Cell::from(inert(&x.table).into_owned()),
                 Cell::from(inert(crate::store::short_id(&x.id)).into_owned()),
                 Cell::from(inert(&x.field).into_owned()),
-                Cell::from(shown(&x.base)),
-                Cell::from(shown(&x.ours)),
-                Cell::from(shown(&x.theirs)),
+                Cell::from(base_text(x)),
+                Cell::from(side_text(x, &x.ours)),
+                Cell::from(side_text(x, &x.theirs)),
                 Cell::from(kept),
             ])
             .style(style)
@@ -127,9 +161,9 @@ fn detail_lines(c: &MergeConflicts, theme: &Theme, width: usize) -> Vec<Line<'st
         ),
         theme.title(),
     ))];
-    lines.push(label("base", shown(&x.base)));
-    lines.push(label("ours", shown(&x.ours)));
-    lines.push(label("theirs", shown(&x.theirs)));
+    lines.push(label("base", base_text(x)));
+    lines.push(label("ours", side_text(x, &x.ours)));
+    lines.push(label("theirs", side_text(x, &x.theirs)));
     if let Some(text) = &c.editing {
         lines.push(Line::from(vec![
             Span::styled("new     ", theme.key()),
@@ -141,7 +175,7 @@ fn detail_lines(c: &MergeConflicts, theme: &Theme, width: usize) -> Vec<Line<'st
             theme.error(),
         )));
     } else if let Some(v) = c.value(c.selected) {
-        lines.push(label("kept", shown(&v)));
+        lines.push(label("kept", side_text(x, &v)));
     }
     lines
 }

@@ -94,9 +94,10 @@ pub fn footer_keys(app: &App) -> Option<Vec<(String, String)>> {
             ("ctrl-u", "clear"),
             ("esc", "cancel"),
         ],
-        Overlay::MergeConflicts(c) if c.asking_quit => {
-            &[("y", "quit, dropping the choices"), ("any key", "stay")]
-        }
+        Overlay::MergeConflicts(c) if c.asking_quit => &[
+            ("y", "quit, dropping the choices"),
+            ("any other key", "stay"),
+        ],
         Overlay::MergeConflicts(_) => &[
             ("o", "ours"),
             ("t", "theirs"),
