@@ -41,14 +41,25 @@ fn finish(m: &Merged, path: &Path, out: &mut dyn Write, verb: &str) -> Result<()
     let list: Vec<String> = m
         .conflicts
         .iter()
-        .map(|c| format!("  {}", inert(&c.describe())))
+        .map(|c| inert(&c.describe()).into_owned())
         .collect();
+    // As git's merge driver, the file is git's temporary copy: name what to run on.
+    let by_git = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with(".merge_file"));
+    let how = if by_git {
+        "settle them with `debrief bundle resolve FILE` on the file `git status` shows as conflicted, then `git add` it".to_string()
+    } else {
+        format!(
+            "settle them with `debrief bundle resolve {}`",
+            path.display()
+        )
+    };
     bail!(
-        "{verb} into {} with {} conflicts (settle them with `debrief bundle resolve {}`):\n{}",
+        "{verb} into {} with {} conflicts, listed in its \"conflicts\" section: {}; {how}",
         path.display(),
         m.conflicts.len(),
-        path.display(),
-        list.join("\n")
+        list.join("; "),
     )
 }
 

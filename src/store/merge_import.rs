@@ -275,12 +275,12 @@ fn local_owners(
 fn refusal(key: &str, conflicts: &[MergeConflict]) -> String {
     let list: Vec<String> = conflicts
         .iter()
-        .map(|c| format!("  {}", crate::text::inert(&c.describe())))
+        .map(|c| crate::text::inert(&c.describe()).into_owned())
         .collect();
     format!(
-        "the bundle was refused, nothing was imported: {} fields of {key} were changed both here (ours) and in the file (theirs) since they last matched:\n{}\nsettle them by importing again with --take ours or --take theirs (every conflict), --field TABLE:ID:FIELD=ours|theirs or --set TABLE:ID:FIELD=VALUE (one), e.g. --field {}=theirs",
+        "the bundle was refused, nothing was imported: {} fields of {key} were changed both here (ours) and in the file (theirs) since they last matched: {}; settle them by importing again with --take ours or --take theirs (every conflict), --field TABLE:ID:FIELD=ours|theirs or --set TABLE:ID:FIELD=VALUE (one), e.g. --field {}=theirs",
         conflicts.len(),
-        list.join("\n"),
+        list.join("; "),
         crate::text::inert(&conflicts[0].target())
     )
 }
@@ -328,12 +328,18 @@ impl Writer<'_> {
                         out.added += 1;
                     }
                     Some(old) if old != row => {
-                        out.fields += t
+                        let fields = t
                             .columns
                             .iter()
                             .filter(|c| !matches!(**c, "version" | "updated_us"))
                             .filter(|c| old.get(**c) != row.get(**c))
                             .count();
+                        // A record both sides changed, settled with this side's values,
+                        // differs only in its version: nothing to write.
+                        if fields == 0 {
+                            continue;
+                        }
+                        out.fields += fields;
                         let old = Value::Object(old.clone()).to_string();
                         self.replay_row(
                             t.name,

@@ -236,3 +236,28 @@ fn a_dry_run_writes_nothing_not_even_the_base() {
     assert_eq!(o.fields, 1);
     assert_eq!(dump(&a), before);
 }
+
+#[test]
+fn settled_with_ours_only_the_files_other_changes_are_written() {
+    let (mut a, mut b, id) = two_analysts();
+    set_title(&mut b, &id, "Title B");
+    let theirs = b.bundle(&id).unwrap();
+    set_title(&mut a, &id, "Title A");
+    let changes = a.history(None, 1000).unwrap().len();
+    let ours_side = |c: &MergeConflict| Ok(Some(c.ours.clone()));
+    let o = a
+        .import_bundle_from(&theirs, FILE, "bundle f", &ours_side, false)
+        .unwrap();
+    assert_eq!((o.settled, o.changed, o.fields), (1, 0, 0), "{o:?}");
+    assert_eq!(
+        a.history(None, 1000).unwrap().len(),
+        changes,
+        "nothing recorded"
+    );
+    assert_eq!(a.incident_by_id(&id).unwrap().unwrap().title, "Title A");
+    // The file is the base now: importing it again is clean and changes nothing.
+    let o = a
+        .import_bundle_from(&theirs, FILE, "bundle f", &no_choice, false)
+        .unwrap();
+    assert_eq!((o.changed, o.added, o.removed), (0, 0, 0));
+}
