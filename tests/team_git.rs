@@ -142,6 +142,7 @@ fn two_analysts_merge_through_git_and_settle_a_conflict() {
     let text = std::fs::read_to_string(&file).unwrap();
     let bundle: Value = serde_json::from_str(&text).expect("the merged file is JSON");
     assert!(bundle.get("conflicts").is_none());
+    assert!(!scratch.exists(), "the driver opened no database");
 
     // Into a fresh database: both sides' changes are there.
     let c = d.join("c.db");

@@ -19,14 +19,18 @@ fn file_key(path: &Path) -> String {
 }
 
 /// After `bundle export -o FILE`: FILE's bundle is the base of its next import.
-pub(super) fn remember_export(store: &mut Store, incident_id: &str, path: &Path) -> Result<()> {
+pub(super) fn remember_export(
+    store: &mut Store,
+    incident_id: &str,
+    path: &Path,
+    bundle: &serde_json::Value,
+) -> Result<()> {
     // A pipe or a device written into holds no bundle to come back to.
     if !path.is_file() {
         return Ok(());
     }
-    let bundle = store.bundle(incident_id)?;
     store
-        .remember_export(incident_id, &file_key(path), &bundle)
+        .remember_export(incident_id, &file_key(path), bundle)
         .context("the bundle was written, but could not be remembered for the next import")
 }
 

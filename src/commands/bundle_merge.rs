@@ -230,8 +230,9 @@ pub fn export_all(
     let incidents = store.list_incidents()?;
     for i in &incidents {
         let path = dir.join(format!("{}.debrief.json", i.incident.key));
-        write_bundle(&path, &store.bundle(&i.incident.id)?)?;
-        super::bundle_import::remember_export(store, &i.incident.id, &path)?;
+        let bundle = store.bundle(&i.incident.id)?;
+        write_bundle(&path, &bundle)?;
+        super::bundle_import::remember_export(store, &i.incident.id, &path, &bundle)?;
     }
     writeln!(
         out,

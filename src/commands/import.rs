@@ -341,13 +341,14 @@ pub fn bundle(
         BundleCommand::Export { key, output, .. } => {
             let key = key.unwrap_or_default();
             let incident = store.require_incident(&key)?;
-            let mut text = serde_json::to_string_pretty(&store.bundle(&incident.id)?)?;
+            let bundle = store.bundle(&incident.id)?;
+            let mut text = serde_json::to_string_pretty(&bundle)?;
             text.push('\n');
             match output {
                 Some(path) => {
                     crate::io::files::write_private(&path, text.as_bytes())
                         .with_context(|| format!("cannot write {}", path.display()))?;
-                    super::bundle_import::remember_export(store, &incident.id, &path)?;
+                    super::bundle_import::remember_export(store, &incident.id, &path, &bundle)?;
                     writeln!(
                         out,
                         "wrote the bundle of {} to {}",
