@@ -141,3 +141,19 @@ fn quitting_with_choices_not_written_asks_and_writes_nothing() {
     assert!(h.app.quit && !state(&h).written);
     assert!(!target.exists());
 }
+
+#[test]
+fn hostile_values_reach_the_screen_inert() {
+    let mut bundle = conflicted();
+    bundle["conflicts"][0]["theirs"] = "\u{1b}]0;owned\u{7}evil\u{202e}txt.exe\u{1b}[2J".into();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(110, 24);
+    let c = MergeConflicts::new(bundle, dir.path().join("x.debrief.json"));
+    h.app.overlays.push(Overlay::MergeConflicts(Box::new(c)));
+    let screen = h.screen();
+    assert!(screen.contains("evil"), "{screen}");
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{7}') && !screen.contains('\u{202e}'),
+        "{screen:?}"
+    );
+}

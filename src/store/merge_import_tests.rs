@@ -261,3 +261,61 @@ fn settled_with_ours_only_the_files_other_changes_are_written() {
         .unwrap();
     assert_eq!((o.changed, o.added, o.removed), (0, 0, 0));
 }
+
+#[test]
+fn an_owner_known_here_by_name_keeps_its_local_id_through_the_merge() {
+    use crate::domain::{ActionKind, NewAction, NewIncident};
+    let owned = |title: &str| {
+        let mut a = NewAction::new(ActionKind::Bug, title).unwrap();
+        a.owner = Some("Kim".into());
+        a
+    };
+    let mut a = store("ana");
+    let inc = a
+        .create_incident(&NewIncident::new("IR-1", "Phish").unwrap())
+        .unwrap();
+    let action = a
+        .create_action(&inc.id, &owned("Rotate keys"), &[])
+        .unwrap();
+    let bundle = a.bundle(&inc.id).unwrap();
+    a.remember_export(&inc.id, FILE, &bundle).unwrap();
+    // B knew Kim before, from another incident: another id for the same person.
+    let mut b = store("ben");
+    let other = b
+        .create_incident(&NewIncident::new("IR-0", "Older").unwrap())
+        .unwrap();
+    b.create_action(&other.id, &owned("Patch VPN"), &[])
+        .unwrap();
+    let owner_id = |s: &Store| -> String {
+        s.connection()
+            .query_row(
+                "SELECT owner_id FROM actions WHERE id = ?1",
+                [&action.id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    b.import_bundle_from(&bundle, FILE, "bundle f", &no_choice, false)
+        .unwrap();
+    let kim_here = owner_id(&b);
+    assert_ne!(kim_here, owner_id(&a), "B's own Kim, not a second one");
+    // A renames the incident; B's import is clean and touches nothing else.
+    set_title(&mut a, &inc.id, "Phish and token theft");
+    let theirs = a.bundle(&inc.id).unwrap();
+    let o = b
+        .import_bundle_from(&theirs, FILE, "bundle f", &no_choice, false)
+        .unwrap();
+    assert_eq!(
+        (o.fields, o.changed, o.added, o.removed),
+        (1, 1, 0, 0),
+        "{o:?}"
+    );
+    assert_eq!(owner_id(&b), kim_here);
+    let kims: i64 = b
+        .connection()
+        .query_row("SELECT count(*) FROM owners WHERE name = 'Kim'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(kims, 1);
+}
