@@ -437,6 +437,12 @@ impl Writer<'_> {
 /// read as empty, as the migration left them in the database that wrote it.
 pub(super) fn with_later_columns(bundle: &Value) -> Value {
     let mut bundle = bundle.clone();
+    add_later_columns(&mut bundle);
+    bundle
+}
+
+/// [`with_later_columns`] in place.
+pub(super) fn add_later_columns(bundle: &mut Value) {
     if let Some(rows) = bundle["tables"]["incidents"].as_array_mut() {
         for row in rows.iter_mut().filter_map(Value::as_object_mut) {
             for column in ["impact", "classification"] {
@@ -444,5 +450,4 @@ pub(super) fn with_later_columns(bundle: &Value) -> Value {
             }
         }
     }
-    bundle
 }

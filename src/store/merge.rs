@@ -115,7 +115,11 @@ pub struct Merged {
 pub(super) type Row = Map<String, Value>;
 
 /// The bundle's rows of one table by their key, refused when it is not a bundle.
-pub(super) fn rows_of(bundle: &Value, t: &Table, which: &str) -> Result<BTreeMap<String, Row>> {
+pub(super) fn rows_of<'a>(
+    bundle: &'a Value,
+    t: &Table,
+    which: &str,
+) -> Result<BTreeMap<String, &'a Row>> {
     let mut out = BTreeMap::new();
     for row in bundle["tables"][t.name].as_array().into_iter().flatten() {
         let row = row.as_object().ok_or_else(|| {
@@ -124,7 +128,7 @@ pub(super) fn rows_of(bundle: &Value, t: &Table, which: &str) -> Result<BTreeMap
                 format!("{which}: a {} row is not an object", t.name),
             )
         })?;
-        out.insert(key_text(t, row), row.clone());
+        out.insert(key_text(t, row), row);
     }
     Ok(out)
 }
@@ -202,8 +206,14 @@ pub fn merge_bundles(base: &Value, ours: &Value, theirs: &Value) -> Result<Merge
         let keys: BTreeSet<&String> = b.keys().chain(o.keys()).chain(t.keys()).collect();
         let mut rows = Vec::new();
         for k in keys {
-            if let Some(row) = merge_record(table, k, b.get(k), o.get(k), t.get(k), &mut conflicts)
-            {
+            if let Some(row) = merge_record(
+                table,
+                k,
+                b.get(k).copied(),
+                o.get(k).copied(),
+                t.get(k).copied(),
+                &mut conflicts,
+            ) {
                 rows.push(row);
             }
         }

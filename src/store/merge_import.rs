@@ -15,7 +15,7 @@
 //! the base it writes belongs to that change set, so an undone import's base is set aside
 //! with it.
 
-use super::bundle::{TABLES, check_header, key_text, with_later_columns};
+use super::bundle::{TABLES, add_later_columns, check_header, key_text, with_later_columns};
 use super::merge::{self, MergeConflict, Row};
 use super::{Result, Store, StoreError, Writer};
 use chrono::{DateTime, Utc};
@@ -118,10 +118,9 @@ impl Store {
             false => None,
         };
         let Some(base) = base else {
-            let remembered = bundle.clone();
             let o = self.import_bundle_by(bundle, dry_run, by, |w, o| {
                 let change_set = (o.added + o.replaced > 0).then_some(w.change_set);
-                remember(&w.tx, &id, path, change_set, w.now_us(), &remembered)
+                remember(&w.tx, &id, path, change_set, w.now_us(), bundle)
             })?;
             return Ok(MergeImport {
                 incident_key: o.incident_key,
@@ -135,7 +134,9 @@ impl Store {
         };
         let ours = self.bundle(&id)?;
         let owners = self.owner_ids()?;
-        let ancestor = with_later_columns(&base.bundle);
+        let base_at = base.at;
+        let mut ancestor = base.bundle;
+        add_later_columns(&mut ancestor);
         let (ancestor, ours, theirs) = local_owners(&owners, ancestor, ours, theirs);
         let mut merged = merge::merge_bundles(&ancestor, &ours, &theirs)?;
         let listed = merged.conflicts.len();
@@ -157,13 +158,12 @@ impl Store {
             return Err(StoreError::Conflict(refusal(&key, &merged.conflicts)));
         }
         let label = format!("merge bundle into {key}");
-        let remembered = bundle.clone();
         self.write_by(by, &label, |w| {
             // The result is checked whole before the first row is written.
             w.check_bundle(&merged.bundle, &id)?;
             let mut out = w.apply_merge(&ours, &merged.bundle, &id)?;
             out.incident_key = key.clone();
-            out.base_at = Some(base.at);
+            out.base_at = Some(base_at);
             out.settled = listed;
             let wrote = out.added + out.changed + out.removed > 0;
             remember(
@@ -172,7 +172,7 @@ impl Store {
                 path,
                 wrote.then_some(w.change_set),
                 w.now_us(),
-                &remembered,
+                bundle,
             )?;
             Ok((out, !dry_run))
         })
@@ -308,6 +308,11 @@ fn remember(
     Ok(())
 }
 
+/// A row as the history keeps it: its JSON text.
+fn text(row: &Row) -> String {
+    Value::Object(row.clone()).to_string()
+}
+
 impl Writer<'_> {
     /// Makes the incident's rows (`ours`, as stored) those of `merged`: rows added and
     /// changed table by table in insert order, then rows gone in the reverse order.
@@ -321,9 +326,10 @@ impl Writer<'_> {
             let after = merge::rows_of(merged, t, "the merge")?;
             let entity = format!("row:{}", t.name);
             for (k, row) in &after {
-                let new = Value::Object(row.clone()).to_string();
+                let new = || text(row);
                 match before.get(k) {
                     None => {
+                        let new = new();
                         self.replay_row(t.name, &entity, &key_text(t, row), inc, None, Some(&new))?;
                         out.added += 1;
                     }
@@ -340,7 +346,8 @@ impl Writer<'_> {
                             continue;
                         }
                         out.fields += fields;
-                        let old = Value::Object(old.clone()).to_string();
+                        let old = text(old);
+                        let new = new();
                         self.replay_row(
                             t.name,
                             &entity,
@@ -357,13 +364,13 @@ impl Writer<'_> {
             if t.name != "owners" {
                 for (k, row) in &before {
                     if !after.contains_key(k) {
-                        gone.push((t, row.clone()));
+                        gone.push((t, *row));
                     }
                 }
             }
         }
         for (t, row) in gone.iter().rev() {
-            let old = Value::Object(row.clone()).to_string();
+            let old = text(row);
             let entity = format!("row:{}", t.name);
             self.replay_row(t.name, &entity, &key_text(t, row), inc, Some(&old), None)?;
             out.removed += 1;
