@@ -132,6 +132,9 @@ impl Store {
                 ..Default::default()
             });
         };
+        // Read before the write lock is taken: the lock's check below refuses the import
+        // when another window or command changed the database since.
+        let seen = self.data_version()?;
         let ours = self.bundle(&id)?;
         let owners = self.owner_ids()?;
         let base_at = base.at;
@@ -159,6 +162,12 @@ impl Store {
         }
         let label = format!("merge bundle into {key}");
         self.write_by(by, &label, |w| {
+            let now: i64 = w.tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            if now != seen {
+                return Err(StoreError::Stale(format!(
+                    "{key} changed in another window while the bundle was merged; nothing was imported: import it again"
+                )));
+            }
             // The result is checked whole before the first row is written.
             w.check_bundle(&merged.bundle, &id)?;
             let mut out = w.apply_merge(&ours, &merged.bundle, &id)?;

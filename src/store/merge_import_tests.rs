@@ -319,3 +319,32 @@ fn an_owner_known_here_by_name_keeps_its_local_id_through_the_merge() {
         .unwrap();
     assert_eq!(kims, 1);
 }
+
+#[test]
+fn a_change_from_another_window_during_the_merge_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let file_db = dir.path().join("a.db");
+    let (first, mut b, id) = two_analysts();
+    let shared = first.bundle(&id).unwrap();
+    set_title(&mut b, &id, "Title B");
+    set_severity(&mut b, &id, Severity::Critical);
+    let theirs = b.bundle(&id).unwrap();
+    // Analyst A's database is a file, with the incident and FILE remembered.
+    let mut a = Store::open(&file_db, "ana").unwrap();
+    a.import_bundle_from(&shared, FILE, "bundle f", &no_choice, false)
+        .unwrap();
+    set_title(&mut a, &id, "Title A");
+    // While the conflict is being settled, another window changes the severity.
+    let other_window = |c: &MergeConflict| {
+        let mut w = Store::open(&file_db, "ana").unwrap();
+        set_severity(&mut w, &id, Severity::Low);
+        Ok(Some(c.ours.clone()))
+    };
+    let e = a
+        .import_bundle_from(&theirs, FILE, "bundle f", &other_window, false)
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Stale(_)), "{e}");
+    assert!(e.to_string().contains("nothing was imported"), "{e}");
+    let i = a.incident_by_id(&id).unwrap().unwrap();
+    assert_eq!((i.title.as_str(), i.severity), ("Title A", Severity::Low));
+}
