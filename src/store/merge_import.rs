@@ -303,10 +303,25 @@ fn remember(
     at_us: i64,
     bundle: &Value,
 ) -> Result<()> {
+    let text = bundle.to_string();
+    // The same bundle again (an export of an unchanged incident, a file imported again
+    // with nothing new), not tied to a change: the remembered one is only dated anew.
+    if change_set.is_none() {
+        let same = tx.execute(
+            "UPDATE bundle_bases SET at_us = ?3 WHERE id =
+               (SELECT id FROM bundle_bases WHERE incident_id = ?1 AND path = ?2
+                ORDER BY id DESC LIMIT 1)
+             AND change_set IS NULL AND bundle = ?4",
+            params![incident_id, path, at_us, text],
+        )?;
+        if same > 0 {
+            return Ok(());
+        }
+    }
     tx.execute(
         "INSERT INTO bundle_bases (incident_id, path, change_set, at_us, bundle)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![incident_id, path, change_set, at_us, bundle.to_string()],
+        params![incident_id, path, change_set, at_us, text],
     )?;
     tx.execute(
         "DELETE FROM bundle_bases WHERE incident_id = ?1 AND path = ?2 AND id NOT IN

@@ -348,3 +348,25 @@ fn a_change_from_another_window_during_the_merge_is_never_overwritten() {
     let i = a.incident_by_id(&id).unwrap().unwrap();
     assert_eq!((i.title.as_str(), i.severity), ("Title A", Severity::Low));
 }
+
+#[test]
+fn the_same_bundle_remembered_again_is_kept_once() {
+    let (mut a, _b, id) = two_analysts();
+    let bundle = a.bundle(&id).unwrap();
+    for _ in 0..3 {
+        a.remember_export(&id, FILE, &bundle).unwrap();
+    }
+    let rows: i64 = a
+        .connection()
+        .query_row("SELECT count(*) FROM bundle_bases", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1);
+    set_title(&mut a, &id, "Renamed");
+    a.remember_export(&id, FILE, &a.bundle(&id).unwrap())
+        .unwrap();
+    let rows: i64 = a
+        .connection()
+        .query_row("SELECT count(*) FROM bundle_bases", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 2);
+}
