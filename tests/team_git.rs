@@ -174,6 +174,16 @@ fn two_analysts_merge_through_git_and_settle_a_conflict() {
         "{act}"
     );
 
+    // And into A's: field by field against what A last exported to the file, so both
+    // analysts end with the same incident, byte for byte.
+    let out = ok(debrief_at(d, &a).args(["bundle", "import", file_s]));
+    assert!(out.contains("field by field"), "{out}");
+    assert_eq!(
+        ok(debrief_at(d, &a).args(["bundle", "export", "IR-1"])),
+        ok(debrief_at(d, &b).args(["bundle", "export", "IR-1"])),
+        "A and B hold the same incident"
+    );
+
     // The same title both ways: git stops, the file is still JSON.
     git_ok(&repo, &["checkout", "-q", "-b", "a2"]);
     let mut side_a = bundle.clone();
