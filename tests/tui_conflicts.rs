@@ -88,7 +88,11 @@ fn each_conflict_settled_by_each_way_writes_a_bundle_that_imports() {
     h.keys("w");
     h.assert_status("4 of 4 conflicts still open");
     assert!(!target.exists());
-    // The title: ours. Then q asks; n stays.
+    // The title: theirs, then unsettled again (x), then ours. Then q asks; n stays.
+    h.keys("t");
+    assert_eq!(state(&h).selected, 1, "a choice moves to the next conflict");
+    h.keys("kx");
+    assert_eq!(state(&h).chosen[0], None);
     h.keys("o");
     h.keys("q");
     assert!(state(&h).asking_quit);
