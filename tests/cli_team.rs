@@ -185,3 +185,47 @@ fn resolve_takes_a_new_value_and_refuses_a_name_that_is_no_conflict() {
     ok(debrief_at(d, &fresh).args(["bundle", "import", "ours.json"]));
     assert_eq!(incident(d, &fresh)["title"], "Both, reworded");
 }
+
+#[test]
+fn a_folder_imports_every_bundle_it_can_and_names_those_refused() {
+    let tmp = tmp();
+    let d = tmp.path();
+    let (a, b) = (d.join("a.db"), d.join("b.db"));
+    for key in ["IR-1", "IR-2"] {
+        ok(debrief_at(d, &a).args(["incident", "new", key, "--title", "T"]));
+    }
+    ok(debrief_at(d, &a).args(["bundle", "export", "--all", "-o", "team"]));
+    ok(debrief_at(d, &b).args(["bundle", "import", "team"]));
+    // IR-1's title changed both ways; IR-2's severity in the files only.
+    ok(debrief_at(d, &a).args(["incident", "edit", "IR-1", "--title", "A"]));
+    ok(debrief_at(d, &a).args(["incident", "edit", "IR-2", "--severity", "low"]));
+    ok(debrief_at(d, &a).args(["bundle", "export", "--all", "-o", "team"]));
+    ok(debrief_at(d, &b).args(["incident", "edit", "IR-1", "--title", "B"]));
+    let out = debrief_at(d, &b)
+        .args(["bundle", "import", "team"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(stdout.contains("merged IR-2 field by field"), "{stdout}");
+    assert!(
+        stderr.contains("1 of 2 bundles were not imported")
+            && stderr.contains("IR-1.debrief.json")
+            && stderr.contains("field title"),
+        "{stderr}"
+    );
+    let list = json(debrief_at(d, &b).args(["incident", "list", "--json"]));
+    let by_key = |k: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["key"] == k)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(by_key("IR-1")["title"], "B", "the refused one is unchanged");
+    assert_eq!(by_key("IR-2")["severity"], "low");
+}

@@ -371,12 +371,25 @@ pub fn bundle(
             set,
         } => {
             let choices = super::bundle_merge::Choices::parse(take.as_deref(), &fields, &set)?;
-            let files = match file.is_dir() {
-                true => super::bundle_merge::bundles_in(&file)?,
-                false => vec![file],
-            };
-            for file in files {
-                super::bundle_import::import(store, &file, &choices, dry_run, out)?;
+            if !file.is_dir() {
+                return super::bundle_import::import(store, &file, &choices, dry_run, out);
+            }
+            // A folder: each bundle on its own, so one with conflicts does not hold the
+            // others back; those refused are named at the end (exit 1).
+            let files = super::bundle_merge::bundles_in(&file)?;
+            let mut refused = Vec::new();
+            for file in &files {
+                if let Err(e) = super::bundle_import::import(store, file, &choices, dry_run, out) {
+                    refused.push(format!("{e:#}"));
+                }
+            }
+            if !refused.is_empty() {
+                return Err(anyhow!(
+                    "{} of {} bundles were not imported (the others were): {}",
+                    refused.len(),
+                    files.len(),
+                    refused.join("; ")
+                ));
             }
         }
     }
