@@ -139,7 +139,7 @@ fn quitting_with_choices_not_written_asks_and_writes_nothing() {
     let target = dir.path().join("IR-1.debrief.json");
     let mut h = open(&target);
     h.keys("t");
-    h.keys("q");
+    h.keys("<c-c>");
     insta::assert_snapshot!("conflicts_quit_asks", h.screen());
     h.keys("y");
     assert!(h.app.quit && !state(&h).written);

@@ -71,7 +71,13 @@ impl MergeConflicts {
 
     pub fn key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) -> Outcome {
         if let Some(text) = self.editing.as_mut() {
+            let ctrl_c =
+                key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
             match key.code {
+                _ if ctrl_c => {
+                    self.editing = None;
+                    cx.shell.info("not changed");
+                }
                 KeyCode::Esc => {
                     self.editing = None;
                     cx.shell.info("not changed");
@@ -105,7 +111,10 @@ impl MergeConflicts {
             return Outcome::Keep;
         }
         let len = self.conflicts.len();
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
+            _ if ctrl_c => return self.quit(),
             KeyCode::Down | KeyCode::Char('j') => self.selected = step(self.selected, len, 1),
             KeyCode::Up | KeyCode::Char('k') => self.selected = step(self.selected, len, -1),
             KeyCode::Char('o') => self.choose(Choice::Side(Side::Ours), cx),
@@ -119,18 +128,22 @@ impl MergeConflicts {
             KeyCode::Char('e') => self.start_edit(cx),
             KeyCode::Char('w') => return self.write(cx),
             KeyCode::Char('?') => self.help = true,
-            KeyCode::Char('q') | KeyCode::Esc => {
-                if self.unsaved() {
-                    self.asking_quit = true;
-                } else {
-                    return Outcome::KeepAnd(Effect::Quit);
-                }
-            }
+            KeyCode::Char('q') | KeyCode::Esc => return self.quit(),
             _ => cx
                 .shell
                 .info("o ours, t theirs, e a new value, w write, q quit, ? help"),
         }
         Outcome::Keep
+    }
+
+    /// Quits, after asking when choices were made and not written.
+    fn quit(&mut self) -> Outcome {
+        if self.unsaved() {
+            self.asking_quit = true;
+            Outcome::Keep
+        } else {
+            Outcome::KeepAnd(Effect::Quit)
+        }
     }
 
     pub fn paste(&mut self, text: &str) {

@@ -188,14 +188,14 @@ fn help(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         ("e", "type a new value (enter keeps it, esc cancels)"),
         ("x", "unsettle the conflict again"),
         ("w", "write the clean bundle (every conflict settled)"),
-        ("q esc", "quit (asks when choices are not written)"),
+        ("q esc ^c", "quit (asks when choices are not written)"),
     ];
     let r = centered(area, 64, keys.len() as u16 + 4);
     let mut lines: Vec<Line> = keys
         .iter()
         .map(|(k, d)| {
             Line::from(vec![
-                Span::styled(format!("{k:<8}"), theme.key()),
+                Span::styled(format!("{k:<9}"), theme.key()),
                 Span::raw(*d),
             ])
         })
