@@ -428,6 +428,9 @@ fn row_changes(old: Option<&str>, new: Option<&str>) -> String {
             )
         })
         .collect();
+    if changed.is_empty() {
+        return "its version only (merged)".to_string();
+    }
     changed.join("; ")
 }
 

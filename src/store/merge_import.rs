@@ -364,11 +364,10 @@ impl Writer<'_> {
                             .filter(|c| !matches!(**c, "version" | "updated_us"))
                             .filter(|c| old.get(**c) != row.get(**c))
                             .count();
-                        // A record both sides changed, settled with this side's values,
-                        // differs only in its version: nothing to write.
-                        if fields == 0 {
-                            continue;
-                        }
+                        // A record both sides changed may differ only in its version
+                        // (settled with this side's values): it is written all the same,
+                        // so both databases hold the same row after importing each
+                        // other's file.
                         out.fields += fields;
                         let old = text(old);
                         let new = new();
