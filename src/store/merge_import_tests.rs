@@ -418,19 +418,20 @@ fn field_of(s: &Store, id: &str, events: &[String], field: usize) -> String {
 
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig {
-        cases: 12,
+        cases: 16,
         failure_persistence: None,
         ..Default::default()
     })]
 
     /// Two analysts edit different fields (and add events) from one shared file; each
-    /// imports the other's file: both end with the same incident, and no field changed on
-    /// one side only is lost.
+    /// imports the other's file, or both import git's merge of their two files: both end
+    /// with the same incident, and no field changed on one side only is lost.
     #[test]
     fn one_sided_edits_survive_importing_both_ways(
         sides in proptest::collection::vec(0u8..4, 6),
         values in proptest::collection::vec("[a-z]{1,8}", 6),
         added in (0usize..3, 0usize..3),
+        through_git in proptest::bool::ANY,
     ) {
         let mut a = store("ana");
         let inc = a
@@ -464,14 +465,26 @@ proptest::proptest! {
         for n in 0..added.1 {
             add_event(&mut b, &inc.id, &format!("added by B {n}"));
         }
-        // B shares its file; A imports it, then shares the result; B imports that.
-        let from_b = b.bundle(&inc.id).unwrap();
-        b.remember_export(&inc.id, FILE, &from_b).unwrap();
-        let o = a.import_bundle_from(&from_b, FILE, "bundle f", &no_choice, false).unwrap();
-        proptest::prop_assert!(o.base_at.is_some());
-        let from_a = a.bundle(&inc.id).unwrap();
-        a.remember_export(&inc.id, FILE, &from_a).unwrap();
-        b.import_bundle_from(&from_a, FILE, "bundle f", &no_choice, false).unwrap();
+        if through_git {
+            // Both export to the file; git's driver merges the two; both import the result.
+            let from_a = a.bundle(&inc.id).unwrap();
+            a.remember_export(&inc.id, FILE, &from_a).unwrap();
+            let from_b = b.bundle(&inc.id).unwrap();
+            b.remember_export(&inc.id, FILE, &from_b).unwrap();
+            let m = merge::merge_bundles(&shared, &from_a, &from_b).unwrap();
+            proptest::prop_assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+            a.import_bundle_from(&m.bundle, FILE, "bundle f", &no_choice, false).unwrap();
+            b.import_bundle_from(&m.bundle, FILE, "bundle f", &no_choice, false).unwrap();
+        } else {
+            // B shares its file; A imports it, then shares the result; B imports that.
+            let from_b = b.bundle(&inc.id).unwrap();
+            b.remember_export(&inc.id, FILE, &from_b).unwrap();
+            let o = a.import_bundle_from(&from_b, FILE, "bundle f", &no_choice, false).unwrap();
+            proptest::prop_assert!(o.base_at.is_some());
+            let from_a = a.bundle(&inc.id).unwrap();
+            a.remember_export(&inc.id, FILE, &from_a).unwrap();
+            b.import_bundle_from(&from_a, FILE, "bundle f", &no_choice, false).unwrap();
+        }
         proptest::prop_assert_eq!(a.bundle(&inc.id).unwrap(), b.bundle(&inc.id).unwrap());
         for (field, value) in &kept {
             proptest::prop_assert_eq!(&field_of(&a, &inc.id, &events, *field), value);
