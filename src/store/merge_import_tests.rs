@@ -432,6 +432,7 @@ proptest::proptest! {
         values in proptest::collection::vec("[a-z]{1,8}", 6),
         added in (0usize..3, 0usize..3),
         through_git in proptest::bool::ANY,
+        deleter in 0u8..3,
     ) {
         let mut a = store("ana");
         let inc = a
@@ -458,6 +459,13 @@ proptest::proptest! {
             if *side != 0 {
                 kept.push(edit);
             }
+        }
+        // One side deletes the second event, when the other side left it alone.
+        let deleted = deleter != 0 && (sides[5] == 0 || sides[5] == deleter);
+        if deleted {
+            let s = if deleter == 1 { &mut a } else { &mut b };
+            s.delete_event(&events[1]).unwrap();
+            kept.retain(|(field, _)| *field != 5);
         }
         for n in 0..added.0 {
             add_event(&mut a, &inc.id, &format!("added by A {n}"));
@@ -489,7 +497,9 @@ proptest::proptest! {
         for (field, value) in &kept {
             proptest::prop_assert_eq!(&field_of(&a, &inc.id, &events, *field), value);
         }
-        proptest::prop_assert_eq!(a.count_events(&inc.id).unwrap(), 2 + (added.0 + added.1) as i64);
+        let expected = 2 + (added.0 + added.1) as i64 - i64::from(deleted);
+        proptest::prop_assert_eq!(a.count_events(&inc.id).unwrap(), expected);
+        proptest::prop_assert_eq!(a.event(&events[1]).unwrap().is_none(), deleted);
     }
 }
 
