@@ -35,7 +35,7 @@ pub fn open_store(cli: &Cli, config: &config::Config) -> Result<Store> {
 }
 
 /// Runs one invocation of debrief.
-pub fn run(cli: Cli) -> Result<()> {
+pub fn run(mut cli: Cli) -> Result<()> {
     use std::io::IsTerminal;
     // About debrief itself: before the config is read (`paths` finds a broken one) and
     // without opening the database (`paths` must not create it).
@@ -45,8 +45,16 @@ pub fn run(cli: Cli) -> Result<()> {
         return out.finish(result);
     }
     let config = config::Config::load(config::config_path().as_deref())?;
+    let command = cli.command.take();
+    // The git merge driver runs in any repository on any machine: commands about files
+    // only never open (or create) a database.
+    if let Some(command) = command.as_ref().filter(|c| commands::needs_no_database(c)) {
+        let mut out = PipeOut::new(std::io::stdout().lock());
+        let result = commands::execute_without_database(command, &config, &mut out);
+        return out.finish(result);
+    }
     let mut store = open_store(&cli, &config)?;
-    match cli.command {
+    match command {
         Some(command) => {
             let stdout = std::io::stdout();
             let terminal = stdout.is_terminal();

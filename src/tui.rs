@@ -160,3 +160,48 @@ fn forced_panic(msg: &Msg) {
         panic!("forced by DEBRIEF_TEST_PANIC (a test of the terminal restore)");
     }
 }
+
+/// `debrief bundle resolve FILE` on screen: the conflicts list over an empty workbench
+/// (an in-memory store: no database is opened or created). True when the clean bundle
+/// was written to `target`.
+pub fn resolve(
+    bundle: serde_json::Value,
+    target: &std::path::Path,
+    keymap: Keymap,
+) -> Result<bool> {
+    use crate::app::{Overlay, overlays::merge_conflicts::MergeConflicts};
+    let mut store = Store::open_in_memory("resolve")?;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        TerminalGuard::restore();
+        previous(info);
+    }));
+    let _guard = TerminalGuard::take()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let mut app = App::new(
+        keymap,
+        crate::app::Settings::builtin(),
+        Utc::now(),
+        no_color,
+    );
+    let size = terminal.size()?;
+    app.shell.width = size.width;
+    app.shell.height = size.height;
+    app.start(&store);
+    let conflicts = MergeConflicts::new(bundle, target.to_path_buf());
+    app.shell.info(format!(
+        "{} conflicts: o ours, t theirs, e a new value; w writes when all are settled",
+        conflicts.conflicts.len()
+    ));
+    app.overlays
+        .push(Overlay::MergeConflicts(Box::new(conflicts)));
+    event_loop(
+        &mut terminal,
+        &mut app,
+        &mut store,
+        &mut crate::events::Crossterm,
+        &Utc::now,
+    )?;
+    Ok(matches!(app.overlays.last(), Some(Overlay::MergeConflicts(c)) if c.written))
+}

@@ -296,3 +296,66 @@ fn a_change_from_the_command_line_shows_in_the_open_workbench() {
     s.wait_for("another window or the command line changed the database");
     s.type_keys("q");
 }
+
+#[test]
+fn bundle_resolve_on_screen_settles_a_conflict_and_writes_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = d.join("t.db");
+    new_incident(&db);
+    let base = d.join("base.json");
+    let done = cli(
+        &db,
+        &["bundle", "export", "IR-1", "-o", base.to_str().unwrap()],
+    );
+    assert!(done.status.success());
+    let bundle: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&base).unwrap()).unwrap();
+    for (file, title) in [("ours.json", "Title A"), ("theirs.json", "Title B")] {
+        let mut side = bundle.clone();
+        side["tables"]["incidents"][0]["title"] = title.into();
+        std::fs::write(d.join(file), side.to_string()).unwrap();
+    }
+    let p = |f: &str| d.join(f).to_str().unwrap().to_string();
+    let merged = cli(
+        &db,
+        &[
+            "bundle",
+            "merge",
+            &p("base.json"),
+            &p("ours.json"),
+            &p("theirs.json"),
+        ],
+    );
+    assert_eq!(merged.status.code(), Some(1), "the titles conflict");
+
+    // On screen, with no database anywhere: take theirs, write.
+    let missing = d.join("none.db");
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.args([
+        "--db",
+        missing.to_str().unwrap(),
+        "bundle",
+        "resolve",
+        &p("ours.json"),
+    ]);
+    let mut s = Session::spawn(cmd, &db);
+    s.wait_for("Conflicts in ours.json");
+    s.wait_for("Title B");
+    s.type_keys("t");
+    s.wait_for("every conflict is settled");
+    s.type_keys("w");
+    s.wait_for_raw("resolved into");
+    let start = Instant::now();
+    while s.child.try_wait().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(20), "did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert_terminal_restored(&s.screen());
+    let clean: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("ours.json")).unwrap()).unwrap();
+    assert!(clean.get("conflicts").is_none());
+    assert_eq!(clean["tables"]["incidents"][0]["title"], "Title B");
+    assert!(!missing.exists(), "no database was created");
+}

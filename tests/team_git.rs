@@ -142,6 +142,7 @@ fn two_analysts_merge_through_git_and_settle_a_conflict() {
     let text = std::fs::read_to_string(&file).unwrap();
     let bundle: Value = serde_json::from_str(&text).expect("the merged file is JSON");
     assert!(bundle.get("conflicts").is_none());
+    assert!(!scratch.exists(), "the driver opened no database");
 
     // Into a fresh database: both sides' changes are there.
     let c = d.join("c.db");
@@ -171,6 +172,16 @@ fn two_analysts_merge_through_git_and_settle_a_conflict() {
         (act["status"].as_str(), act["due"].as_str()),
         (Some("accepted"), Some("2026-04-01")),
         "{act}"
+    );
+
+    // And into A's: field by field against what A last exported to the file, so both
+    // analysts end with the same incident, byte for byte.
+    let out = ok(debrief_at(d, &a).args(["bundle", "import", file_s]));
+    assert!(out.contains("field by field"), "{out}");
+    assert_eq!(
+        ok(debrief_at(d, &a).args(["bundle", "export", "IR-1"])),
+        ok(debrief_at(d, &b).args(["bundle", "export", "IR-1"])),
+        "A and B hold the same incident"
     );
 
     // The same title both ways: git stops, the file is still JSON.

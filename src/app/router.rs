@@ -520,6 +520,7 @@ pub(super) fn paste(app: &mut App, text: &str) {
         Some(Overlay::IncidentForm(form)) => form.fields.paste(text),
         Some(Overlay::Record(form)) => form.fields.paste(text),
         Some(Overlay::Prompt(prompt)) => prompt.paste(text),
+        Some(Overlay::MergeConflicts(c)) => c.paste(text),
         _ => app.shell.info("paste into a form or a prompt (c, a, /)"),
     }
     refresh_prompt(app);

@@ -29,14 +29,26 @@ pub enum BundleCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Recreate a bundle's incident here, or merge it into the one already here (the
-    /// newer change of a record wins; every conflict is listed)
+    /// Recreate a bundle's incident here, or merge it into the one already here: field by
+    /// field against the bundle last imported from or exported to that file (a field
+    /// changed only here is kept; both sides changed differently: refused, listing them);
+    /// with no such bundle remembered, record by record (the newer change wins)
     Import {
         /// A bundle, or a folder: every KEY.debrief.json in it
         file: PathBuf,
         /// Say what would change, without writing
         #[arg(long)]
         dry_run: bool,
+        /// Settle every conflict not named by --field or --set with this side: ours (this
+        /// database) or theirs (the file)
+        #[arg(long, value_name = "SIDE")]
+        take: Option<String>,
+        /// TABLE:ID:FIELD=ours|theirs for one conflict (repeatable)
+        #[arg(long = "field", value_name = "TABLE:ID:FIELD=SIDE")]
+        fields: Vec<String>,
+        /// TABLE:ID:FIELD=VALUE: a new value for one conflicting field (repeatable)
+        #[arg(long = "set", value_name = "TABLE:ID:FIELD=VALUE")]
+        set: Vec<String>,
     },
     /// Three-way merge of bundles of one incident, field by field against their common
     /// ancestor; a git merge driver as `debrief bundle merge %O %A %B`. Exits 1 when
@@ -52,16 +64,20 @@ pub enum BundleCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Settle a merged bundle's conflicts, each by choosing a side
+    /// Settle a merged bundle's conflicts, each by choosing a side or writing a new value;
+    /// with none of --take, --field or --set, on screen: a list of the conflicts
     Resolve {
         /// The merged bundle (from `bundle merge`, or git's conflicted file)
         file: PathBuf,
-        /// Take this side (ours or theirs) for every conflict not named by --field
+        /// Take this side (ours or theirs) for every conflict not named by --field or --set
         #[arg(long, value_name = "SIDE")]
         take: Option<String>,
         /// TABLE:ID:FIELD=ours|theirs for one conflict (repeatable)
         #[arg(long = "field", value_name = "TABLE:ID:FIELD=SIDE")]
         fields: Vec<String>,
+        /// TABLE:ID:FIELD=VALUE: a new value for one conflicting field (repeatable)
+        #[arg(long = "set", value_name = "TABLE:ID:FIELD=VALUE")]
+        set: Vec<String>,
         /// Write here instead of over FILE; - prints it
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,

@@ -1,7 +1,7 @@
 //! `bundle merge` (a git merge driver: `debrief bundle merge %O %A %B`) and `bundle
 //! resolve`: the three-way merge of store/merge.rs, read from and written to files.
 
-use crate::store::merge::{self, Merged, Side};
+use crate::store::merge::{self, MergeConflict, Merged, Side};
 use crate::text::inert;
 use anyhow::{Context, Result, anyhow, bail};
 use std::io::Write;
@@ -24,7 +24,7 @@ pub(super) fn read_bundle(path: &Path) -> Result<serde_json::Value> {
     })
 }
 
-fn write_bundle(path: &Path, bundle: &serde_json::Value) -> Result<()> {
+pub(crate) fn write_bundle(path: &Path, bundle: &serde_json::Value) -> Result<()> {
     let mut text = serde_json::to_string_pretty(bundle)?;
     text.push('\n');
     crate::io::files::write_private(path, text.as_bytes())
@@ -51,17 +51,31 @@ fn finish(m: &Merged, path: &Path, out: &mut dyn Write, verb: &str) -> Result<()
     let list: Vec<String> = m
         .conflicts
         .iter()
-        .map(|c| format!("  {}", inert(&c.describe())))
+        .map(|c| inert(&c.describe()).into_owned())
         .collect();
-    let (into, file) = if super::is_dash(Some(path)) {
-        ("standard output".to_string(), "FILE".to_string())
+    let into = if super::is_dash(Some(path)) {
+        "standard output".to_string()
     } else {
-        (path.display().to_string(), path.display().to_string())
+        path.display().to_string()
+    };
+    // As git's merge driver, the file is git's temporary copy: name what to run on.
+    let by_git = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with(".merge_file"));
+    let how = if by_git {
+        "settle them with `debrief bundle resolve FILE` on the file `git status` shows as conflicted, then `git add` it".to_string()
+    } else if super::is_dash(Some(path)) {
+        "save it to a file and settle them with `debrief bundle resolve FILE`".to_string()
+    } else {
+        format!(
+            "settle them with `debrief bundle resolve {}`",
+            path.display()
+        )
     };
     bail!(
-        "{verb} into {into} with {} conflicts (settle them with `debrief bundle resolve {file}`):\n{}",
+        "{verb} into {into} with {} conflicts, listed in its \"conflicts\" section: {}; {how}",
         m.conflicts.len(),
-        list.join("\n")
+        list.join("; "),
     )
 }
 
@@ -80,7 +94,7 @@ pub fn merge(
     finish(&m, output.as_deref().unwrap_or(ours), out, "merged")
 }
 
-fn side(text: &str) -> Result<Side> {
+pub(super) fn side(text: &str) -> Result<Side> {
     match text {
         "ours" => Ok(Side::Ours),
         "theirs" => Ok(Side::Theirs),
@@ -88,39 +102,147 @@ fn side(text: &str) -> Result<Side> {
     }
 }
 
+/// `TABLE:ID:FIELD=SOMETHING` split at its last `=` (`--field`) or its first (`--set`,
+/// whose value may hold one).
+fn named<'a>(flag: &str, text: &'a str, value: &str) -> Result<(&'a str, &'a str)> {
+    let split = if flag == "--set" {
+        text.split_once('=')
+    } else {
+        text.rsplit_once('=')
+    };
+    split.ok_or_else(|| anyhow!("{flag} takes TABLE:ID:FIELD={value}, not {:?}", inert(text)))
+}
+
+/// The sides and values chosen on the command line, by conflict (`TABLE:ID:FIELD`).
+pub(super) struct Choices {
+    all: Option<Side>,
+    sides: Vec<(String, Side)>,
+    values: Vec<(String, String)>,
+}
+
+impl Choices {
+    pub(super) fn parse(take: Option<&str>, fields: &[String], set: &[String]) -> Result<Choices> {
+        let mut sides = Vec::new();
+        for f in fields {
+            let (target, s) = named("--field", f, "ours|theirs")?;
+            sides.push((target.to_string(), side(s)?));
+        }
+        let mut values = Vec::new();
+        for f in set {
+            let (target, v) = named("--set", f, "VALUE")?;
+            values.push((target.to_string(), v.to_string()));
+        }
+        Ok(Choices {
+            all: take.map(side).transpose()?,
+            sides,
+            values,
+        })
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.all.is_none() && self.sides.is_empty() && self.values.is_empty()
+    }
+
+    /// The value chosen for one conflict, if any.
+    pub(super) fn choose(
+        &self,
+        c: &MergeConflict,
+    ) -> std::result::Result<Option<serde_json::Value>, String> {
+        let target = c.target();
+        if let Some((_, text)) = self.values.iter().find(|(t, _)| *t == target) {
+            return c.typed_value(text).map(Some);
+        }
+        Ok(self
+            .sides
+            .iter()
+            .find(|(t, _)| *t == target)
+            .map(|(_, s)| *s)
+            .or(self.all)
+            .map(|s| c.side(s).clone()))
+    }
+
+    /// Settles what was chosen; a --field or --set naming no conflict is an error, so a
+    /// mistyped name is not silently ignored.
+    pub(super) fn settle(&self, bundle: &serde_json::Value) -> Result<Merged> {
+        let listed = merge::conflicts_of(bundle).unwrap_or_default();
+        let named = self
+            .sides
+            .iter()
+            .map(|(t, _)| t)
+            .chain(self.values.iter().map(|(t, _)| t));
+        for target in named {
+            if !listed.iter().any(|c| c.target() == *target) {
+                bail!(
+                    "no conflict is named {:?}; the conflicts are: {}",
+                    inert(target),
+                    listed
+                        .iter()
+                        .map(|c| inert(&c.target()).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+        let mut chosen = Vec::new();
+        for c in &listed {
+            let value = self
+                .choose(c)
+                .map_err(|e| anyhow!(inert(&e).into_owned()))?;
+            chosen.push((c.target(), value));
+        }
+        Ok(merge::settle(bundle, |c| {
+            let target = c.target();
+            chosen
+                .iter()
+                .find(|(t, _)| *t == target)
+                .and_then(|(_, v)| v.clone())
+        })?)
+    }
+}
+
 pub fn resolve(
     file: &Path,
     take: Option<String>,
     fields: &[String],
+    set: &[String],
     output: Option<PathBuf>,
+    config: &crate::config::Config,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let all = take.as_deref().map(side).transpose()?;
-    let mut chosen = Vec::new();
-    for f in fields {
-        let (target, s) = f.rsplit_once('=').ok_or_else(|| {
-            anyhow!(
-                "--field takes TABLE:ID:FIELD=ours|theirs, not {:?}",
-                inert(f)
-            )
-        })?;
-        chosen.push((target.to_string(), side(s)?));
-    }
+    let choices = Choices::parse(take.as_deref(), fields, set)?;
     let bundle = read_bundle(file)?;
-    let m = merge::resolve(&bundle, |c| {
-        let target = format!("{}:{}:{}", c.table, c.id, c.field);
-        chosen
-            .iter()
-            .find(|(t, _)| *t == target)
-            .map(|(_, s)| *s)
-            .or(all)
-    })?;
-    finish(&m, output.as_deref().unwrap_or(file), out, "resolved")
+    let target = output.unwrap_or_else(|| file.to_path_buf());
+    if choices.is_empty() && merge::conflicts_of(&bundle).is_some_and(|c| !c.is_empty()) {
+        use std::io::IsTerminal;
+        if super::is_dash(Some(&target)) {
+            bail!(
+                "the conflicts list writes a file: give -o FILE (or settle with --take, --field or --set to print the bundle with -o -)"
+            );
+        }
+        if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+            bail!(
+                "{} has conflicts: settle them on screen (run this in a terminal), or with --take ours|theirs, --field TABLE:ID:FIELD=ours|theirs, --set TABLE:ID:FIELD=VALUE",
+                file.display()
+            );
+        }
+        let written = crate::tui::resolve(bundle, &target, config.keymap()?)?;
+        if written {
+            writeln!(out, "resolved into {}: no conflicts", target.display())?;
+        } else {
+            writeln!(
+                out,
+                "nothing written; {} still has its conflicts",
+                file.display()
+            )?;
+        }
+        return Ok(());
+    }
+    finish(&choices.settle(&bundle)?, &target, out, "resolved")
 }
 
 /// `bundle export --all -o DIR`: one `KEY.debrief.json` per incident.
 pub fn export_all(
-    store: &crate::store::Store,
+    store: &mut crate::store::Store,
     dir: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -129,7 +251,9 @@ pub fn export_all(
     let incidents = store.list_incidents()?;
     for i in &incidents {
         let path = dir.join(format!("{}.debrief.json", i.incident.key));
-        write_bundle(&path, &store.bundle(&i.incident.id)?)?;
+        let bundle = store.bundle(&i.incident.id)?;
+        write_bundle(&path, &bundle)?;
+        super::bundle_import::remember_export(store, &i.incident.id, &path, &bundle)?;
     }
     writeln!(
         out,

@@ -341,12 +341,14 @@ pub fn bundle(
         BundleCommand::Export { key, output, .. } => {
             let key = key.unwrap_or_default();
             let incident = store.require_incident(&key)?;
-            let mut text = serde_json::to_string_pretty(&store.bundle(&incident.id)?)?;
+            let bundle = store.bundle(&incident.id)?;
+            let mut text = serde_json::to_string_pretty(&bundle)?;
             text.push('\n');
             match output {
                 Some(path) => {
                     crate::io::files::write_private(&path, text.as_bytes())
                         .with_context(|| format!("cannot write {}", path.display()))?;
+                    super::bundle_import::remember_export(store, &incident.id, &path, &bundle)?;
                     writeln!(
                         out,
                         "wrote the bundle of {} to {}",
@@ -357,59 +359,38 @@ pub fn bundle(
                 None => out.write_all(crate::text::json_safe(&text).as_bytes())?,
             }
         }
-        BundleCommand::Merge {
-            base,
-            ours,
-            theirs,
-            output,
-        } => super::bundle_merge::merge(&base, &ours, &theirs, output, out)?,
-        BundleCommand::Resolve {
+        c @ (BundleCommand::Merge { .. } | BundleCommand::Resolve { .. }) => {
+            let config = crate::config::Config::default();
+            super::execute_without_database(&crate::cli::Command::Bundle(c), &config, out)?
+        }
+        BundleCommand::Import {
             file,
+            dry_run,
             take,
             fields,
-            output,
-        } => super::bundle_merge::resolve(&file, take, &fields, output, out)?,
-        BundleCommand::Import { file, dry_run } if file.is_dir() => {
-            for file in super::bundle_merge::bundles_in(&file)? {
-                bundle(store, BundleCommand::Import { file, dry_run }, out)?;
+            set,
+        } => {
+            let choices = super::bundle_merge::Choices::parse(take.as_deref(), &fields, &set)?;
+            if !file.is_dir() {
+                return super::bundle_import::import(store, &file, &choices, dry_run, out);
             }
-        }
-        BundleCommand::Import { file, dry_run } => {
-            let name = file.display().to_string();
-            let text =
-                std::fs::read_to_string(&file).with_context(|| format!("cannot read {name}"))?;
-            let bundle: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-                anyhow!(
-                    "{name}: not a bundle: line {}, column {}: {e}",
-                    e.line(),
-                    e.column()
-                )
-            })?;
-            let o = store
-                .import_bundle(&bundle, dry_run)
-                .with_context(|| name.clone())?;
-            for c in &o.conflicts {
-                writeln!(out, "conflict: {}", inert(c))?;
-            }
-            let what = if o.created {
-                format!("created {}", o.incident_key)
-            } else {
-                format!("merged into {}", o.incident_key)
-            };
-            writeln!(
-                out,
-                "{}{what}: {} records added, {} replaced, {} unchanged, {} conflicts{}",
-                if dry_run { "would have " } else { "" },
-                o.added,
-                o.replaced,
-                o.unchanged,
-                o.conflicts.len(),
-                if dry_run {
-                    " (dry run: nothing was written)"
-                } else {
-                    ""
+            // A folder: each bundle on its own, so one with conflicts does not hold the
+            // others back; those refused are named at the end (exit 1).
+            let files = super::bundle_merge::bundles_in(&file)?;
+            let mut refused = Vec::new();
+            for file in &files {
+                if let Err(e) = super::bundle_import::import(store, file, &choices, dry_run, out) {
+                    refused.push(format!("{e:#}"));
                 }
-            )?;
+            }
+            if !refused.is_empty() {
+                return Err(anyhow!(
+                    "{} of {} bundles were not imported (the others were): {}",
+                    refused.len(),
+                    files.len(),
+                    refused.join("; ")
+                ));
+            }
         }
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! prints the result (text for people, `--json` for scripts).
 
 mod backlog;
+mod bundle_import;
 pub(crate) mod bundle_merge;
 mod edits;
 mod findings;
@@ -82,6 +83,56 @@ fn dash_is_stdout(command: &mut Command) -> Result<()> {
 /// Whether an output path is `-`, standard output.
 pub(crate) fn is_dash(path: Option<&std::path::Path>) -> bool {
     path.is_some_and(|p| p.as_os_str() == "-")
+}
+
+/// Whether a command reads and writes files only, never a database: `bundle merge` (git
+/// runs it as a merge driver in any repository, on any machine), `bundle resolve` and
+/// `git init`.
+pub fn needs_no_database(command: &Command) -> bool {
+    use crate::cli::BundleCommand;
+    matches!(
+        command,
+        Command::Bundle(BundleCommand::Merge { .. } | BundleCommand::Resolve { .. })
+            | Command::Git(_)
+    )
+}
+
+/// Runs a command of [`needs_no_database`]; output passes through [`InertWriter`].
+pub fn execute_without_database(
+    command: &Command,
+    config: &crate::config::Config,
+    out: &mut dyn Write,
+) -> Result<()> {
+    use crate::cli::{BundleCommand, GitCommand};
+    let mut inert = InertWriter::new(out);
+    let result = match command {
+        Command::Bundle(BundleCommand::Merge {
+            base,
+            ours,
+            theirs,
+            output,
+        }) => bundle_merge::merge(base, ours, theirs, output.clone(), &mut inert),
+        Command::Bundle(BundleCommand::Resolve {
+            file,
+            take,
+            fields,
+            set,
+            output,
+        }) => bundle_merge::resolve(
+            file,
+            take.clone(),
+            fields,
+            set,
+            output.clone(),
+            config,
+            &mut inert,
+        ),
+        Command::Git(GitCommand::Init { dir }) => bundle_merge::git_init(dir, &mut inert),
+        _ => Err(anyhow!("this command needs a database")),
+    };
+    let flushed = inert.flush();
+    result?;
+    Ok(flushed?)
 }
 
 /// Pretty JSON for printing: the same JSON, safe on a terminal ([`crate::text::json_safe`]).
@@ -376,6 +427,12 @@ fn history(
                 inert(&clip(c.old.as_deref().unwrap_or("(none)"))),
                 inert(&clip(c.new.as_deref().unwrap_or("(none)")))
             ),
+            ("update", None) if c.entity.starts_with("row:") => format!(
+                "{} {}: {}",
+                c.entity,
+                crate::store::short_id(&c.entity_id),
+                row_changes(c.old.as_deref(), c.new.as_deref())
+            ),
             (op, _) => format!("{op} {} {}", c.entity, c.entity_id),
         };
         writeln!(
@@ -387,6 +444,36 @@ fn history(
         )?;
     }
     Ok(())
+}
+
+/// The fields a whole-row change (a bundle's, `row:<table>`) changed: `field: old -> new`.
+fn row_changes(old: Option<&str>, new: Option<&str>) -> String {
+    let row = |t: Option<&str>| -> serde_json::Map<String, serde_json::Value> {
+        t.and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or_default()
+    };
+    let (old, new) = (row(old), row(new));
+    let text = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => "(none)".to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let changed: Vec<String> = new
+        .keys()
+        .filter(|k| !matches!(k.as_str(), "version" | "updated_us"))
+        .filter(|k| old.get(*k) != new.get(*k))
+        .map(|k| {
+            format!(
+                "{k}: {} -> {}",
+                inert(&clip(&text(old.get(k)))),
+                inert(&clip(&text(new.get(k))))
+            )
+        })
+        .collect();
+    if changed.is_empty() {
+        return "its version only (merged)".to_string();
+    }
+    changed.join("; ")
 }
 
 /// The first 60 characters of a long value, for one-line listings.

@@ -93,6 +93,19 @@ impl Store {
     /// Imports a bundle: recreates its incident, or merges into the one already here.
     /// `dry_run` does it all and rolls back.
     pub fn import_bundle(&mut self, bundle: &Value, dry_run: bool) -> Result<BundleOutcome> {
+        let by = self.analyst.clone();
+        self.import_bundle_by(bundle, dry_run, &by, |_, _| Ok(()))
+    }
+
+    /// [`Store::import_bundle`] recorded as made by `by`; `then` runs in the same
+    /// transaction after the rows (store/merge_import.rs remembers the file's bundle).
+    pub(super) fn import_bundle_by(
+        &mut self,
+        bundle: &Value,
+        dry_run: bool,
+        by: &str,
+        then: impl FnOnce(&Writer<'_>, &BundleOutcome) -> Result<()>,
+    ) -> Result<BundleOutcome> {
         check_header(bundle)?;
         super::merge::refuse_conflicts(bundle)?;
         let bundle = &with_later_columns(bundle);
@@ -105,7 +118,7 @@ impl Store {
         }
         let created = self.incident_by_id(&id)?.is_none();
         let label = format!("import bundle of {key}");
-        self.write_if(&label, |w| {
+        self.write_by(by, &label, |w| {
             // Everything is checked before the first row is written (see bundle_check).
             w.check_bundle(bundle, &id)?;
             let mut out = BundleOutcome {
@@ -148,12 +161,13 @@ impl Store {
                     w.merge_row(t, &id, &row, &mut out)?;
                 }
             }
+            then(w, &out)?;
             Ok((out, !dry_run))
         })
     }
 }
 
-fn check_header(bundle: &Value) -> Result<()> {
+pub(super) fn check_header(bundle: &Value) -> Result<()> {
     if bundle["format"] != BUNDLE_FORMAT {
         return Err(StoreError::invalid(
             "bundle",
@@ -421,8 +435,14 @@ impl Writer<'_> {
 
 /// A bundle written before schema 9 has no incident impact or classification: they are
 /// read as empty, as the migration left them in the database that wrote it.
-fn with_later_columns(bundle: &Value) -> Value {
+pub(super) fn with_later_columns(bundle: &Value) -> Value {
     let mut bundle = bundle.clone();
+    add_later_columns(&mut bundle);
+    bundle
+}
+
+/// [`with_later_columns`] in place.
+pub(super) fn add_later_columns(bundle: &mut Value) {
     if let Some(rows) = bundle["tables"]["incidents"].as_array_mut() {
         for row in rows.iter_mut().filter_map(Value::as_object_mut) {
             for column in ["impact", "classification"] {
@@ -430,5 +450,4 @@ fn with_later_columns(bundle: &Value) -> Value {
             }
         }
     }
-    bundle
 }

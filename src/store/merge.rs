@@ -55,6 +55,49 @@ impl MergeConflict {
     }
 }
 
+impl MergeConflict {
+    /// The value one side holds.
+    pub fn side(&self, side: Side) -> &Value {
+        match side {
+            Side::Ours => &self.ours,
+            Side::Theirs => &self.theirs,
+        }
+    }
+
+    /// `TABLE:ID:FIELD`, how the command line names the conflict.
+    pub fn target(&self) -> String {
+        format!("{}:{}:{}", self.table, self.id, self.field)
+    }
+
+    /// A new value typed for the field, in the field's type: a number where a side holds
+    /// a number, nothing (null) for empty text where a side holds nothing, else the text.
+    /// A whole record (deleted on one side) is settled by a side only.
+    pub fn typed_value(&self, text: &str) -> std::result::Result<Value, String> {
+        if self.field == RECORD {
+            return Err(format!(
+                "{} {} was deleted on one side and changed on the other: take ours or theirs",
+                self.table, self.id
+            ));
+        }
+        let sides = [&self.ours, &self.theirs, &self.base];
+        if sides.iter().any(|v| v.is_number()) {
+            let text = text.trim();
+            if text.is_empty() && sides.iter().any(|v| v.is_null()) {
+                return Ok(Value::Null);
+            }
+            return text
+                .parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| text.parse::<f64>().map(Value::from))
+                .map_err(|_| format!("{}: {text:?} is not a number", self.field));
+        }
+        if text.is_empty() && sides.iter().any(|v| v.is_null()) {
+            return Ok(Value::Null);
+        }
+        Ok(Value::String(text.to_string()))
+    }
+}
+
 /// Which side a conflict is settled with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -69,10 +112,14 @@ pub struct Merged {
     pub conflicts: Vec<MergeConflict>,
 }
 
-type Row = Map<String, Value>;
+pub(super) type Row = Map<String, Value>;
 
 /// The bundle's rows of one table by their key, refused when it is not a bundle.
-fn rows_of(bundle: &Value, t: &Table, which: &str) -> Result<BTreeMap<String, Row>> {
+pub(super) fn rows_of<'a>(
+    bundle: &'a Value,
+    t: &Table,
+    which: &str,
+) -> Result<BTreeMap<String, &'a Row>> {
     let mut out = BTreeMap::new();
     for row in bundle["tables"][t.name].as_array().into_iter().flatten() {
         let row = row.as_object().ok_or_else(|| {
@@ -81,7 +128,7 @@ fn rows_of(bundle: &Value, t: &Table, which: &str) -> Result<BTreeMap<String, Ro
                 format!("{which}: a {} row is not an object", t.name),
             )
         })?;
-        out.insert(key_text(t, row), row.clone());
+        out.insert(key_text(t, row), row);
     }
     Ok(out)
 }
@@ -159,8 +206,14 @@ pub fn merge_bundles(base: &Value, ours: &Value, theirs: &Value) -> Result<Merge
         let keys: BTreeSet<&String> = b.keys().chain(o.keys()).chain(t.keys()).collect();
         let mut rows = Vec::new();
         for k in keys {
-            if let Some(row) = merge_record(table, k, b.get(k), o.get(k), t.get(k), &mut conflicts)
-            {
+            if let Some(row) = merge_record(
+                table,
+                k,
+                b.get(k).copied(),
+                o.get(k).copied(),
+                t.get(k).copied(),
+                &mut conflicts,
+            ) {
                 rows.push(row);
             }
         }
@@ -340,17 +393,19 @@ fn export_order(t: &Table, x: &Row, y: &Row) -> Ordering {
 /// Settles a merged bundle's conflicts: `choose` picks a side for each (None leaves it
 /// listed). Returns the bundle with the chosen values and the conflicts still open.
 pub fn resolve(bundle: &Value, choose: impl Fn(&MergeConflict) -> Option<Side>) -> Result<Merged> {
+    settle(bundle, |c| choose(c).map(|s| c.side(s).clone()))
+}
+
+/// Like [`resolve`], with the value to keep for each conflict (a side's, or a new one;
+/// for a whole record, a side's row or null).
+pub fn settle(bundle: &Value, choose: impl Fn(&MergeConflict) -> Option<Value>) -> Result<Merged> {
     let mut bundle = bundle.clone();
     let listed = conflicts_of(&bundle).unwrap_or_default();
     let mut open = Vec::new();
     for c in listed {
-        let Some(side) = choose(&c) else {
+        let Some(value) = choose(&c) else {
             open.push(c);
             continue;
-        };
-        let value = match side {
-            Side::Ours => c.ours.clone(),
-            Side::Theirs => c.theirs.clone(),
         };
         let t = super::bundle::table(&c.table)?;
         let rows = bundle["tables"][t.name].as_array_mut().ok_or_else(|| {

@@ -21,6 +21,7 @@ mod ids;
 mod import;
 mod incidents;
 pub mod merge;
+mod merge_import;
 mod open;
 mod owners;
 mod rows;
@@ -37,6 +38,7 @@ pub use findings::{FindingSummary, finding_json};
 pub use ids::{IdKind, short_id};
 pub use import::{ImportOutcome, ImportRun};
 pub use incidents::IncidentSummary;
+pub use merge_import::{Base, MergeImport};
 pub use open::{APPLICATION_ID, folder_warning, latest_version, migrations, open_regular};
 pub use undo::Replayed;
 
@@ -151,19 +153,31 @@ impl Store {
         label: &str,
         f: impl FnOnce(&Writer<'_>) -> Result<(T, bool)>,
     ) -> Result<T> {
+        let by = self.analyst.clone();
+        self.write_by(&by, label, f)
+    }
+
+    /// Like [`Store::write_if`], recorded as made by `by` (a bundle's side, when its
+    /// changes are merged in) rather than this database's analyst.
+    fn write_by<T>(
+        &mut self,
+        by: &str,
+        label: &str,
+        f: impl FnOnce(&Writer<'_>) -> Result<(T, bool)>,
+    ) -> Result<T> {
         let now = self.now();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO change_sets (at_us, by, label, session) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![now.timestamp_micros(), self.analyst, label, self.session],
+            rusqlite::params![now.timestamp_micros(), by, label, self.session],
         )?;
         let change_set = tx.last_insert_rowid();
         let writer = Writer {
             tx,
             now,
-            by: &self.analyst,
+            by,
             change_set,
             ids: &self.ids,
         };

@@ -12,6 +12,7 @@ pub mod help;
 pub mod incident_form;
 pub mod key_picker;
 pub mod lapse_picker;
+pub mod merge_conflicts;
 pub mod prompt;
 pub mod record_form;
 pub mod walk;
@@ -42,6 +43,8 @@ pub enum Overlay {
     EvidenceLinks(Box<evidence_links::EvidenceLinks>),
     /// Mark the event as one of the four key events, or none.
     KeyPicker(Box<key_picker::KeyPicker>),
+    /// A merged bundle's conflicts, each settled by a side or a new value.
+    MergeConflicts(Box<merge_conflicts::MergeConflicts>),
 }
 
 /// What a key did to the overlay that had it.
@@ -77,6 +80,7 @@ impl Overlay {
             Overlay::LapsePicker(p) => p.key(key, cx),
             Overlay::KeyPicker(p) => p.key(key, cx),
             Overlay::EvidenceLinks(p) => p.key(key, cx),
+            Overlay::MergeConflicts(c) => c.key(key, cx),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod help;
 pub mod incident_form;
 pub mod key_picker;
 pub mod lapse_picker;
+pub mod merge_conflicts;
 pub mod prompt;
 pub mod record_form;
 pub mod walk;
@@ -38,6 +39,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             Overlay::EvidenceLinks(p) => evidence_links::evidence_links(frame, area, theme, p),
             Overlay::Prompt(prompt) => prompt::prompt_box(frame, area, theme, prompt),
             Overlay::FindingLinks(f) => finding_links::finding_links(frame, area, theme, f),
+            Overlay::MergeConflicts(c) => merge_conflicts::merge_conflicts(frame, area, theme, c),
         }
     }
 }
@@ -86,6 +88,23 @@ pub fn footer_keys(app: &App) -> Option<Vec<(String, String)>> {
             ("tab", "complete / next field"),
             ("shift-tab", "previous field"),
             ("esc", "cancel"),
+        ],
+        Overlay::MergeConflicts(c) if c.editing.is_some() => &[
+            ("enter", "keep this value"),
+            ("ctrl-u", "clear"),
+            ("esc", "cancel"),
+        ],
+        Overlay::MergeConflicts(c) if c.asking_quit => &[
+            ("y", "quit, dropping the choices"),
+            ("any other key", "stay"),
+        ],
+        Overlay::MergeConflicts(_) => &[
+            ("o", "ours"),
+            ("t", "theirs"),
+            ("e", "new value"),
+            ("w", "write"),
+            ("q", "quit"),
+            ("?", "help"),
         ],
         Overlay::Prompt(prompt) => match prompt.kind {
             PromptKind::Palette => &[("enter", "run"), ("↑↓", "choose"), ("esc", "close")],

@@ -1,0 +1,115 @@
+//! `bundle import FILE`: the file's bundle merged into this database, three-way against
+//! the bundle last exchanged with that file (store/merge_import.rs), and `bundle export`
+//! remembering what it wrote.
+
+use super::bundle_merge::Choices;
+use crate::store::Store;
+use crate::text::inert;
+use anyhow::{Context, Result, anyhow};
+use std::io::Write;
+use std::path::Path;
+
+/// The name a file is remembered by: its canonical path (the same file however it is
+/// reached), or the path as given when it cannot be resolved.
+fn file_key(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// After `bundle export -o FILE`: FILE's bundle is the base of its next import.
+pub(super) fn remember_export(
+    store: &mut Store,
+    incident_id: &str,
+    path: &Path,
+    bundle: &serde_json::Value,
+) -> Result<()> {
+    // A pipe or a device written into holds no bundle to come back to.
+    if !path.is_file() {
+        return Ok(());
+    }
+    store
+        .remember_export(incident_id, &file_key(path), bundle)
+        .context("the bundle was written, but could not be remembered for the next import")
+}
+
+pub(super) fn import(
+    store: &mut Store,
+    file: &Path,
+    choices: &Choices,
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let name = file.display().to_string();
+    let bundle = super::bundle_merge::read_bundle(file)?;
+    if bundle.get("format").is_none() {
+        return Err(anyhow!("{name}: not a bundle (the file is empty)"));
+    }
+    // Who the history says made the merged changes: the file's side.
+    let by = format!(
+        "bundle {}",
+        file.file_name()
+            .map_or(name.clone(), |n| n.to_string_lossy().into_owned())
+    );
+    let o = store
+        .import_bundle_from(
+            &bundle,
+            &file_key(file),
+            &by,
+            &|c| choices.choose(c),
+            dry_run,
+        )
+        .with_context(|| name.clone())?;
+    let would = if dry_run { "would have " } else { "" };
+    let dry = if dry_run {
+        " (dry run: nothing was written)"
+    } else {
+        ""
+    };
+    if o.created {
+        writeln!(
+            out,
+            "{would}created {}: {} records added{dry}",
+            o.incident_key, o.added
+        )?;
+        return Ok(());
+    }
+    match o.base_at {
+        Some(at) => writeln!(
+            out,
+            "{would}merged {} field by field against {name} as last exchanged ({} UTC): {} fields changed in {} records, {} records added, {} removed{}{dry}",
+            o.incident_key,
+            at.format("%Y-%m-%d %H:%M:%S"),
+            o.fields,
+            o.changed,
+            o.added,
+            o.removed,
+            if o.settled > 0 {
+                format!(", {} conflicts settled as chosen", o.settled)
+            } else {
+                String::new()
+            }
+        )?,
+        None => {
+            writeln!(
+                out,
+                "no bundle of {} was imported from or exported to {name} before: merged record by record (the newer change of a record wins); the next import of this file merges field by field",
+                o.incident_key
+            )?;
+            for c in &o.notes {
+                writeln!(out, "conflict: {}", inert(c))?;
+            }
+            writeln!(
+                out,
+                "{would}merged into {}: {} records added, {} replaced, {} unchanged, {} conflicts{dry}",
+                o.incident_key,
+                o.added,
+                o.changed,
+                o.unchanged,
+                o.notes.len()
+            )?;
+        }
+    }
+    Ok(())
+}
