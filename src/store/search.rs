@@ -1,0 +1,198 @@
+//! Full-text search over the timeline: how a search is run, and the first pages of a
+//! common word read without collecting every hit.
+//!
+//! A search that matches few events (≤ 5,000 in the full-text index) looks them up by
+//! rowid. One that matches many walks the incident's time index a block at a time and
+//! asks the full-text index only for the hits inside each block's range of rowids (after
+//! an import the rowids follow the time order, so a block's range is narrow and one
+//! small query answers it): the first page of a word in every row of a million reads a
+//! few hundred index entries. When the rowids of a block are spread wide (events added
+//! out of order) or the hits are too rare to fill a page within a few blocks, the hits
+//! are read once into `temp.search_hits` and the time index is walked against them.
+
+use super::events::{EventFilter, EventPage, PageCursor};
+use super::{Result, Store};
+
+/// How the search condition of a query is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SearchVia {
+    /// The hits looked up by rowid (few hits), or no search at all.
+    Rowids,
+    /// The hits kept in `temp.search_hits`.
+    Hits,
+    /// Only the hits with a rowid in this range (both ends included).
+    Range(i64, i64),
+}
+
+/// A search as asked at one state of the data: (FTS query, `data_version`, own writes).
+pub(super) type SearchKey = (String, i64, u64);
+
+/// How a search with many hits is answered (see the module's note).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Plan {
+    /// No search, or few hits: looked up by rowid.
+    Sparse,
+    /// Many hits: pages read block by block, the count capped.
+    Dense,
+}
+
+/// Events of the time index read per block at first; each further block is four times
+/// larger, up to [`MAX_SCANNED`] events in all before the hits are collected instead.
+const FIRST_BLOCK: usize = 1024;
+const MAX_SCANNED: usize = 1 << 17;
+
+/// Turns what a person typed into an FTS5 query that cannot be a syntax error:
+/// each word becomes a quoted prefix term, and all must match.
+pub fn fts_query(input: &str) -> Option<String> {
+    let terms: Vec<String> = input
+        .split_whitespace()
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+impl Store {
+    /// Whether a search matches many events (more than 5,000 in the full-text index),
+    /// remembered until the search or the data changes.
+    pub(super) fn search_plan(&self, filter: &EventFilter) -> Result<Plan> {
+        let Some(q) = filter.search.as_deref().and_then(fts_query) else {
+            return Ok(Plan::Sparse);
+        };
+        let key = (q.clone(), self.data_version()?, self.writes.get());
+        if let Some((k, plan)) = self.search_plan.borrow().as_ref()
+            && *k == key
+        {
+            return Ok(*plan);
+        }
+        let matches: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM
+                   (SELECT rowid FROM events_fts WHERE events_fts MATCH ?1 LIMIT 5001)",
+            )?
+            .query_row([&q], |r| r.get(0))?;
+        let plan = if matches <= 5000 {
+            Plan::Sparse
+        } else {
+            Plan::Dense
+        };
+        *self.search_plan.borrow_mut() = Some((key, plan));
+        Ok(plan)
+    }
+
+    /// A page of a search with many hits, read block by block along the time index;
+    /// `None` when the blocks' rowids are spread too wide or the page did not fill within
+    /// [`MAX_SCANNED`] events (the caller then collects the hits).
+    pub(super) fn dense_page(
+        &self,
+        filter: &EventFilter,
+        from: Option<PageCursor>,
+        limit: usize,
+        forward: bool,
+    ) -> Result<Option<EventPage>> {
+        let mut events = Vec::with_capacity(limit);
+        let mut last = None;
+        let mut position = from;
+        let mut block = FIRST_BLOCK.max(limit * 4);
+        let mut scanned = 0;
+        while events.len() < limit {
+            if scanned >= MAX_SCANNED {
+                return Ok(None);
+            }
+            let Some((lo, hi, end, read)) = self.time_block(filter, position, block, forward)?
+            else {
+                break;
+            };
+            if hi - lo > 4 * read as i64 + 1024 {
+                return Ok(None);
+            }
+            let want = limit - events.len();
+            let (found, found_last) = self.page_via(
+                filter,
+                position,
+                Some(end),
+                want,
+                forward,
+                SearchVia::Range(lo, hi),
+            )?;
+            let full = found.len() == want;
+            if found_last.is_some() {
+                last = found_last;
+            }
+            events.extend(found);
+            if full {
+                break;
+            }
+            if read < block {
+                // The end of the timeline.
+                break;
+            }
+            position = Some(end);
+            scanned += read;
+            block = (block * 4).min(MAX_SCANNED);
+        }
+        let next = last.filter(|_| events.len() == limit);
+        Ok(Some(EventPage { events, next }))
+    }
+
+    /// The next `block` positions of the incident's time index after (or before) `from`:
+    /// the smallest and largest rowid among them, the last position, and how many there
+    /// were (`None` when there are none).
+    fn time_block(
+        &self,
+        filter: &EventFilter,
+        from: Option<PageCursor>,
+        block: usize,
+        forward: bool,
+    ) -> Result<Option<(i64, i64, PageCursor, usize)>> {
+        let (cmp, order) = if forward { (">", "ASC") } else { ("<", "DESC") };
+        let after = if from.is_some() {
+            format!(" AND (at_us, seq) {cmp} (?3, ?4)")
+        } else {
+            String::new()
+        };
+        let sql = format!(
+            "SELECT at_us, seq FROM events WHERE incident_id = ?1{after}
+             ORDER BY at_us {order}, seq {order} LIMIT ?2"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut args: Vec<rusqlite::types::Value> =
+            vec![filter.incident_id.clone().into(), (block as i64).into()];
+        if let Some(c) = from {
+            args.push(c.at_us.into());
+            args.push(c.seq.into());
+        }
+        let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+        let (mut lo, mut hi, mut end, mut read) = (i64::MAX, i64::MIN, None, 0);
+        while let Some(r) = rows.next()? {
+            let (at_us, seq): (i64, i64) = (r.get(0)?, r.get(1)?);
+            lo = lo.min(seq);
+            hi = hi.max(seq);
+            end = Some(PageCursor { at_us, seq });
+            read += 1;
+        }
+        Ok(end.map(|end| (lo, hi, end, read)))
+    }
+
+    /// Reads every hit of the search into `temp.search_hits` (once per search and data
+    /// version): for a common search whose pages the blocks could not answer.
+    pub(super) fn collect_hits(&self, filter: &EventFilter) -> Result<()> {
+        let Some(q) = filter.search.as_deref().and_then(fts_query) else {
+            return Ok(());
+        };
+        let key = (q.clone(), self.data_version()?, self.writes.get());
+        if self.search_hits.borrow().as_ref() == Some(&key) {
+            return Ok(());
+        }
+        self.conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS search_hits (seq INTEGER PRIMARY KEY);
+             DELETE FROM temp.search_hits;",
+        )?;
+        self.conn.execute(
+            "INSERT INTO temp.search_hits SELECT rowid FROM events_fts WHERE events_fts MATCH ?1",
+            [&q],
+        )?;
+        *self.search_hits.borrow_mut() = Some(key);
+        Ok(())
+    }
+}
