@@ -2,7 +2,7 @@
 
 use super::fields::{EVENT_FIELDS, event_values, new_event_values};
 use super::rows::{EVENT_COLUMNS, EVENT_FROM, event, event_position};
-use super::search::{Plan, SearchVia, fts_query};
+use super::search::{Plan, SearchVia, filter_sql, fts_query, incident_condition};
 use super::{Result, Store, StoreError, Writer};
 use crate::domain::json;
 use crate::domain::{ActorKind, Attribution, Event, KeyEventKind, NewEvent, Phase};
@@ -55,61 +55,6 @@ pub struct EventPage {
     pub events: Vec<Event>,
     /// Where the next page starts, when there may be one.
     pub next: Option<PageCursor>,
-}
-
-/// Appends the filter's conditions (all but the incident) to a query over `events e`
-/// joined with `actors a`.
-fn filter_sql(filter: &EventFilter, via: SearchVia, sql: &mut String, args: &mut Vec<Value>) {
-    if let Some(q) = filter.search.as_deref().and_then(fts_query) {
-        match via {
-            // The hits of this search, kept in a temporary table (see `search.rs`).
-            SearchVia::Hits => sql.push_str(" AND e.seq IN (SELECT seq FROM temp.search_hits)"),
-            SearchVia::Rowids => {
-                sql.push_str(
-                    " AND e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
-                );
-                args.push(q.into());
-            }
-            SearchVia::Range(lo, hi) => {
-                sql.push_str(
-                    " AND e.seq IN (SELECT rowid FROM events_fts
-                       WHERE events_fts MATCH ? AND rowid >= ? AND rowid <= ?)",
-                );
-                args.extend([q.into(), lo.into(), hi.into()]);
-            }
-        }
-    }
-    if let Some(actor) = &filter.actor {
-        sql.push_str(" AND a.name = ? COLLATE NOCASE");
-        args.push(actor.clone().into());
-    }
-    if let Some(tag) = &filter.tag {
-        sql.push_str(" AND e.seq IN (SELECT event_seq FROM event_tags WHERE tag = ?)");
-        args.push(tag.trim_start_matches('#').to_lowercase().into());
-    }
-    if let Some(phase) = filter.phase {
-        sql.push_str(" AND e.phase = ?");
-        args.push(phase.as_str().to_string().into());
-    }
-    if let Some(finding) = &filter.finding {
-        sql.push_str(" AND e.id IN (SELECT event_id FROM finding_events WHERE finding_id = ?)");
-        args.push(finding.clone().into());
-    }
-    if let Some(evidence) = &filter.evidence {
-        sql.push_str(" AND e.id IN (SELECT event_id FROM evidence_links WHERE evidence_id = ?)");
-        args.push(evidence.clone().into());
-    }
-}
-
-/// The condition on the incident. When a search's hits are looked up by rowid, the time
-/// index is kept out of it (`+`), so SQLite looks those few up instead of walking the
-/// incident's whole timeline to find them.
-fn incident_condition(filter: &EventFilter, via: SearchVia) -> &'static str {
-    if filter.search.as_deref().and_then(fts_query).is_some() && via == SearchVia::Rowids {
-        "+e.incident_id = ?"
-    } else {
-        "e.incident_id = ?"
-    }
 }
 
 /// How an incident's events spread over its time span: `counts[i]` events fall in the
@@ -377,17 +322,32 @@ impl Store {
         }
         // A capped count looks the hits up by rowid and stops at the cap; an uncapped one
         // of a common search walks the time index against the collected hits.
-        let via = if cap.is_none() && self.search_plan(filter)? == Plan::Dense {
-            self.collect_hits(filter)?;
-            SearchVia::Hits
-        } else {
-            SearchVia::Rowids
+        let q = filter.search.as_deref().and_then(fts_query);
+        let via = match (&q, cap) {
+            (Some(_), Some(_)) => SearchVia::Joined,
+            (Some(_), None) if self.search_plan(filter)? == Plan::Dense => {
+                self.collect_hits(filter)?;
+                SearchVia::Hits
+            }
+            _ => SearchVia::Rowids,
         };
-        let mut inner = format!(
-            "SELECT 1 FROM events e LEFT JOIN actors a ON a.id = e.actor_id WHERE {}",
-            incident_condition(filter, via)
-        );
-        let mut args: Vec<Value> = vec![filter.incident_id.clone().into()];
+        // A capped count of a search reads the hits from the full-text index in order
+        // and stops at the cap (`e.seq IN (...)` would collect every hit first).
+        let mut inner = if via == SearchVia::Joined {
+            "SELECT 1 FROM events_fts f CROSS JOIN events e ON e.seq = f.rowid
+             LEFT JOIN actors a ON a.id = e.actor_id
+             WHERE f.events_fts MATCH ? AND "
+                .to_string()
+        } else {
+            "SELECT 1 FROM events e LEFT JOIN actors a ON a.id = e.actor_id WHERE ".to_string()
+        };
+        inner.push_str(incident_condition(filter, via));
+        let mut args: Vec<Value> = q
+            .filter(|_| via == SearchVia::Joined)
+            .map(Value::from)
+            .into_iter()
+            .collect();
+        args.push(filter.incident_id.clone().into());
         filter_sql(filter, via, &mut inner, &mut args);
         if let Some(cap) = cap {
             inner.push_str(" LIMIT ?");

@@ -12,6 +12,7 @@
 
 use super::events::{EventFilter, EventPage, PageCursor};
 use super::{Result, Store};
+use rusqlite::types::Value;
 
 /// How the search condition of a query is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +21,8 @@ pub(super) enum SearchVia {
     Rowids,
     /// The hits kept in `temp.search_hits`.
     Hits,
+    /// The query joins the full-text index's hits itself (a capped count).
+    Joined,
     /// Only the hits with a rowid in this range (both ends included).
     Range(i64, i64),
 }
@@ -49,6 +52,68 @@ pub fn fts_query(input: &str) -> Option<String> {
         .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// Appends the filter's conditions (all but the incident) to a query over `events e`
+/// joined with `actors a`.
+pub(super) fn filter_sql(
+    filter: &EventFilter,
+    via: SearchVia,
+    sql: &mut String,
+    args: &mut Vec<Value>,
+) {
+    if let Some(q) = filter.search.as_deref().and_then(fts_query) {
+        match via {
+            // The hits of this search, kept in a temporary table (see `search.rs`).
+            SearchVia::Hits => sql.push_str(" AND e.seq IN (SELECT seq FROM temp.search_hits)"),
+            SearchVia::Rowids => {
+                sql.push_str(
+                    " AND e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
+                );
+                args.push(q.into());
+            }
+            // The query reads the hits from `events_fts f` itself.
+            SearchVia::Joined => {}
+            SearchVia::Range(lo, hi) => {
+                sql.push_str(
+                    " AND e.seq IN (SELECT rowid FROM events_fts
+                       WHERE events_fts MATCH ? AND rowid >= ? AND rowid <= ?)",
+                );
+                args.extend([q.into(), lo.into(), hi.into()]);
+            }
+        }
+    }
+    if let Some(actor) = &filter.actor {
+        sql.push_str(" AND a.name = ? COLLATE NOCASE");
+        args.push(actor.clone().into());
+    }
+    if let Some(tag) = &filter.tag {
+        sql.push_str(" AND e.seq IN (SELECT event_seq FROM event_tags WHERE tag = ?)");
+        args.push(tag.trim_start_matches('#').to_lowercase().into());
+    }
+    if let Some(phase) = filter.phase {
+        sql.push_str(" AND e.phase = ?");
+        args.push(phase.as_str().to_string().into());
+    }
+    if let Some(finding) = &filter.finding {
+        sql.push_str(" AND e.id IN (SELECT event_id FROM finding_events WHERE finding_id = ?)");
+        args.push(finding.clone().into());
+    }
+    if let Some(evidence) = &filter.evidence {
+        sql.push_str(" AND e.id IN (SELECT event_id FROM evidence_links WHERE evidence_id = ?)");
+        args.push(evidence.clone().into());
+    }
+}
+
+/// The condition on the incident. When a search's hits are looked up by rowid, the time
+/// index is kept out of it (`+`), so SQLite looks those few up instead of walking the
+/// incident's whole timeline to find them.
+pub(super) fn incident_condition(filter: &EventFilter, via: SearchVia) -> &'static str {
+    if filter.search.as_deref().and_then(fts_query).is_some() && via == SearchVia::Rowids {
+        "+e.incident_id = ?"
+    } else {
+        "e.incident_id = ?"
+    }
 }
 
 impl Store {
