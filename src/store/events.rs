@@ -266,7 +266,8 @@ impl Store {
             incident_condition(filter, via)
         );
         let mut args: Vec<Value> = vec![filter.incident_id.clone().into()];
-        filter_sql(filter, via, &mut sql, &mut args);
+        let query = self.match_query(filter)?;
+        filter_sql(filter, via, query.as_deref(), &mut sql, &mut args);
         let (past, upto) = if forward { (">", "<=") } else { ("<", ">=") };
         for (c, op) in [(from, past), (to, upto)] {
             if let Some(c) = c {
@@ -322,7 +323,7 @@ impl Store {
         }
         // A capped count looks the hits up by rowid and stops at the cap; an uncapped one
         // of a common search walks the time index against the collected hits.
-        let q = filter.search.as_deref().and_then(fts_query);
+        let q = self.match_query(filter)?;
         let via = match (&q, cap) {
             (Some(_), Some(_)) => SearchVia::Joined,
             (Some(_), None) if self.search_plan(filter)? == Plan::Dense => {
@@ -343,12 +344,13 @@ impl Store {
         };
         inner.push_str(incident_condition(filter, via));
         let mut args: Vec<Value> = q
+            .clone()
             .filter(|_| via == SearchVia::Joined)
             .map(Value::from)
             .into_iter()
             .collect();
         args.push(filter.incident_id.clone().into());
-        filter_sql(filter, via, &mut inner, &mut args);
+        filter_sql(filter, via, q.as_deref(), &mut inner, &mut args);
         if let Some(cap) = cap {
             inner.push_str(" LIMIT ?");
             args.push((cap + 1).into());

@@ -99,6 +99,8 @@ pub struct Store {
     search_hits: std::cell::RefCell<Option<search::SearchKey>>,
     /// How the latest search is run (see `search.rs`).
     search_plan: std::cell::RefCell<Option<(search::SearchKey, search::Plan)>>,
+    /// The latest search's FTS5 query with its prefixes written out (see `search.rs`).
+    search_terms: std::cell::RefCell<Option<(search::SearchKey, String)>>,
     /// This connection's session (a workbench window, one CLI command): recorded on every
     /// change set it writes, so undo and redo take back this session's own changes.
     session: String,
@@ -125,6 +127,7 @@ impl Store {
             writes: Cell::new(0),
             search_hits: std::cell::RefCell::new(None),
             search_plan: std::cell::RefCell::new(None),
+            search_terms: std::cell::RefCell::new(None),
             session: crate::domain::new_id(),
         }
     }
