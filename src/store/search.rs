@@ -119,7 +119,7 @@ pub(super) fn incident_condition(filter: &EventFilter, via: SearchVia) -> &'stat
 
 /// A typed word stands for at most this many terms of the index to be written out as
 /// those terms (see [`Store::match_query`]); more keep the prefix query.
-const MAX_TERMS: i64 = 64;
+const MAX_TERMS: i64 = 256;
 
 impl Store {
     /// The FTS5 query of the filter's search, each one-token word's prefix (`"tok"*`)
