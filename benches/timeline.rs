@@ -25,6 +25,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod import_scale;
+
 const KEY: &str = "IR-BENCH";
 
 fn main() {
@@ -78,6 +80,7 @@ fn main() {
             "| import | {import_secs:.1} s ({rate:.0} rows/s); sqlite3 not found, no floor | within 2x |"
         ),
     }
+    import_scale::rows(&dir, &csv, bytes, &db, import_secs, floor);
     print!("{child_report}");
     for format in ["markdown", "html"] {
         eprintln!("writing the {format} report in a child process");

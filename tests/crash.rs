@@ -121,3 +121,103 @@ fn edits_that_reported_success_survive_a_kill() {
         assert!(there, "edit {id} reported success and is gone");
     }
 }
+
+/// A large import killed at several points of its work (rows, the indexes built again,
+/// the duplicates, the full-text index, the commit) leaves the events that were there
+/// before, all of them and nothing more, or the whole import; the indexes it dropped
+/// are back and the file passes SQLite's and the full-text index's checks.
+#[test]
+fn a_large_import_killed_at_any_point_leaves_all_or_nothing() {
+    let dir = tmp();
+    let d = dir.path();
+    ok(debrief(d).args(["incident", "new", "IR-P", "--title", "Killed at points"]));
+    let write = |name: &str, from: u64, n: u64| {
+        let mut csv = std::io::BufWriter::new(std::fs::File::create(d.join(name)).unwrap());
+        writeln!(csv, "message,timestamp,timestamp_desc,hostname").unwrap();
+        for i in from..from + n {
+            writeln!(
+                csv,
+                "row {i} token mailbox,{},Event Recorded,host-{}",
+                1_773_100_800 + i,
+                i % 50
+            )
+            .unwrap();
+        }
+        csv.flush().unwrap();
+    };
+    // Events the incident holds before: they must survive every kill unchanged.
+    write("small.csv", 0, 1000);
+    ok(debrief(d).args(["import", "IR-P", "small.csv"]));
+    // Past the point where the import drops the indexes to build them again at the end.
+    let n = 150_000;
+    write("big.csv", 1000, n);
+    let db = db_path(d);
+    let indexes = |db: &std::path::Path| -> Vec<String> {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let mut s = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' ORDER BY name")
+            .unwrap();
+        s.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    let before = indexes(&db);
+    let run = || {
+        Command::new(assert_cmd::cargo::cargo_bin("debrief"))
+            .args(["--db", "t.db", "import", "IR-P", "big.csv"])
+            .env("DEBRIEF_CONFIG", d.join("none.toml"))
+            .current_dir(d)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // How long the whole import takes here, on a copy, to aim the kills at its phases.
+    let copy = d.join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    std::fs::copy(&db, copy.join("t.db")).unwrap();
+    let started = Instant::now();
+    let status = Command::new(assert_cmd::cargo::cargo_bin("debrief"))
+        .args(["--db", "t.db", "import", "IR-P"])
+        .arg(d.join("big.csv"))
+        .env("DEBRIEF_CONFIG", d.join("none.toml"))
+        .current_dir(&copy)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let whole = started.elapsed();
+    assert_eq!(events(&copy.join("t.db")), 1000 + n as i64);
+    for fraction in [0.15, 0.45, 0.7, 0.85, 0.95] {
+        let mut child = run();
+        std::thread::sleep(whole.mul_f64(fraction));
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(integrity(&db), "ok", "at {fraction} of the import");
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute(
+            "INSERT INTO events_fts (events_fts) VALUES ('integrity-check')",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let count = events(&db);
+        assert_eq!(indexes(&db), before, "killed at {fraction}: the indexes");
+        // A kill after the commit (the process still exiting) leaves the whole import.
+        if finished || count == 1000 + n as i64 {
+            assert_eq!(count, 1000 + n as i64, "a finished import is whole");
+            return;
+        }
+        assert_eq!(
+            count, 1000,
+            "killed at {fraction} of the import: {count} events"
+        );
+    }
+    // The database is usable and the import runs to its end.
+    ok(debrief(d).args(["import", "IR-P", "big.csv"]));
+    assert_eq!(events(&db), 1000 + n as i64);
+    assert_eq!(indexes(&db), before);
+}

@@ -2,6 +2,7 @@
 
 use super::fields::{EVENT_FIELDS, event_values, new_event_values};
 use super::rows::{EVENT_COLUMNS, EVENT_FROM, event, event_position};
+use super::search::{Plan, SearchVia, filter_sql, fts_query, incident_condition};
 use super::{Result, Store, StoreError, Writer};
 use crate::domain::json;
 use crate::domain::{ActorKind, Attribution, Event, KeyEventKind, NewEvent, Phase};
@@ -56,51 +57,6 @@ pub struct EventPage {
     pub next: Option<PageCursor>,
 }
 
-/// Appends the filter's conditions (all but the incident) to a query over `events e`
-/// joined with `actors a`.
-fn filter_sql(filter: &EventFilter, dense: bool, sql: &mut String, args: &mut Vec<Value>) {
-    if let Some(q) = filter.search.as_deref().and_then(fts_query) {
-        if dense {
-            // The hits of this search, kept in a temporary table (see `search_plan`).
-            sql.push_str(" AND e.seq IN (SELECT seq FROM temp.search_hits)");
-        } else {
-            sql.push_str(" AND e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)");
-            args.push(q.into());
-        }
-    }
-    if let Some(actor) = &filter.actor {
-        sql.push_str(" AND a.name = ? COLLATE NOCASE");
-        args.push(actor.clone().into());
-    }
-    if let Some(tag) = &filter.tag {
-        sql.push_str(" AND e.seq IN (SELECT event_seq FROM event_tags WHERE tag = ?)");
-        args.push(tag.trim_start_matches('#').to_lowercase().into());
-    }
-    if let Some(phase) = filter.phase {
-        sql.push_str(" AND e.phase = ?");
-        args.push(phase.as_str().to_string().into());
-    }
-    if let Some(finding) = &filter.finding {
-        sql.push_str(" AND e.id IN (SELECT event_id FROM finding_events WHERE finding_id = ?)");
-        args.push(finding.clone().into());
-    }
-    if let Some(evidence) = &filter.evidence {
-        sql.push_str(" AND e.id IN (SELECT event_id FROM evidence_links WHERE evidence_id = ?)");
-        args.push(evidence.clone().into());
-    }
-}
-
-/// The condition on the incident. When a search matches few events, the time index is
-/// kept out of it (`+`), so SQLite looks those few up by rowid instead of walking the
-/// incident's whole timeline to find them.
-fn incident_condition(filter: &EventFilter, dense: bool) -> &'static str {
-    if filter.search.as_deref().and_then(fts_query).is_some() && !dense {
-        "+e.incident_id = ?"
-    } else {
-        "e.incident_id = ?"
-    }
-}
-
 /// How an incident's events spread over its time span: `counts[i]` events fall in the
 /// i-th of equal buckets from the first event's time to the last's.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -131,16 +87,6 @@ impl Density {
         let t = (bucket as i128 * span + n - 1) / n;
         self.start_us + t as i64
     }
-}
-
-/// Turns what a person typed into an FTS5 query that cannot be a syntax error:
-/// each word becomes a quoted prefix term, and all must match.
-pub fn fts_query(input: &str) -> Option<String> {
-    let terms: Vec<String> = input
-        .split_whitespace()
-        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
 impl Store {
@@ -288,21 +234,47 @@ impl Store {
         limit: usize,
         forward: bool,
     ) -> Result<EventPage> {
-        let dense = self.search_plan(filter)?;
+        if self.search_plan(filter)? == Plan::Dense {
+            if let Some(page) = self.dense_page(filter, from, limit, forward)? {
+                return Ok(page);
+            }
+            self.collect_hits(filter)?;
+            let (events, last) =
+                self.page_via(filter, from, None, limit, forward, SearchVia::Hits)?;
+            let next = last.filter(|_| events.len() == limit);
+            return Ok(EventPage { events, next });
+        }
+        let (events, last) =
+            self.page_via(filter, from, None, limit, forward, SearchVia::Rowids)?;
+        let next = last.filter(|_| events.len() == limit);
+        Ok(EventPage { events, next })
+    }
+
+    /// Up to `limit` events after `from` (before it, backwards) and up to `to` when given,
+    /// with the search written as `via` says; and the position of the last one.
+    pub(super) fn page_via(
+        &self,
+        filter: &EventFilter,
+        from: Option<PageCursor>,
+        to: Option<PageCursor>,
+        limit: usize,
+        forward: bool,
+        via: SearchVia,
+    ) -> Result<(Vec<Event>, Option<PageCursor>)> {
         let mut sql = format!(
             "SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE {}",
-            incident_condition(filter, dense)
+            incident_condition(filter, via)
         );
         let mut args: Vec<Value> = vec![filter.incident_id.clone().into()];
-        filter_sql(filter, dense, &mut sql, &mut args);
-        if let Some(c) = from {
-            sql.push_str(if forward {
-                " AND (e.at_us, e.seq) > (?, ?)"
-            } else {
-                " AND (e.at_us, e.seq) < (?, ?)"
-            });
-            args.push(c.at_us.into());
-            args.push(c.seq.into());
+        let query = self.match_query(filter)?;
+        filter_sql(filter, via, query.as_deref(), &mut sql, &mut args);
+        let (past, upto) = if forward { (">", "<=") } else { ("<", ">=") };
+        for (c, op) in [(from, past), (to, upto)] {
+            if let Some(c) = c {
+                sql.push_str(&format!(" AND (e.at_us, e.seq) {op} (?, ?)"));
+                args.push(c.at_us.into());
+                args.push(c.seq.into());
+            }
         }
         sql.push_str(if forward {
             " ORDER BY e.at_us, e.seq LIMIT ?"
@@ -318,10 +290,7 @@ impl Store {
             events.push(event(r)?);
             last = Some(event_position(r)?);
         }
-        let next = last
-            .filter(|_| events.len() == limit)
-            .map(|(at_us, seq)| PageCursor { at_us, seq });
-        Ok(EventPage { events, next })
+        Ok((events, last.map(|(at_us, seq)| PageCursor { at_us, seq })))
     }
 
     /// The incident's key events (first malicious, detected, contained, recovered), in time
@@ -352,13 +321,36 @@ impl Store {
         if filter.is_everything() {
             return Ok((self.count_events(&filter.incident_id)?, true));
         }
-        let dense = self.search_plan(filter)?;
-        let mut inner = format!(
-            "SELECT 1 FROM events e LEFT JOIN actors a ON a.id = e.actor_id WHERE {}",
-            incident_condition(filter, dense)
-        );
-        let mut args: Vec<Value> = vec![filter.incident_id.clone().into()];
-        filter_sql(filter, dense, &mut inner, &mut args);
+        // A capped count looks the hits up by rowid and stops at the cap; an uncapped one
+        // of a common search walks the time index against the collected hits.
+        let q = self.match_query(filter)?;
+        let via = match (&q, cap) {
+            (Some(_), Some(_)) => SearchVia::Joined,
+            (Some(_), None) if self.search_plan(filter)? == Plan::Dense => {
+                self.collect_hits(filter)?;
+                SearchVia::Hits
+            }
+            _ => SearchVia::Rowids,
+        };
+        // A capped count of a search reads the hits from the full-text index in order
+        // and stops at the cap (`e.seq IN (...)` would collect every hit first).
+        let mut inner = if via == SearchVia::Joined {
+            "SELECT 1 FROM events_fts f CROSS JOIN events e ON e.seq = f.rowid
+             LEFT JOIN actors a ON a.id = e.actor_id
+             WHERE f.events_fts MATCH ? AND "
+                .to_string()
+        } else {
+            "SELECT 1 FROM events e LEFT JOIN actors a ON a.id = e.actor_id WHERE ".to_string()
+        };
+        inner.push_str(incident_condition(filter, via));
+        let mut args: Vec<Value> = q
+            .clone()
+            .filter(|_| via == SearchVia::Joined)
+            .map(Value::from)
+            .into_iter()
+            .collect();
+        args.push(filter.incident_id.clone().into());
+        filter_sql(filter, via, q.as_deref(), &mut inner, &mut args);
         if let Some(cap) = cap {
             inner.push_str(" LIMIT ?");
             args.push((cap + 1).into());
@@ -371,39 +363,6 @@ impl Store {
             Some(cap) if n > cap => (cap, false),
             _ => (n, true),
         })
-    }
-
-    /// How a search is run. One that matches few events (≤ 5,000 in the full-text
-    /// index) looks them up by rowid (`false`). One that matches many walks the time index
-    /// and checks each event against its hits, which SQLite would otherwise read out of
-    /// the index again for every page: they are read once into `temp.search_hits` and
-    /// kept until the search or the data changes (`true`).
-    fn search_plan(&self, filter: &EventFilter) -> Result<bool> {
-        let Some(q) = filter.search.as_deref().and_then(fts_query) else {
-            return Ok(false);
-        };
-        let version = self.data_version()?;
-        let key = (q.clone(), version, self.writes.get());
-        if self.search_hits.borrow().as_ref() == Some(&key) {
-            return Ok(true);
-        }
-        let matches: i64 = self.conn.prepare_cached(
-            "SELECT count(*) FROM (SELECT rowid FROM events_fts WHERE events_fts MATCH ?1 LIMIT 5001)",
-        )?
-        .query_row([&q], |r| r.get(0))?;
-        if matches <= 5000 {
-            return Ok(false);
-        }
-        self.conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS search_hits (seq INTEGER PRIMARY KEY);
-             DELETE FROM temp.search_hits;",
-        )?;
-        self.conn.execute(
-            "INSERT INTO temp.search_hits SELECT rowid FROM events_fts WHERE events_fts MATCH ?1",
-            [&q],
-        )?;
-        *self.search_hits.borrow_mut() = Some(key);
-        Ok(true)
     }
 
     /// The keyset position of an event, to page around it.

@@ -25,6 +25,7 @@ mod merge_import;
 mod open;
 mod owners;
 mod rows;
+mod search;
 mod seed;
 mod undo;
 
@@ -66,6 +67,25 @@ impl Ids {
             }
         }
     }
+
+    /// The next id of a batch (an import's events). The first is a UUID v7 like any
+    /// other; the next ones count its 62 random bits up, so a million ids cost one draw
+    /// of randomness instead of a million system calls. They stay unique, valid v7 and in
+    /// order (they share the batch's millisecond).
+    fn next_of_batch(&self, batch: &mut Option<u128>) -> String {
+        const RANDOM_B: u128 = (1 << 62) - 1;
+        match self {
+            Ids::Sequential(_) => self.next(),
+            Ids::Random => {
+                let v = match *batch {
+                    None => uuid::Uuid::now_v7().as_u128(),
+                    Some(prev) => (prev & !RANDOM_B) | (prev.wrapping_add(1) & RANDOM_B),
+                };
+                *batch = Some(v);
+                uuid::Uuid::from_u128(v).to_string()
+            }
+        }
+    }
 }
 
 pub struct Store {
@@ -77,8 +97,12 @@ pub struct Store {
     /// Writes committed through this store, so cached search hits know they are stale
     /// (other connections' commits show in `PRAGMA data_version`).
     writes: Cell<u64>,
-    /// Which search `temp.search_hits` holds: (FTS query, data_version, writes).
-    search_hits: std::cell::RefCell<Option<(String, i64, u64)>>,
+    /// Which search `temp.search_hits` holds.
+    search_hits: std::cell::RefCell<Option<search::SearchKey>>,
+    /// How the latest search is run (see `search.rs`).
+    search_plan: std::cell::RefCell<Option<(search::SearchKey, search::Plan)>>,
+    /// The latest search's FTS5 query with its prefixes written out (see `search.rs`).
+    search_terms: std::cell::RefCell<Option<(search::SearchKey, String)>>,
     /// This connection's session (a workbench window, one CLI command): recorded on every
     /// change set it writes, so undo and redo take back this session's own changes.
     session: String,
@@ -104,6 +128,8 @@ impl Store {
             ids: Ids::Random,
             writes: Cell::new(0),
             search_hits: std::cell::RefCell::new(None),
+            search_plan: std::cell::RefCell::new(None),
+            search_terms: std::cell::RefCell::new(None),
             session: crate::domain::new_id(),
         }
     }
@@ -280,6 +306,11 @@ impl Writer<'_> {
         self.ids.next()
     }
 
+    /// An id of a batch of many records (see `Ids::next_of_batch`).
+    fn batch_id(&self, batch: &mut Option<u128>) -> String {
+        self.ids.next_of_batch(batch)
+    }
+
     fn now_us(&self) -> i64 {
         self.now.timestamp_micros()
     }
@@ -335,6 +366,10 @@ mod evaluation_tests;
 #[cfg(test)]
 mod failure_tests;
 #[cfg(test)]
+mod import_tests;
+#[cfg(test)]
 mod interchange_tests;
+#[cfg(test)]
+mod search_tests;
 #[cfg(test)]
 mod tests;

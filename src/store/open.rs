@@ -24,6 +24,7 @@ pub(super) const MIGRATIONS_SLICE: &[M<'static>] = &[
         "migrations/0009_incident_impact_classification.sql"
     )),
     M::up(include_str!("migrations/0010_bundle_bases.sql")),
+    M::up(include_str!("migrations/0011_bulk_import.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -339,15 +339,15 @@ impl Rows {
     fn map(&mut self, rec: Record) -> Result<ImportedRow, RowError> {
         let m = &self.mapping;
         let dash = m.format.dash_is_empty();
-        let raw = match &rec.line_text {
-            Some(l) => vec![l.clone()],
-            None => rec.cells.clone(),
-        };
+        // The row as read goes with an error only (copying it for every row cost time).
         let error = |column: Option<usize>, message: String| RowError {
             line: rec.line,
             column: column.map(|i| m.columns[i].0.clone()),
             message,
-            raw: raw.clone(),
+            raw: match &rec.line_text {
+                Some(l) => vec![l.clone()],
+                None => rec.cells.clone(),
+            },
         };
         if rec.cells.len() != m.columns.len() && matches!(self.source, Source::Csv(_)) {
             return Err(error(
@@ -495,7 +495,13 @@ fn fingerprint(columns: &[(String, Field)], cells: &[String], header_len: usize)
         h.update([0x1e]);
     }
     let digest = h.finalize();
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for b in &digest[..16] {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+    out
 }
 
 /// A reader that hashes what passes through (SHA-256, recorded with the import) and

@@ -1,0 +1,116 @@
+//! The bulk path of a large import: duplicates found after the load, exactly (the whole
+//! fingerprint and the incident decide, not the index's short key), and the indexes
+//! dropped for the load built again.
+
+use super::*;
+use crate::domain::{NewIncident, Precision, Timestamp};
+use crate::io::import::{ImportedRow, RowError};
+
+fn row(i: u64, fingerprint: String) -> ImportedRow {
+    ImportedRow {
+        line: i + 2,
+        at: Timestamp::from_micros((1_000_000 + i as i64) * 1_000_000, 0, Precision::Exact)
+            .unwrap(),
+        text: format!("row {i}"),
+        actor: None,
+        source: None,
+        phase: None,
+        tags: vec![],
+        technique: None,
+        attrs: vec![],
+        fingerprint,
+    }
+}
+
+fn import(s: &mut Store, incident: &str, rows: Vec<ImportedRow>) -> ImportOutcome {
+    let rows: Vec<std::result::Result<ImportedRow, RowError>> = rows.into_iter().map(Ok).collect();
+    let run = ImportRun {
+        file: "t.csv".into(),
+        format: "csv".into(),
+        ..Default::default()
+    };
+    s.import_rows(incident, &mut rows.into_iter(), &run, &mut |_| {}, &|| {
+        "00".into()
+    })
+    .unwrap()
+}
+
+fn indexes(s: &Store) -> Vec<String> {
+    let mut stmt = s
+        .connection()
+        .prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' ORDER BY name")
+        .unwrap();
+    stmt.query_map([], |r| r.get::<_, Option<String>>(0))
+        .unwrap()
+        .map(|r| r.unwrap().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn a_large_reimport_adds_only_the_new_rows_and_keeps_the_indexes() {
+    let mut s = Store::open_in_memory("tester").unwrap();
+    let a = s
+        .create_incident(&NewIncident::new("IR-A", "A").unwrap())
+        .unwrap();
+    let b = s
+        .create_incident(&NewIncident::new("IR-B", "B").unwrap())
+        .unwrap();
+    let schema = indexes(&s);
+    // Spread like hashes: neighbours share no prefix.
+    let fp = |i: u64| format!("{:016x}{i:016x}", i.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    // More rows than the point where the indexes are dropped, with a repeated line.
+    let mut first: Vec<ImportedRow> = (0..60_000).map(|i| row(i, fp(i))).collect();
+    first.push(row(7, fp(7)));
+    let out = import(&mut s, &a.id, first);
+    assert_eq!((out.imported, out.duplicates), (60_000, 1));
+    assert_eq!(indexes(&s), schema, "the indexes are back as they were");
+    // The same file with 100 more rows: only those are new. In another incident, all are.
+    let again: Vec<ImportedRow> = (0..60_100).map(|i| row(i, fp(i))).collect();
+    let out = import(&mut s, &a.id, again.clone());
+    assert_eq!((out.imported, out.duplicates), (100, 60_000));
+    let out = import(&mut s, &b.id, again);
+    assert_eq!((out.imported, out.duplicates), (60_100, 0));
+    assert_eq!(s.count_events(&a.id).unwrap(), 60_100);
+    assert_eq!(s.count_events(&b.id).unwrap(), 60_100);
+    let counted: i64 = s
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM events WHERE incident_id = ?1",
+            [&a.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(counted, 60_100);
+    assert_eq!(indexes(&s), schema);
+    fts_intact(&s);
+}
+
+/// The full-text index holds exactly the events' words (FTS5's own check).
+fn fts_intact(s: &Store) {
+    s.connection()
+        .execute(
+            "INSERT INTO events_fts (events_fts) VALUES ('integrity-check')",
+            [],
+        )
+        .unwrap();
+}
+
+#[test]
+fn fingerprints_sharing_the_short_key_are_not_duplicates() {
+    let mut s = Store::open_in_memory("tester").unwrap();
+    let a = s
+        .create_incident(&NewIncident::new("IR-A", "A").unwrap())
+        .unwrap();
+    // The index keys the first 12 characters; these differ only after them.
+    let rows = |n: u64| {
+        (0..n)
+            .map(|i| row(i, format!("abcdefabcdef{i:020}")))
+            .collect::<Vec<_>>()
+    };
+    let out = import(&mut s, &a.id, rows(3));
+    assert_eq!((out.imported, out.duplicates), (3, 0));
+    let out = import(&mut s, &a.id, rows(5));
+    assert_eq!((out.imported, out.duplicates), (2, 3));
+    assert_eq!(s.count_events(&a.id).unwrap(), 5);
+    fts_intact(&s);
+}
