@@ -23,6 +23,7 @@ mod incidents;
 pub mod merge;
 mod open;
 mod owners;
+mod progress;
 mod rows;
 mod seed;
 mod undo;
@@ -38,6 +39,7 @@ pub use ids::{IdKind, short_id};
 pub use import::{ImportOutcome, ImportRun};
 pub use incidents::IncidentSummary;
 pub use open::{APPLICATION_ID, folder_warning, latest_version, migrations, open_regular};
+pub use progress::{BACKGROUND_WEIGHT, Progress};
 pub use undo::Replayed;
 
 use chrono::{DateTime, Utc};
@@ -80,6 +82,10 @@ pub struct Store {
     /// This connection's session (a workbench window, one CLI command): recorded on every
     /// change set it writes, so undo and redo take back this session's own changes.
     session: String,
+    /// Where a long write reports how far it has gone (a background undo).
+    progress: Option<Progress>,
+    /// Why writes are refused for now (another connection's long write holds the lock).
+    held: Option<String>,
 }
 
 impl Store {
@@ -103,6 +109,8 @@ impl Store {
             writes: Cell::new(0),
             search_hits: std::cell::RefCell::new(None),
             session: crate::domain::new_id(),
+            progress: None,
+            held: None,
         }
     }
 
@@ -151,6 +159,9 @@ impl Store {
         label: &str,
         f: impl FnOnce(&Writer<'_>) -> Result<(T, bool)>,
     ) -> Result<T> {
+        if let Some(reason) = &self.held {
+            return Err(StoreError::Held(reason.clone()));
+        }
         let now = self.now();
         let tx = self
             .conn
@@ -166,6 +177,7 @@ impl Store {
             by: &self.analyst,
             change_set,
             ids: &self.ids,
+            progress: self.progress.as_ref(),
         };
         let (value, commit) = f(&writer)?;
         if commit {
@@ -259,6 +271,7 @@ pub(crate) struct Writer<'a> {
     by: &'a str,
     change_set: i64,
     ids: &'a Ids,
+    progress: Option<&'a Progress>,
 }
 
 impl Writer<'_> {
