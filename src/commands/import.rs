@@ -341,12 +341,10 @@ pub fn bundle(
         BundleCommand::Export { key, output, .. } => {
             let key = key.unwrap_or_default();
             let incident = store.require_incident(&key)?;
-            let mut text = serde_json::to_string_pretty(&store.bundle(&incident.id)?)?;
-            text.push('\n');
+            // Streamed row by row: memory does not grow with the number of events.
             match output {
                 Some(path) => {
-                    crate::io::files::write_private(&path, text.as_bytes())
-                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    super::bundle_merge::stream_bundle(store, &incident.id, &path)?;
                     writeln!(
                         out,
                         "wrote the bundle of {} to {}",
@@ -354,7 +352,11 @@ pub fn bundle(
                         path.display()
                     )?;
                 }
-                None => out.write_all(crate::text::json_safe(&text).as_bytes())?,
+                None => {
+                    let mut safe = crate::text::JsonSafeLines::new(&mut *out);
+                    store.write_bundle(&incident.id, &mut safe)?;
+                    safe.finish()?;
+                }
             }
         }
         BundleCommand::Merge {
@@ -376,15 +378,18 @@ pub fn bundle(
         }
         BundleCommand::Import { file, dry_run } => {
             let name = file.display().to_string();
-            let text =
-                std::fs::read_to_string(&file).with_context(|| format!("cannot read {name}"))?;
-            let bundle: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-                anyhow!(
-                    "{name}: not a bundle: line {}, column {}: {e}",
-                    e.line(),
-                    e.column()
-                )
-            })?;
+            let open =
+                || crate::store::open_regular(&file).with_context(|| format!("cannot read {name}"));
+            // A first pass holding one row at a time refuses a bad bundle early.
+            crate::store::precheck_bundle(open()?).with_context(|| name.clone())?;
+            let bundle: serde_json::Value =
+                serde_json::from_reader(std::io::BufReader::new(open()?)).map_err(|e| {
+                    anyhow!(
+                        "{name}: not a bundle: line {}, column {}: {e}",
+                        e.line(),
+                        e.column()
+                    )
+                })?;
             let o = store
                 .import_bundle(&bundle, dry_run)
                 .with_context(|| name.clone())?;

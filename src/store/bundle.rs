@@ -153,7 +153,7 @@ impl Store {
     }
 }
 
-fn check_header(bundle: &Value) -> Result<()> {
+pub(super) fn check_header(bundle: &Value) -> Result<()> {
     if bundle["format"] != BUNDLE_FORMAT {
         return Err(StoreError::invalid(
             "bundle",

@@ -8,6 +8,7 @@ mod actions;
 mod actors;
 mod bundle;
 mod bundle_check;
+mod bundle_stream;
 mod bundle_tables;
 mod bundle_values;
 mod error;
@@ -30,6 +31,7 @@ mod undo;
 
 pub use actions::{BacklogFilter, OwnerLoad, ReviewInput, action_json, review_json};
 pub use bundle::{BUNDLE_VERSION, BundleOutcome};
+pub use bundle_stream::precheck_bundle;
 pub use error::{Result, StoreError};
 pub use evaluation::{EVALUATION_FIELDS, evaluation_json};
 pub use events::{Density, EventFilter, EventPage, PageCursor};
