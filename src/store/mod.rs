@@ -11,6 +11,7 @@ mod bundle_check;
 mod bundle_stream;
 mod bundle_tables;
 mod bundle_values;
+mod columns;
 mod error;
 mod evaluation;
 mod events;
