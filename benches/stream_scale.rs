@@ -198,6 +198,10 @@ fn undo_child(db: &Path) {
     app.start(&store);
     update(&mut app, Msg::Key(key(KeyCode::Enter)), &mut store);
     terminal.draw(|f| debrief::ui::render(&app, f)).unwrap();
+    // The density strip of a large incident is read at the first poll after opening: an
+    // analyst looks at the timeline before undoing.
+    update(&mut app, Msg::Poll, &mut store);
+    terminal.draw(|f| debrief::ui::render(&app, f)).unwrap();
     let size_before = store.file_bytes();
 
     let started = Instant::now();

@@ -119,14 +119,23 @@ impl Store {
         if self.incremental_vacuum()? {
             let free = self.free_pages()?;
             progress.add_total(free.max(0) as u64);
+            // Each step of the statement frees one page; all its steps are one commit.
+            let mut step = self
+                .conn
+                .prepare(&format!("PRAGMA incremental_vacuum({VACUUM_STEP})"))?;
             loop {
                 let left = self.free_pages()?;
                 if left == 0 {
                     break;
                 }
-                self.conn
-                    .execute_batch(&format!("PRAGMA incremental_vacuum({VACUUM_STEP})"))?;
-                progress.advance((left - self.free_pages()?).max(0) as u64);
+                let mut rows = step.query([])?;
+                while rows.next()?.is_some() {}
+                drop(rows);
+                let freed = left - self.free_pages()?;
+                if freed <= 0 {
+                    break;
+                }
+                progress.advance(freed as u64);
             }
         } else {
             progress.add_total(1);
