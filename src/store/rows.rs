@@ -65,6 +65,7 @@ pub(crate) fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
             let mut kinds: Vec<LapseKind> = kinds
                 .unwrap_or_default()
                 .split(',')
+                .filter(|k| !k.is_empty())
                 .filter_map(|k| k.parse().ok())
                 .collect();
             kinds.sort();
