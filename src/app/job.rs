@@ -71,11 +71,4 @@ impl<T> Job<T> {
             Err(mpsc::TryRecvError::Disconnected) => Some(Err("it stopped unexpectedly".into())),
         }
     }
-
-    /// Waits for the end (benchmarks and tests that do not drive the loop).
-    pub fn wait(self) -> Result<T, String> {
-        self.done
-            .recv()
-            .unwrap_or_else(|_| Err("it stopped unexpectedly".into()))
-    }
 }
