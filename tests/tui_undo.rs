@@ -128,3 +128,34 @@ fn undoing_a_hundred_thousand_event_import_keeps_the_workbench_answering_keys() 
     assert_eq!(h.store.count_events(&incident).unwrap(), 1);
     assert_eq!(h.event_texts(), ["a note while undoing"]);
 }
+
+#[test]
+fn a_large_incident_is_deleted_and_brought_back_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let n = debrief::store::BACKGROUND_WEIGHT + 1_000;
+    let (store, incident) = imported(&db, n);
+    let mut h = Harness::with_store(store, 120, 40, true);
+    let blocker = rusqlite::Connection::open(&db).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    h.keys("dy");
+    assert!(h.app.delete_job.is_some(), "{}", h.app.status().text);
+    assert!(h.screen().contains("deleting incident IR-BIG…"));
+    h.keys("?");
+    assert!(matches!(h.app.overlays.last(), Some(Overlay::Help(_))));
+    h.keys("<esc>");
+    blocker.execute_batch("ROLLBACK").unwrap();
+    drop(blocker);
+    wait_for_jobs(&mut h);
+    h.assert_status_starts("deleted incident IR-BIG with");
+    assert!(h.app.incidents.rows.is_empty());
+    assert_eq!(h.store.count_events(&incident).unwrap(), 0);
+
+    // Its undo weighs as many history rows as it had events: in the background too.
+    h.keys("u");
+    assert!(h.app.replay_job.is_some(), "{}", h.app.status().text);
+    wait_for_jobs(&mut h);
+    h.assert_status_starts("undone: delete incident");
+    assert_eq!(h.store.count_events(&incident).unwrap(), n);
+    assert_eq!(h.app.incidents.rows.len(), 1);
+}

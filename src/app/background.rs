@@ -29,6 +29,8 @@ impl App {
             ("an import is running", (&j.label, j.ratio()))
         } else if let Some(j) = &self.replay_job {
             ("an undo is running", (&j.label, j.ratio()))
+        } else if let Some(j) = &self.delete_job {
+            ("an incident is being deleted", (&j.label, j.ratio()))
         } else if let Some(j) = &self.space_job {
             ("freed space is being given back", (&j.label, j.ratio()))
         } else {
@@ -42,8 +44,13 @@ impl App {
         if let Some(j) = &self.import_job {
             return Some((j.label.clone(), j.ratio()));
         }
-        if let Some(j) = &self.replay_job {
-            return Some((format!("{}…", j.label), j.ratio()));
+        if let Some(j) = self
+            .replay_job
+            .as_ref()
+            .map(|j| (&j.label, j.ratio()))
+            .or(self.delete_job.as_ref().map(|j| (&j.label, j.ratio())))
+        {
+            return Some((format!("{}…", j.0), j.1));
         }
         self.space_job
             .as_ref()
@@ -52,7 +59,10 @@ impl App {
 
     /// Whether the loop should look at jobs often (to move the progress line).
     pub fn has_job(&self) -> bool {
-        self.import_job.is_some() || self.replay_job.is_some() || self.space_job.is_some()
+        self.import_job.is_some()
+            || self.replay_job.is_some()
+            || self.delete_job.is_some()
+            || self.space_job.is_some()
     }
 }
 
@@ -91,6 +101,42 @@ pub(super) fn start_replay(
     hold(app, store);
     app.shell
         .info(format!("{shown}: the workbench reloads when it is done"));
+}
+
+/// Deletes a large incident on a thread (recorded whole, so `u` brings it back).
+pub(super) fn start_delete(app: &mut App, store: &mut Store, id: String, key: String, events: i64) {
+    let Some(db) = store.path() else { return };
+    if let Some(busy) = app.busy() {
+        return app.shell.error(format!("{busy}: delete when it has ended"));
+    }
+    let shown = format!("deleting incident {}", inert(&key));
+    let started = Instant::now();
+    app.delete_job = Some(Job::spawn(
+        db,
+        store.analyst().to_string(),
+        store.session().to_string(),
+        shown.clone(),
+        Progress::default(),
+        move |s| {
+            s.delete_incident(&id).map_err(|e| e.to_string())?;
+            Ok(Deleted {
+                key,
+                events,
+                seconds: started.elapsed().as_secs_f64(),
+            })
+        },
+    ));
+    hold(app, store);
+    app.shell
+        .info(format!("{shown}: the workbench reloads when it is done"));
+}
+
+/// What a background incident delete reports when it ends.
+#[derive(Debug)]
+pub struct Deleted {
+    key: String,
+    events: i64,
+    seconds: f64,
 }
 
 /// Gives the file's free pages back in the background when there are enough of them
@@ -145,6 +191,26 @@ pub(super) fn poll(app: &mut App, store: &mut Store) {
             Err(e) => app
                 .shell
                 .error(format!("not undone, nothing changed: {}", inert(&e))),
+        }
+    }
+    if let Some(result) = app.delete_job.as_ref().and_then(|j| j.finished()) {
+        app.delete_job = None;
+        store.hold_writes(None);
+        app.data_version = store.data_version().ok();
+        router::refresh_all(app, store);
+        match result {
+            Ok(d) => {
+                app.shell.success(format!(
+                    "deleted incident {} with {} events in {:.1} s (u undoes)",
+                    inert(&d.key),
+                    d.events,
+                    d.seconds
+                ));
+                give_back_space(app, store);
+            }
+            Err(e) => app
+                .shell
+                .error(format!("not deleted, nothing changed: {}", inert(&e))),
         }
     }
     if let Some(result) = app.space_job.as_ref().and_then(|j| j.finished()) {

@@ -82,6 +82,8 @@ pub struct App {
     pub import_job: Option<import::ImportJob>,
     /// A large undo or redo running in the background, shown as a progress line.
     pub replay_job: Option<job::Job<background::Replay>>,
+    /// A large incident being deleted in the background.
+    pub delete_job: Option<job::Job<background::Deleted>>,
     /// Freed pages being given back to the file system after a large undo or delete.
     pub space_job: Option<job::Job<(u64, u64)>>,
     pub quit: bool,
@@ -100,6 +102,7 @@ impl App {
             data_version: None,
             import_job: None,
             replay_job: None,
+            delete_job: None,
             space_job: None,
             quit: false,
         }

@@ -226,6 +226,11 @@ fn confirmed(app: &mut App, store: &mut Store, pending: Pending) {
     };
     let effect = match (pending, app.open.as_mut()) {
         (Pending::DeleteEvent { id, summary }, _) => timeline::delete_event(&mut cx, &id, &summary),
+        (Pending::DeleteIncident { id, key, events }, _)
+            if events >= crate::store::BACKGROUND_WEIGHT && cx.store.path().is_some() =>
+        {
+            return super::background::start_delete(app, store, id, key, events);
+        }
         (Pending::DeleteIncident { id, key, events }, _) => {
             let effect = incidents::delete_incident(&mut cx, &id, &key, events);
             apply(app, store, effect);

@@ -567,12 +567,14 @@ impl Writer<'_> {
             "SELECT id FROM events WHERE incident_id = ?1 ORDER BY at_us DESC, seq DESC",
             id,
         )?;
+        self.steps_ahead(ids.len());
         self.deleting_events(ids.len() as i64, || {
             for event_id in ids {
                 let e = self.event(&event_id)?;
                 self.record_delete("event", &event_id, Some(id), &json::event(&e))?;
                 self.tx
                     .execute("DELETE FROM events WHERE id = ?1", [&event_id])?;
+                self.step_done();
             }
             Ok(())
         })?;
