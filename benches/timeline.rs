@@ -29,6 +29,8 @@ mod import_scale;
 
 const KEY: &str = "IR-BENCH";
 
+mod stream_scale;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--child") {
@@ -36,6 +38,9 @@ fn main() {
     }
     if let Some(i) = args.iter().position(|a| a == "--report-child") {
         return report_child(Path::new(&args[i + 1]), &args[i + 2]);
+    }
+    if stream_scale::child(&args, KEY) {
+        return;
     }
     let n: u64 = std::env::var("BENCH_EVENTS")
         .ok()
@@ -93,6 +98,7 @@ fn main() {
         }
         print!("{}", String::from_utf8_lossy(&out.stdout));
     }
+    stream_scale::rows(&db, &dir);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -101,6 +101,51 @@ pub fn json_safe(json: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A writer of JSON text that passes each line through [`json_safe`] (a line of
+/// `to_string_pretty` output never splits a string), for a bundle streamed to a terminal.
+pub struct JsonSafeLines<W: std::io::Write> {
+    inner: W,
+    line: Vec<u8>,
+}
+
+impl<W: std::io::Write> JsonSafeLines<W> {
+    pub fn new(inner: W) -> Self {
+        JsonSafeLines {
+            inner,
+            line: Vec::new(),
+        }
+    }
+
+    fn emit(&mut self) -> std::io::Result<()> {
+        let text = String::from_utf8_lossy(&self.line);
+        self.inner.write_all(json_safe(&text).as_bytes())?;
+        self.line.clear();
+        Ok(())
+    }
+
+    /// Writes what is left and flushes.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.emit()?;
+        self.inner.flush()
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for JsonSafeLines<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for part in buf.split_inclusive(|b| *b == b'\n') {
+            self.line.extend_from_slice(part);
+            if part.ends_with(b"\n") {
+                self.emit()?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// A writer for text meant for people: everything written passes through
 /// [`inert_with`] (newlines and tabs kept), so no byte sent to it can drive a terminal.
 /// A character split across two writes is held until its end arrives; bytes that are

@@ -124,7 +124,7 @@ where
         }
         // Twice a second, look for other windows' commits (they show within a second);
         // while an import runs, ten times, to move its gauge.
-        let every = Duration::from_millis(if app.import_job.is_some() { 100 } else { 500 });
+        let every = Duration::from_millis(if app.has_job() { 100 } else { 500 });
         match source.next(every)? {
             Some(event) => {
                 if let Some(msg) = Msg::from_terminal(event) {

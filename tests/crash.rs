@@ -221,3 +221,52 @@ fn a_large_import_killed_at_any_point_leaves_all_or_nothing() {
     assert_eq!(events(&db), 1000 + n as i64);
     assert_eq!(indexes(&db), before);
 }
+
+#[test]
+fn an_undo_killed_halfway_leaves_the_import_whole() {
+    let dir = tmp();
+    let d = dir.path();
+    ok(debrief(d).args(["incident", "new", "IR-U", "--title", "Killed undo"]));
+    let n = 200_000;
+    let mut csv = std::io::BufWriter::new(std::fs::File::create(d.join("big.csv")).unwrap());
+    writeln!(csv, "message,timestamp,timestamp_desc").unwrap();
+    for i in 0..n {
+        writeln!(csv, "row {i} to undo,{},Event Recorded", 1_773_100_800 + i).unwrap();
+    }
+    csv.flush().unwrap();
+    drop(csv);
+    ok(debrief(d).args(["import", "IR-U", "big.csv"]));
+    let db = db_path(d);
+    assert_eq!(events(&db), n);
+    // The undo removes the events in slices, all in one transaction: killed at any point
+    // it leaves every event (or, had it finished, none).
+    let mut killed = 0;
+    for wait in [150, 500, 1200] {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("debrief"))
+            .args(["--db", "t.db", "undo"])
+            .env("DEBRIEF_CONFIG", d.join("none.toml"))
+            .current_dir(d)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(wait));
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(integrity(&db), "ok");
+        let count = events(&db);
+        if finished {
+            assert!(count == 0 || count == n, "{count} events after the undo");
+            break;
+        }
+        assert_eq!(count, n, "a killed undo left {count} events");
+        killed += 1;
+    }
+    assert!(killed > 0, "no undo was killed before it ended");
+    // The history still says the import is there to undo; the undo runs to the end.
+    if events(&db) == n {
+        ok(debrief(d).arg("undo"));
+    }
+    assert_eq!(events(&db), 0);
+}

@@ -10,8 +10,7 @@ use crate::store::{ImportOutcome, ImportRun, Store};
 use crate::text::inert;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 /// What an import reports when it ends.
@@ -24,24 +23,8 @@ pub struct Finished {
     pub seconds: f64,
 }
 
-/// An import running in the background.
-#[derive(Debug)]
-pub struct ImportJob {
-    pub file: String,
-    pub total: u64,
-    pub read: Arc<AtomicU64>,
-    done: mpsc::Receiver<Result<Finished, String>>,
-}
-
-impl ImportJob {
-    /// The share of the file read so far, 0 to 1.
-    pub fn ratio(&self) -> f64 {
-        if self.total == 0 {
-            return 0.0;
-        }
-        (self.read.load(Ordering::Relaxed) as f64 / self.total as f64).min(1.0)
-    }
-}
+/// An import running in the background (its progress counts the bytes of the file read).
+pub type ImportJob = super::job::Job<Finished>;
 
 /// Reads and imports a file into an incident: all or nothing; naive times are read in
 /// the incident's zone.
@@ -103,46 +86,27 @@ pub(super) fn start(app: &mut App, store: &mut Store, typed: &str) {
     if typed.trim().is_empty() {
         return app.shell.info("nothing imported");
     }
-    if app.import_job.is_some() {
-        return app.shell.error("an import is already running");
+    if let Some(busy) = app.busy() {
+        return app.shell.error(format!("{busy}: import when it has ended"));
     }
     let total = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     match store.path() {
         Some(db) => {
-            let read = Arc::new(AtomicU64::new(0));
-            let (tx, rx) = mpsc::channel();
-            let analyst = store.analyst().to_string();
-            let session = store.session().to_string();
-            let thread_read = read.clone();
+            let progress = crate::store::Progress::new(total);
+            let read = progress.done_counter();
             let thread_path = path.clone();
-            std::thread::spawn(move || {
-                let work = || {
-                    Store::open(&db, &analyst)
-                        .map(|s| s.with_session(&session))
-                        .map_err(|e| format!("cannot open the database: {e}"))
-                        .and_then(|mut s| run(&mut s, &incident, &thread_path, Some(thread_read)))
-                };
-                // A panic rolls the import's transaction back; say so instead of vanishing.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
-                    .unwrap_or_else(|panic| {
-                        let what = panic
-                            .downcast_ref::<&str>()
-                            .map(|s| s.to_string())
-                            .or_else(|| panic.downcast_ref::<String>().cloned())
-                            .unwrap_or_default();
-                        Err(format!("the import stopped on an internal error ({what})"))
-                    });
-                let _ = tx.send(result);
-            });
-            app.import_job = Some(ImportJob {
-                file: path.display().to_string(),
-                total,
-                read,
-                done: rx,
-            });
+            let shown = inert(&path.display().to_string()).into_owned();
+            app.import_job = Some(super::job::Job::spawn(
+                db,
+                store.analyst().to_string(),
+                store.session().to_string(),
+                format!("importing {shown}"),
+                progress,
+                move |s| run(s, &incident, &thread_path, Some(read)),
+            ));
+            super::background::hold(app, store);
             app.shell.info(format!(
-                "importing {}: the timeline reloads when it is done",
-                inert(&path.display().to_string())
+                "importing {shown}: the timeline reloads when it is done"
             ));
         }
         None => {
@@ -157,12 +121,11 @@ pub(super) fn poll(app: &mut App, store: &mut Store) {
     let Some(job) = app.import_job.as_ref() else {
         return;
     };
-    let result = match job.done.try_recv() {
-        Ok(r) => r,
-        Err(mpsc::TryRecvError::Empty) => return,
-        Err(mpsc::TryRecvError::Disconnected) => Err("the import stopped unexpectedly".into()),
+    let Some(result) = job.finished() else {
+        return;
     };
     app.import_job = None;
+    store.hold_writes(None);
     // Its commit is shown by `finish`, not taken for another window's later.
     app.data_version = store.data_version().ok();
     finish(app, store, result);

@@ -8,8 +8,10 @@
 //! `overlays/<name>.rs` an overlay's; `router.rs` sends each key to the one that has it
 //! and applies the [`Effect`] it returns.
 
+mod background;
 pub mod effect;
 pub mod import;
+pub mod job;
 pub mod open;
 pub mod overlays;
 mod prompt_submit;
@@ -78,6 +80,12 @@ pub struct App {
     pub data_version: Option<i64>,
     /// An import running in the background, shown as a gauge.
     pub import_job: Option<import::ImportJob>,
+    /// A large undo or redo running in the background, shown as a progress line.
+    pub replay_job: Option<job::Job<background::Replay>>,
+    /// A large incident being deleted in the background.
+    pub delete_job: Option<job::Job<background::Deleted>>,
+    /// Freed pages being given back to the file system after a large undo or delete.
+    pub space_job: Option<job::Job<(u64, u64)>>,
     pub quit: bool,
 }
 
@@ -93,6 +101,9 @@ impl App {
             owners: OwnersState::default(),
             data_version: None,
             import_job: None,
+            replay_job: None,
+            delete_job: None,
+            space_job: None,
             quit: false,
         }
     }
@@ -155,6 +166,7 @@ pub fn update(app: &mut App, msg: Msg, store: &mut Store) {
             // running, and so never taken for another window's.
             router::watch(app, store);
             import::poll(app, store);
+            background::poll(app, store);
             if let Some(t) = app
                 .open
                 .as_mut()

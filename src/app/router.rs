@@ -226,8 +226,15 @@ fn confirmed(app: &mut App, store: &mut Store, pending: Pending) {
     };
     let effect = match (pending, app.open.as_mut()) {
         (Pending::DeleteEvent { id, summary }, _) => timeline::delete_event(&mut cx, &id, &summary),
+        (Pending::DeleteIncident { id, key, events }, _)
+            if events >= crate::store::BACKGROUND_WEIGHT && cx.store.path().is_some() =>
+        {
+            return super::background::start_delete(app, store, id, key, events);
+        }
         (Pending::DeleteIncident { id, key, events }, _) => {
-            incidents::delete_incident(&mut cx, &id, &key, events)
+            let effect = incidents::delete_incident(&mut cx, &id, &key, events);
+            apply(app, store, effect);
+            return super::background::give_back_space(app, store);
         }
         (Pending::DeleteFinding { id, title }, _) => findings::delete_finding(&mut cx, &id, &title),
         (Pending::RemoveArea { id, area }, Some(o)) => {
@@ -389,10 +396,32 @@ pub(super) fn reload_incidents(app: &mut App, store: &Store) {
 }
 
 fn undo(app: &mut App, store: &mut Store, redo: bool) -> Effect {
+    if let Some(busy) = app.busy() {
+        app.shell.error(format!(
+            "{busy}: {} when it has ended",
+            if redo { "redo" } else { "undo" }
+        ));
+        return Effect::None;
+    }
     let scope = match app.view {
         View::Timeline => app.open.as_ref().map(|o| o.incident.id.clone()),
         _ => None,
     };
+    // A large change (an import of many events) is replayed on a thread: the window
+    // keeps drawing and answering keys meanwhile.
+    match store.replay_weight(scope.as_deref(), redo) {
+        Ok(Some((label, weight)))
+            if weight >= crate::store::BACKGROUND_WEIGHT && store.path().is_some() =>
+        {
+            super::background::start_replay(app, store, scope, redo, &label);
+            return Effect::None;
+        }
+        Err(e) => {
+            app.shell.error(format!("cannot read the history: {e}"));
+            return Effect::None;
+        }
+        _ => {}
+    }
     let result = if redo {
         store.redo(scope.as_deref())
     } else {
@@ -441,7 +470,7 @@ pub(super) fn watch(app: &mut App, store: &mut Store) {
         return;
     };
     let before = app.data_version.replace(now);
-    if before.is_none_or(|b| b == now) || app.import_job.is_some() {
+    if before.is_none_or(|b| b == now) || app.has_job() {
         return;
     }
     refresh_all(app, store);

@@ -18,19 +18,34 @@ fn file_key(path: &Path) -> String {
         .into_owned()
 }
 
-/// After `bundle export -o FILE`: FILE's bundle is the base of its next import.
+/// The largest bundle file remembered as the base of its next import. The export streams
+/// (its memory does not grow with the incident); remembering reads the file back whole,
+/// so a larger one is not remembered and its next import merges record by record.
+const REMEMBERED_BUNDLE_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// After `bundle export -o FILE`: FILE's bundle, read back, is the base of its next import.
 pub(super) fn remember_export(
     store: &mut Store,
     incident_id: &str,
     path: &Path,
-    bundle: &serde_json::Value,
+    out: &mut dyn Write,
 ) -> Result<()> {
     // A pipe or a device written into holds no bundle to come back to.
-    if !path.is_file() {
+    let Some(meta) = std::fs::metadata(path).ok().filter(|m| m.is_file()) else {
+        return Ok(());
+    };
+    if meta.len() > REMEMBERED_BUNDLE_LIMIT {
+        writeln!(
+            out,
+            "note: {} is over {} MB, so it is not remembered: its next import merges record by record, not field by field",
+            path.display(),
+            REMEMBERED_BUNDLE_LIMIT / (1024 * 1024)
+        )?;
         return Ok(());
     }
+    let bundle = super::bundle_merge::read_bundle(path)?;
     store
-        .remember_export(incident_id, &file_key(path), bundle)
+        .remember_export(incident_id, &file_key(path), &bundle)
         .context("the bundle was written, but could not be remembered for the next import")
 }
 
@@ -42,6 +57,12 @@ pub(super) fn import(
     out: &mut dyn Write,
 ) -> Result<()> {
     let name = file.display().to_string();
+    // A first pass holding one row at a time refuses a bad bundle before it is read whole.
+    if std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() > 0) {
+        let open =
+            crate::store::open_regular(file).with_context(|| format!("cannot read {name}"))?;
+        crate::store::precheck_bundle(open).with_context(|| name.clone())?;
+    }
     let bundle = super::bundle_merge::read_bundle(file)?;
     if bundle.get("format").is_none() {
         return Err(anyhow!("{name}: not a bundle (the file is empty)"));

@@ -31,6 +31,20 @@ pub(crate) fn write_bundle(path: &Path, bundle: &serde_json::Value) -> Result<()
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Writes an incident's bundle into a private file, streamed from the store row by row.
+pub(super) fn stream_bundle(
+    store: &crate::store::Store,
+    incident_id: &str,
+    path: &Path,
+) -> Result<()> {
+    let cannot = || format!("cannot write {}", path.display());
+    let mut file = crate::io::files::PrivateFile::create(path).with_context(cannot)?;
+    store
+        .write_bundle(incident_id, &mut file)
+        .with_context(cannot)?;
+    file.commit().with_context(cannot)
+}
+
 /// Writes the merged bundle (to standard output for `-o -`), and fails (exit 1) listing
 /// the conflicts when there are any.
 fn finish(m: &Merged, path: &Path, out: &mut dyn Write, verb: &str) -> Result<()> {
@@ -251,9 +265,8 @@ pub fn export_all(
     let incidents = store.list_incidents()?;
     for i in &incidents {
         let path = dir.join(format!("{}.debrief.json", i.incident.key));
-        let bundle = store.bundle(&i.incident.id)?;
-        write_bundle(&path, &bundle)?;
-        super::bundle_import::remember_export(store, &i.incident.id, &path, &bundle)?;
+        stream_bundle(store, &i.incident.id, &path)?;
+        super::bundle_import::remember_export(store, &i.incident.id, &path, out)?;
     }
     writeln!(
         out,

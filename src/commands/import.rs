@@ -341,14 +341,11 @@ pub fn bundle(
         BundleCommand::Export { key, output, .. } => {
             let key = key.unwrap_or_default();
             let incident = store.require_incident(&key)?;
-            let bundle = store.bundle(&incident.id)?;
-            let mut text = serde_json::to_string_pretty(&bundle)?;
-            text.push('\n');
+            // Streamed row by row: memory does not grow with the number of events.
             match output {
                 Some(path) => {
-                    crate::io::files::write_private(&path, text.as_bytes())
-                        .with_context(|| format!("cannot write {}", path.display()))?;
-                    super::bundle_import::remember_export(store, &incident.id, &path, &bundle)?;
+                    super::bundle_merge::stream_bundle(store, &incident.id, &path)?;
+                    super::bundle_import::remember_export(store, &incident.id, &path, out)?;
                     writeln!(
                         out,
                         "wrote the bundle of {} to {}",
@@ -356,7 +353,11 @@ pub fn bundle(
                         path.display()
                     )?;
                 }
-                None => out.write_all(crate::text::json_safe(&text).as_bytes())?,
+                None => {
+                    let mut safe = crate::text::JsonSafeLines::new(&mut *out);
+                    store.write_bundle(&incident.id, &mut safe)?;
+                    safe.finish()?;
+                }
             }
         }
         c @ (BundleCommand::Merge { .. } | BundleCommand::Resolve { .. }) => {

@@ -108,7 +108,7 @@ impl Store {
     ) -> Result<BundleOutcome> {
         check_header(bundle)?;
         super::merge::refuse_conflicts(bundle)?;
-        let bundle = &with_later_columns(bundle);
+        let bundle = &*with_later_columns(bundle);
         let (id, key) = super::bundle_check::declared(bundle)?;
         if let Some(other) = self.incident_by_key(&key)?.filter(|i| i.id != id) {
             return Err(StoreError::Conflict(format!(
@@ -435,10 +435,20 @@ impl Writer<'_> {
 
 /// A bundle written before schema 9 has no incident impact or classification: they are
 /// read as empty, as the migration left them in the database that wrote it.
-pub(super) fn with_later_columns(bundle: &Value) -> Value {
+/// Copies the bundle only when it lacks them (a copy of a large bundle doubles its memory).
+pub(super) fn with_later_columns(bundle: &Value) -> std::borrow::Cow<'_, Value> {
+    let lacks = bundle["tables"]["incidents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .any(|row| !row.contains_key("impact") || !row.contains_key("classification"));
+    if !lacks {
+        return std::borrow::Cow::Borrowed(bundle);
+    }
     let mut bundle = bundle.clone();
     add_later_columns(&mut bundle);
-    bundle
+    std::borrow::Cow::Owned(bundle)
 }
 
 /// [`with_later_columns`] in place.

@@ -23,6 +23,10 @@ pub enum StoreError {
     Stale(String),
     #[error("the database is busy (another debrief is writing to it); try again in a moment")]
     Busy,
+    /// This window refuses writes while its own long write runs in the background (an
+    /// undo of a large import): the reason says which and what to do.
+    #[error("{0}")]
+    Held(String),
     /// SQLite met a damaged page (or a file that is no database) while reading; the
     /// statement failed and its transaction rolled back. Found only when that page is read:
     /// checking every page on each open would be too slow for a large database.

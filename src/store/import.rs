@@ -338,11 +338,7 @@ impl Writer<'_> {
             [import_id],
             |r| r.get(0),
         )?;
-        self.deleting_events(removed, || {
-            self.tx
-                .execute("DELETE FROM events WHERE import_id = ?1", [import_id])?;
-            Ok(())
-        })?;
+        self.deleting_events(removed, || self.delete_import_events(import_id, removed))?;
         self.tx
             .execute("DELETE FROM imports WHERE id = ?1", [import_id])?;
         self.record_delete(

@@ -110,7 +110,7 @@ impl Store {
     ) -> Result<MergeImport> {
         check_header(bundle)?;
         merge::refuse_conflicts(bundle)?;
-        let theirs = with_later_columns(bundle);
+        let theirs = with_later_columns(bundle).into_owned();
         let (id, key) = super::bundle_check::declared(&theirs)?;
         let here = self.incident_by_id(&id)?.is_some();
         let base = match here {

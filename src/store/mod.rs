@@ -8,8 +8,10 @@ mod actions;
 mod actors;
 mod bundle;
 mod bundle_check;
+mod bundle_stream;
 mod bundle_tables;
 mod bundle_values;
+mod columns;
 mod error;
 mod evaluation;
 mod events;
@@ -24,6 +26,7 @@ pub mod merge;
 mod merge_import;
 mod open;
 mod owners;
+mod progress;
 mod rows;
 mod search;
 mod seed;
@@ -31,6 +34,7 @@ mod undo;
 
 pub use actions::{BacklogFilter, OwnerLoad, ReviewInput, action_json, review_json};
 pub use bundle::{BUNDLE_VERSION, BundleOutcome};
+pub use bundle_stream::precheck_bundle;
 pub use error::{Result, StoreError};
 pub use evaluation::{EVALUATION_FIELDS, evaluation_json};
 pub use events::{Density, EventFilter, EventPage, PageCursor};
@@ -41,6 +45,7 @@ pub use import::{ImportOutcome, ImportRun};
 pub use incidents::IncidentSummary;
 pub use merge_import::{Base, MergeImport};
 pub use open::{APPLICATION_ID, folder_warning, latest_version, migrations, open_regular};
+pub use progress::{BACKGROUND_WEIGHT, Progress};
 pub use undo::Replayed;
 
 use chrono::{DateTime, Utc};
@@ -106,6 +111,10 @@ pub struct Store {
     /// This connection's session (a workbench window, one CLI command): recorded on every
     /// change set it writes, so undo and redo take back this session's own changes.
     session: String,
+    /// Where a long write reports how far it has gone (a background undo).
+    progress: Option<Progress>,
+    /// Why writes are refused for now (another connection's long write holds the lock).
+    held: Option<String>,
 }
 
 impl Store {
@@ -131,6 +140,8 @@ impl Store {
             search_plan: std::cell::RefCell::new(None),
             search_terms: std::cell::RefCell::new(None),
             session: crate::domain::new_id(),
+            progress: None,
+            held: None,
         }
     }
 
@@ -191,6 +202,9 @@ impl Store {
         label: &str,
         f: impl FnOnce(&Writer<'_>) -> Result<(T, bool)>,
     ) -> Result<T> {
+        if let Some(reason) = &self.held {
+            return Err(StoreError::Held(reason.clone()));
+        }
         let now = self.now();
         let tx = self
             .conn
@@ -206,6 +220,7 @@ impl Store {
             by,
             change_set,
             ids: &self.ids,
+            progress: self.progress.as_ref(),
         };
         let (value, commit) = f(&writer)?;
         if commit {
@@ -299,6 +314,7 @@ pub(crate) struct Writer<'a> {
     by: &'a str,
     change_set: i64,
     ids: &'a Ids,
+    progress: Option<&'a Progress>,
 }
 
 impl Writer<'_> {

@@ -75,6 +75,10 @@ fn open_checked(
             keep_copy_before_migration(&conn, path, version)?;
         }
     }
+    if created {
+        // Before the first table: freed pages can then be given back step by step.
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+    }
     configure(&conn)?;
     migrations().to_latest(&mut conn)?;
     Ok(conn)

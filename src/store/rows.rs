@@ -65,6 +65,7 @@ pub(crate) fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
             let mut kinds: Vec<LapseKind> = kinds
                 .unwrap_or_default()
                 .split(',')
+                .filter(|k| !k.is_empty())
                 .filter_map(|k| k.parse().ok())
                 .collect();
             kinds.sort();
@@ -79,16 +80,42 @@ pub(crate) fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
 
 /// Attributes as stored: a JSON object (`{"parser": "winevtx", ...}`), empty when none.
 pub(crate) fn attrs_from_text(text: &str) -> Vec<(String, String)> {
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Object(map)) => map
-            .into_iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => (k, s),
-                other => (k, other.to_string()),
-            })
-            .collect(),
-        _ => Vec::new(),
+    if text.is_empty() {
+        return Vec::new();
     }
+    // Straight into pairs (no map in between: this runs for every event read).
+    struct Pairs;
+    impl<'de> serde::de::Visitor<'de> for Pairs {
+        type Value = Vec<(String, String)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of attributes")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(4));
+            while let Some(k) = map.next_key::<String>()? {
+                let v = match map.next_value::<serde_json::Value>()? {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                // A repeated key keeps its first place and its last value, as a map did.
+                match pairs
+                    .iter_mut()
+                    .find(|(key, _): &&mut (String, String)| *key == k)
+                {
+                    Some(pair) => pair.1 = v,
+                    None => pairs.push((k, v)),
+                }
+            }
+            Ok(pairs)
+        }
+    }
+    use serde::Deserializer;
+    serde_json::Deserializer::from_str(text)
+        .deserialize_map(Pairs)
+        .unwrap_or_default()
 }
 
 /// The stored text of attributes: a JSON object in source order, or empty.

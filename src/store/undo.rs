@@ -64,25 +64,49 @@ impl Store {
         self.redo_in(incident_id, None)
     }
 
+    /// The change set undo (`redo` false) or redo would replay next, with its label.
+    pub(super) fn replay_target(
+        &self,
+        incident_id: Option<&str>,
+        session: Option<&str>,
+        redo: bool,
+    ) -> Result<Option<(i64, String)>> {
+        let sql = if redo {
+            // The undo must be this session's too, and no later action of it in between.
+            format!(
+                "SELECT c.id, c.label FROM change_sets c JOIN change_sets u ON u.undoes = c.id
+                 WHERE c.undone = 1 AND (?1 IS NULL OR c.incident_id = ?1)
+                   AND (?2 IS NULL OR (c.session = ?2 AND u.session = ?2))
+                   AND u.id > (SELECT coalesce(max(id), 0) FROM change_sets WHERE {OWN_ACTIONS})
+                 ORDER BY u.id DESC LIMIT 1"
+            )
+        } else {
+            format!(
+                "SELECT id, label FROM change_sets WHERE {OWN_ACTIONS} AND undone = 0 ORDER BY id DESC LIMIT 1"
+            )
+        };
+        Ok(self
+            .conn
+            .query_row(&sql, params![incident_id, session], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?)
+    }
+
     fn undo_in(
         &mut self,
         incident_id: Option<&str>,
         session: Option<&str>,
     ) -> Result<Option<Replayed>> {
-        let target: Option<(i64, String)> = self
-            .conn
-            .query_row(
-                &format!("SELECT id, label FROM change_sets WHERE {OWN_ACTIONS} AND undone = 0 ORDER BY id DESC LIMIT 1"),
-                params![incident_id, session],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((target, label)) = target else {
+        let Some((target, label)) = self.replay_target(incident_id, session, false)? else {
             return Ok(None);
         };
         self.write(&format!("undo {label}"), |w| {
-            for step in w.steps(target)?.iter().rev() {
+            let steps = w.steps(target)?;
+            w.steps_ahead(steps.len());
+            for step in steps.iter().rev() {
                 w.reverse(step)?;
+                w.step_done();
             }
             w.tx.execute("UPDATE change_sets SET undone = 1 WHERE id = ?1", [target])?;
             w.tx.execute(
@@ -102,27 +126,15 @@ impl Store {
         incident_id: Option<&str>,
         session: Option<&str>,
     ) -> Result<Option<Replayed>> {
-        // The undo must be this session's too, and no later action of it in between.
-        let target: Option<(i64, String)> = self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT c.id, c.label FROM change_sets c JOIN change_sets u ON u.undoes = c.id
-                     WHERE c.undone = 1 AND (?1 IS NULL OR c.incident_id = ?1)
-                       AND (?2 IS NULL OR (c.session = ?2 AND u.session = ?2))
-                       AND u.id > (SELECT coalesce(max(id), 0) FROM change_sets WHERE {OWN_ACTIONS})
-                     ORDER BY u.id DESC LIMIT 1"
-                ),
-                params![incident_id, session],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((target, label)) = target else {
+        let Some((target, label)) = self.replay_target(incident_id, session, true)? else {
             return Ok(None);
         };
         self.write(&format!("redo {label}"), |w| {
-            for step in &w.steps(target)? {
+            let steps = w.steps(target)?;
+            w.steps_ahead(steps.len());
+            for step in &steps {
                 w.replay(step)?;
+                w.step_done();
             }
             w.tx.execute("UPDATE change_sets SET undone = 0 WHERE id = ?1", [target])?;
             w.tx.execute(
@@ -555,12 +567,14 @@ impl Writer<'_> {
             "SELECT id FROM events WHERE incident_id = ?1 ORDER BY at_us DESC, seq DESC",
             id,
         )?;
+        self.steps_ahead(ids.len());
         self.deleting_events(ids.len() as i64, || {
             for event_id in ids {
                 let e = self.event(&event_id)?;
                 self.record_delete("event", &event_id, Some(id), &json::event(&e))?;
                 self.tx
                     .execute("DELETE FROM events WHERE id = ?1", [&event_id])?;
+                self.step_done();
             }
             Ok(())
         })?;

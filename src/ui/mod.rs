@@ -49,16 +49,13 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         inert(&app.shell.status.text).into_owned(),
         theme.tone(app.shell.status.tone),
     ));
-    match &app.import_job {
-        // An import in the background takes the status line for its gauge.
-        Some(job) => {
+    match app.job_line() {
+        // A job in the background (an import, a large undo) takes the status line for
+        // its gauge; its label was made inert when the job started.
+        Some((label, ratio)) => {
             let gauge = ratatui::widgets::LineGauge::default()
-                .ratio(job.ratio())
-                .label(format!(
-                    "importing {} {:>3.0}%",
-                    inert(&job.file),
-                    job.ratio() * 100.0
-                ))
+                .ratio(ratio)
+                .label(format!("{label} {:>3.0}%", ratio * 100.0))
                 .filled_style(theme.title());
             frame.render_widget(gauge, a.status);
         }

@@ -75,7 +75,18 @@ fn inert_value(cell: &str) -> bool {
 }
 
 fn csv_row<W: Write>(w: &mut csv::Writer<W>, cells: &[String]) -> csv::Result<()> {
-    w.write_record(cells.iter().map(|c| neutral(c).into_owned()))
+    csv_cells(w, cells.iter().map(String::as_str))
+}
+
+/// Writes one record cell by cell, neutralised, without copying a cell that needs nothing.
+fn csv_cells<'a, W: Write>(
+    w: &mut csv::Writer<W>,
+    cells: impl IntoIterator<Item = &'a str>,
+) -> csv::Result<()> {
+    for c in cells {
+        w.write_field(neutral(c).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
 }
 
 /// A write error, carried out of a `for_each_event` callback as a store error.
@@ -149,20 +160,11 @@ fn timesketch_fields(e: &Event) -> [String; 10] {
     ]
 }
 
-/// Every attribute name of the incident's events, in the order first met (one pass).
+/// Every attribute name of the incident's events that is not a column of its own, in the
+/// order first met (the store reads only the attributes' keys, not the events whole).
 fn attribute_names(store: &Store, incident_id: &str) -> Result<Vec<String>, ExportError> {
-    let mut names: Vec<String> = Vec::new();
-    store.for_each_event(&EventFilter::incident(incident_id), |e| {
-        for (k, _) in &e.attrs {
-            if k != "timestamp_desc"
-                && !TIMESKETCH_COLUMNS.contains(&k.as_str())
-                && !names.contains(k)
-            {
-                names.push(k.clone());
-            }
-        }
-        Ok(())
-    })?;
+    let mut names = store.attribute_names(incident_id)?;
+    names.retain(|k| k != "timestamp_desc" && !TIMESKETCH_COLUMNS.contains(&k.as_str()));
     Ok(names)
 }
 
@@ -178,17 +180,14 @@ fn timesketch_csv(
     csv_row(&mut w, &header)?;
     let mut n = 0;
     store.for_each_event(&EventFilter::incident(incident_id), |e| {
-        let mut row: Vec<String> = timesketch_fields(e).to_vec();
-        for name in &extra {
-            row.push(
-                e.attrs
-                    .iter()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default(),
-            );
-        }
-        csv_row(&mut w, &row).map_err(write_failed)?;
+        let fields = timesketch_fields(e);
+        let attrs = extra.iter().map(|name| {
+            e.attrs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map_or("", |(_, v)| v.as_str())
+        });
+        csv_cells(&mut w, fields.iter().map(String::as_str).chain(attrs)).map_err(write_failed)?;
         n += 1;
         Ok(())
     })?;

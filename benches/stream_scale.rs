@@ -1,0 +1,258 @@
+//! The rows of issue 19's streaming half, printed after the timeline's own: peak resident
+//! memory of the Timesketch CSV export, bundle export and bundle import (each in a child
+//! process of its own, read from its /proc/self/status VmHWM, so they do not mix), the CSV
+//! export's time against the sqlite3 shell's `.mode csv` dump of the same columns, and the
+//! undo of the import in the workbench (run last: it takes the import back): its time, the
+//! worst gap between two frames while it ran, how soon help opened, and the space given back.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use debrief::app::{App, Msg, update};
+use debrief::keymap::Keymap;
+use debrief::store::Store;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Runs a child's measurement when the arguments ask for one; `true` when it did.
+pub fn child(args: &[String], key: &str) -> bool {
+    let Some(i) = args.iter().position(|a| a == "--stream-child") else {
+        return false;
+    };
+    let (what, db, out) = (
+        &args[i + 1],
+        Path::new(&args[i + 2]),
+        Path::new(&args[i + 3]),
+    );
+    match what.as_str() {
+        "csv" => csv_child(db, out, key),
+        "bundle-export" => bundle_export_child(db, out, key),
+        "bundle-import" => bundle_import_child(db, out),
+        "undo" => undo_child(db),
+        other => panic!("no such child: {other}"),
+    }
+    true
+}
+
+/// Runs every child in turn and prints their rows; the undo last.
+pub fn rows(db: &Path, dir: &Path) {
+    let csv = dir.join("export.csv");
+    print!("{}", run_child("csv", db, &csv));
+    print!("{}", csv_floor(db, dir));
+    let bundle = dir.join("bundle.json");
+    print!("{}", run_child("bundle-export", db, &bundle));
+    print!(
+        "{}",
+        run_child("bundle-import", &bundle, &dir.join("imported.db"))
+    );
+    print!("{}", run_child("undo", db, db));
+}
+
+fn run_child(what: &str, db: &Path, out: &Path) -> String {
+    eprintln!("{what} in a child process");
+    let output = Command::new(std::env::current_exe().expect("the bench binary"))
+        .args([
+            "--stream-child",
+            what,
+            &db.display().to_string(),
+            &out.display().to_string(),
+        ])
+        .output()
+        .expect("the child process runs");
+    if !output.status.success() {
+        eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+    }
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The same columns the Timesketch CSV is made from, dumped by the sqlite3 shell in
+/// `.mode csv` (`-csv`), in the same order.
+const FLOOR_SQL: &str = "SELECT e.text, e.at_us, e.at_offset, e.tags, a.name, e.source, e.phase, \
+    e.technique, e.at_precision, e.attrs FROM events e LEFT JOIN actors a ON a.id = e.actor_id \
+    ORDER BY e.incident_id, e.at_us, e.seq";
+
+fn csv_floor(db: &Path, dir: &Path) -> String {
+    let path = dir.join("floor.csv");
+    let Ok(file) = std::fs::File::create(&path) else {
+        return String::new();
+    };
+    let started = Instant::now();
+    let status = Command::new("sqlite3")
+        .args(["-csv", &db.display().to_string(), FLOOR_SQL])
+        .stdout(file)
+        .status();
+    match status {
+        Ok(s) if s.success() => format!(
+            "| floor: sqlite3 `.mode csv` dump of the same columns | {:.1} s, {:.0} MB | |\n",
+            started.elapsed().as_secs_f64(),
+            size_mb(&path)
+        ),
+        _ => "| floor: sqlite3 `.mode csv` dump | sqlite3 not found, no floor | |\n".into(),
+    }
+}
+
+fn size_mb(path: &Path) -> f64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) as f64 / 1e6
+}
+
+fn peak() -> String {
+    let kb = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))?
+                .split_whitespace()
+                .nth(1)?
+                .parse::<u64>()
+                .ok()
+        });
+    kb.map_or("n/a".into(), |kb| format!("{} MB", kb / 1024))
+}
+
+fn csv_child(db: &Path, out: &Path, key: &str) {
+    let store = Store::open(db, "bench").expect("the database");
+    let incident = store.require_incident(key).expect("the incident");
+    let started = Instant::now();
+    let mut file = debrief::io::files::PrivateFile::create(out).expect("the file");
+    let n = debrief::io::export::export(
+        &store,
+        &incident.id,
+        debrief::io::export::ExportFormat::TimesketchCsv,
+        false,
+        &mut file,
+    )
+    .expect("the export");
+    file.commit().expect("the file");
+    println!(
+        "| export --format timesketch-csv | {:.1} s, {n} rows, {:.0} MB, peak resident {} | within 2x the floor, memory independent of the events |",
+        started.elapsed().as_secs_f64(),
+        size_mb(out),
+        peak()
+    );
+}
+
+fn bundle_export_child(db: &Path, out: &Path, key: &str) {
+    let store = Store::open(db, "bench").expect("the database");
+    let incident = store.require_incident(key).expect("the incident");
+    let started = Instant::now();
+    let mut file = debrief::io::files::PrivateFile::create(out).expect("the file");
+    store
+        .write_bundle(&incident.id, &mut file)
+        .expect("the bundle");
+    file.commit().expect("the file");
+    println!(
+        "| bundle export | {:.1} s, {:.0} MB, peak resident {} | < 200 MB, streaming |",
+        started.elapsed().as_secs_f64(),
+        size_mb(out),
+        peak()
+    );
+}
+
+fn bundle_import_child(bundle: &Path, db: &Path) {
+    let _ = std::fs::remove_file(db);
+    let mut store = Store::open(db, "bench").expect("the database");
+    let started = Instant::now();
+    debrief::store::precheck_bundle(std::fs::File::open(bundle).expect("the bundle"))
+        .expect("a sound bundle");
+    let checked = started.elapsed().as_secs_f64();
+    let peak_checked = peak();
+    let file = std::io::BufReader::new(std::fs::File::open(bundle).expect("the bundle"));
+    let value: serde_json::Value = serde_json::from_reader(file).expect("JSON");
+    store.import_bundle(&value, false).expect("the import");
+    println!(
+        "| bundle import | first pass (refusals) {checked:.1} s, peak resident {peak_checked}; whole import {:.1} s, peak resident {} | < 200 MB, streaming, refusal as early as possible |",
+        started.elapsed().as_secs_f64(),
+        peak()
+    );
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// The workbench's undo of the import: the loop a terminal runs (a poll and a frame
+/// every 100 ms, keys between), timed from outside the update function.
+fn undo_child(db: &Path) {
+    // The window undoes its own session's changes: it is the session that imported.
+    let session: String = Store::open(db, "bench")
+        .expect("the database")
+        .connection()
+        .query_row(
+            "SELECT session FROM change_sets WHERE label LIKE 'import %' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the import's change set");
+    let mut store = Store::open(db, "bench")
+        .expect("the database")
+        .with_session(&session);
+    let mut app = App::new(
+        Keymap::default(),
+        debrief::app::Settings::builtin(),
+        chrono::Utc::now(),
+        true,
+    );
+    update(&mut app, Msg::Resize(200, 50), &mut store);
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    app.start(&store);
+    update(&mut app, Msg::Key(key(KeyCode::Enter)), &mut store);
+    terminal.draw(|f| debrief::ui::render(&app, f)).unwrap();
+    // The density strip of a large incident is read at the first poll after opening: an
+    // analyst looks at the timeline before undoing.
+    update(&mut app, Msg::Poll, &mut store);
+    terminal.draw(|f| debrief::ui::render(&app, f)).unwrap();
+    let size_before = store.file_bytes();
+
+    let started = Instant::now();
+    update(&mut app, Msg::Key(key(KeyCode::Char('u'))), &mut store);
+    assert!(app.replay_job.is_some(), "{}", app.status().text);
+    let mut last_frame = Instant::now();
+    terminal.draw(|f| debrief::ui::render(&app, f)).unwrap();
+    let mut worst = Duration::ZERO;
+    let mut help: Option<Duration> = None;
+    let mut undo_secs = None;
+    let mut tick = 0u32;
+    while app.has_job() {
+        std::thread::sleep(Duration::from_millis(100).saturating_sub(last_frame.elapsed()));
+        tick += 1;
+        // Keys while it runs: help opens and closes, the selection moves.
+        let k = match tick % 4 {
+            1 => Some(KeyCode::Char('?')),
+            2 => Some(KeyCode::Esc),
+            3 => Some(KeyCode::Char('j')),
+            _ => None,
+        };
+        let pressed = Instant::now();
+        if let Some(k) = k {
+            update(&mut app, Msg::Key(key(k)), &mut store);
+        }
+        update(&mut app, Msg::Poll, &mut store);
+        terminal.draw(|f| debrief::ui::render(&app, f)).unwrap();
+        if k == Some(KeyCode::Char('?')) && help.is_none() && app.replay_job.is_some() {
+            help = Some(pressed.elapsed());
+        }
+        worst = worst.max(last_frame.elapsed());
+        last_frame = Instant::now();
+        if app.replay_job.is_none() && undo_secs.is_none() {
+            undo_secs = Some(started.elapsed().as_secs_f64());
+        }
+    }
+    let total = started.elapsed().as_secs_f64();
+    let undo_secs = undo_secs.unwrap_or(total);
+    let events = app.timeline().map(|t| t.total).unwrap_or(-1);
+    println!(
+        "| undo of the import (`u`, in the background) | {undo_secs:.1} s; worst frame {:.0} ms (a frame every 100 ms); `?` opened in {}; {events} events left | help within 1 s, a progress line |",
+        worst.as_secs_f64() * 1000.0,
+        help.map_or("n/a (ended first)".into(), |d| format!(
+            "{:.1} ms",
+            d.as_secs_f64() * 1000.0
+        )),
+    );
+    println!(
+        "| space given back after the undo (background) | {:.1} s; file and -wal {:.0} MB before the undo, {:.0} MB after | the space given back |",
+        total - undo_secs,
+        size_before as f64 / 1e6,
+        store.file_bytes() as f64 / 1e6
+    );
+}

@@ -1,0 +1,109 @@
+//! Freed pages go back to the file system: after a large undo and after an incident is
+//! deleted, the database file (with its -wal) shrinks. A database made before
+//! incremental vacuum is switched to it by one VACUUM.
+
+use debrief::domain::NewIncident;
+use debrief::io::import::{self, ImportFormat, TimeOptions};
+use debrief::store::{ImportRun, Store};
+use std::path::Path;
+
+fn import(store: &mut Store, incident: &str, n: i64) {
+    let mut csv = String::from("message,timestamp,timestamp_desc\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "row {i} some words,{},Event Recorded\n",
+            1_773_100_800 + i
+        ));
+    }
+    let mut rows = import::open(
+        Box::new(std::io::Cursor::new(csv.into_bytes())),
+        ImportFormat::Auto,
+        &[],
+        TimeOptions::default(),
+    )
+    .unwrap();
+    let run = ImportRun {
+        file: "rows.csv".into(),
+        format: "timesketch-csv".into(),
+        ..Default::default()
+    };
+    store
+        .import_rows(incident, &mut rows, &run, &mut |_| {}, &|| String::new())
+        .unwrap();
+}
+
+fn with_events(path: &Path, key: &str, n: i64) -> (Store, String) {
+    let mut store = Store::open(path, "tester").unwrap();
+    let incident = store
+        .create_incident(&NewIncident::new(key, "Many events").unwrap())
+        .unwrap();
+    import(&mut store, &incident.id, n);
+    // What the file holds with everything committed into it.
+    store
+        .connection()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    (store, incident.id)
+}
+
+#[test]
+fn a_new_database_gives_pages_back_step_by_step_after_an_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, incident) = with_events(&dir.path().join("t.db"), "IR-1", 30_000);
+    assert!(store.incremental_vacuum().unwrap());
+    let full = store.file_bytes();
+    store.undo(Some(&incident)).unwrap().unwrap();
+    assert_eq!(store.count_events(&incident).unwrap(), 0);
+    assert!(store.free_pages().unwrap() > 1_000);
+    let (before, after) = store.give_back_space().unwrap();
+    assert!(before >= full, "{before} {full}");
+    assert!(
+        after * 4 < full,
+        "the file shrinks: {full} -> {after} bytes"
+    );
+    assert_eq!(store.free_pages().unwrap(), 0);
+    // The database is whole and still works.
+    assert!(store.integrity_problems().unwrap().is_empty());
+    import(&mut store, &incident, 10);
+    assert_eq!(store.count_events(&incident).unwrap(), 10);
+}
+
+#[test]
+fn a_deleted_incident_gives_its_pages_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, incident) = with_events(&dir.path().join("t.db"), "IR-1", 10_000);
+    let full = store.file_bytes();
+    store.delete_incident(&incident).unwrap();
+    let (_, after) = store.give_back_space().unwrap();
+    // The events stay in the history (the delete can be undone); the table, its indexes
+    // and the full-text index free their pages.
+    assert!(after < full, "the file shrinks: {full} -> {after} bytes");
+    assert_eq!(store.free_pages().unwrap(), 0);
+    store.undo(None).unwrap().unwrap();
+    assert_eq!(store.count_events(&incident).unwrap(), 10_000);
+}
+
+#[test]
+fn an_older_database_is_switched_to_incremental_vacuum_by_one_vacuum() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let (mut store, incident) = with_events(&path, "IR-1", 20_000);
+    // As databases made before this version are.
+    store
+        .connection()
+        .execute_batch("PRAGMA auto_vacuum = NONE; VACUUM;")
+        .unwrap();
+    assert!(!store.incremental_vacuum().unwrap());
+    let full = store.file_bytes();
+    store.undo(Some(&incident)).unwrap().unwrap();
+    let (_, after) = store.give_back_space().unwrap();
+    assert!(
+        after * 4 < full,
+        "the file shrinks: {full} -> {after} bytes"
+    );
+    assert!(store.incremental_vacuum().unwrap());
+    drop(store);
+    let store = Store::open(&path, "tester").unwrap();
+    assert!(store.incremental_vacuum().unwrap());
+    assert!(store.integrity_problems().unwrap().is_empty());
+}
