@@ -80,7 +80,10 @@ fn a_deleted_incident_gives_its_pages_back() {
     assert!(freed > 0, "the delete frees pages");
     let deleted = store.file_bytes();
     let (_, after) = store.give_back_space().unwrap();
-    assert!(after < deleted, "the file shrinks: {deleted} -> {after} bytes");
+    assert!(
+        after < deleted,
+        "the file shrinks: {deleted} -> {after} bytes"
+    );
     assert_eq!(store.free_pages().unwrap(), 0);
     store.undo(None).unwrap().unwrap();
     assert_eq!(store.count_events(&incident).unwrap(), 10_000);
