@@ -3,12 +3,11 @@
 //! database, reloads when it is done, and gives the freed space back to the file system.
 //! Not timed: the benchmark measures the undo and the worst frame during it.
 
+mod generated;
 mod harness;
 
 use debrief::app::{Msg, Overlay};
-use debrief::domain::NewIncident;
-use debrief::io::import::{self, ImportFormat, TimeOptions};
-use debrief::store::{ImportRun, Store};
+use debrief::store::Store;
 use harness::Harness;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -18,35 +17,9 @@ const N: i64 = 100_000;
 /// A file database with one incident of `n` imported events, one second apart.
 fn imported(path: &Path, n: i64) -> (Store, String) {
     let mut store = Store::open(path, "tester").unwrap();
-    let incident = store
-        .create_incident(&NewIncident::new("IR-BIG", "A large timeline").unwrap())
-        .unwrap();
-    let mut csv = String::from("message,timestamp,timestamp_desc\n");
-    for i in 0..n {
-        csv.push_str(&format!(
-            "row {i} noise,{},Event Recorded\n",
-            1_773_100_800 + i
-        ));
-    }
-    let mut rows = import::open(
-        Box::new(std::io::Cursor::new(csv.into_bytes())),
-        ImportFormat::Auto,
-        &[],
-        TimeOptions::default(),
-    )
-    .unwrap();
-    let run = ImportRun {
-        file: "big.csv".into(),
-        format: "timesketch-csv".into(),
-        ..Default::default()
-    };
-    let o = store
-        .import_rows(&incident.id, &mut rows, &run, &mut |_| {}, &|| {
-            String::new()
-        })
-        .unwrap();
-    assert_eq!(o.imported, n as u64);
-    (store, incident.id)
+    let incident =
+        generated::incident_with_rows(&mut store, "IR-BIG", n, |i| format!("row {i} noise"));
+    (store, incident)
 }
 
 /// Sends `Msg::Poll` until no job runs (the loop does this ten times a second).
