@@ -10,8 +10,6 @@ use debrief::store::Store;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::Path;
-use std::process::Command;
-use std::time::Instant;
 
 /// Measures and prints the rows (`floor`: the shell's `.import` + time index, measured
 /// by the caller; `import_secs`: debrief's import of the same file into `db`).
@@ -60,23 +58,14 @@ pub fn rows(
 /// index over the text column (external content, as debrief's): the same work as an
 /// import without debrief's layers.
 fn same_work_floor(dir: &Path, csv: &Path) -> Option<f64> {
-    let db = dir.join("floor-same-work.db");
-    let started = Instant::now();
-    let status = Command::new("sqlite3")
-        .arg(&db)
-        .args([
-            "-cmd",
-            ".mode csv",
-            &format!(".import {} t", csv.display()),
-            "CREATE INDEX t_time ON t(datetime);
-             CREATE VIRTUAL TABLE t_fts USING fts5(message, content = 't');
-             INSERT INTO t_fts (t_fts) VALUES ('rebuild');",
-        ])
-        .status()
-        .ok()?;
-    let secs = started.elapsed().as_secs_f64();
-    let _ = std::fs::remove_file(&db);
-    status.success().then_some(secs)
+    super::sqlite3_floor(
+        dir,
+        csv,
+        "floor-same-work.db",
+        "CREATE INDEX t_time ON t(datetime);
+         CREATE VIRTUAL TABLE t_fts USING fts5(message, content = 't');
+         INSERT INTO t_fts (t_fts) VALUES ('rebuild');",
+    )
 }
 
 /// The largest parts of the file (SQLite's dbstat), or why they are not listed.
