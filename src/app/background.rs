@@ -63,6 +63,13 @@ impl App {
             || self.replay_job.is_some()
             || self.delete_job.is_some()
             || self.space_job.is_some()
+            || self.index_job.is_some()
+    }
+
+    /// The share of the search backlog indexed so far, while it is being indexed: the
+    /// status line says so beside its message (searches meanwhile find what is indexed).
+    pub fn search_indexing(&self) -> Option<f64> {
+        self.index_job.as_ref().map(|j| j.ratio())
     }
 }
 
@@ -142,6 +149,30 @@ pub(super) fn give_back_space(app: &mut App, store: &mut Store) {
     hold(app, store);
 }
 
+/// How long the indexing waits when another connection holds the write lock longer than
+/// the busy timeout (a large import in another window), before it tries again.
+const INDEX_RETRY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Indexes the search backlog on a thread, when there is one (after a large import, or
+/// one left by a window closed before it was done). Not a change of anything shown: this
+/// window's edits go on, each waiting at most for the slice being indexed.
+pub(super) fn index_for_search(app: &mut App, store: &Store) {
+    if app.index_job.is_some() || store.search_backlog().unwrap_or(0) <= 0 {
+        return;
+    }
+    app.index_job = Job::spawn(
+        store,
+        "indexing for search".into(),
+        Progress::default(),
+        |s| loop {
+            match s.index_backlog(&mut |_, _| {}) {
+                Err(crate::store::StoreError::Busy) => std::thread::sleep(INDEX_RETRY),
+                done => return done.map_err(|e| e.to_string()),
+            }
+        },
+    );
+}
+
 /// Refuses this window's writes while a job holds the database.
 pub(super) fn hold(app: &App, store: &mut Store) {
     store.hold_writes(
@@ -192,6 +223,17 @@ pub(super) fn poll(app: &mut App, store: &mut Store) {
             Err(e) => app
                 .shell
                 .error(format!("not deleted, nothing changed: {}", inert(&e))),
+        }
+    }
+    if let Some(result) = app.index_job.as_ref().and_then(|j| j.finished()) {
+        app.index_job = None;
+        // A search shown while indexing found only what was indexed: read it again.
+        job_ended(app, store, true);
+        if let Err(e) = result {
+            app.shell.error(format!(
+                "indexing for search stopped: {}; it goes on the next time the database is opened",
+                inert(&e)
+            ));
         }
     }
     if let Some(result) = app.space_job.as_ref().and_then(|j| j.finished()) {

@@ -50,6 +50,7 @@ pub fn run(
         format: rows.mapping.format.name().to_string(),
         skip_bad: false,
         dry_run: false,
+        search_later_from: None,
     };
     let mut bad = Vec::new();
     let outcome = store
@@ -130,6 +131,7 @@ fn finish(app: &mut App, store: &mut Store, result: Result<Finished, String>) {
     match result {
         Ok(f) if f.outcome.committed => {
             super::router::apply(app, store, super::Effect::Changed(None));
+            super::background::index_for_search(app, store);
             app.shell.success(format!(
                 "imported {} events ({}; {} duplicates skipped) in {:.1} s; u undoes the import",
                 f.outcome.imported, f.format, f.outcome.duplicates, f.seconds

@@ -156,6 +156,9 @@ fn dispatch(store: &mut Store, command: Command, out: &mut dyn Write) -> Result<
             phase,
         }) => {
             let incident = store.require_incident(&key)?;
+            if search.is_some() {
+                import::index_for_search(store, &mut std::io::stderr())?;
+            }
             let filter = EventFilter {
                 incident_id: incident.id,
                 search,

@@ -16,6 +16,22 @@ pub fn import_rows(
     n: i64,
     message: impl Fn(i64) -> String,
 ) {
+    let run = ImportRun {
+        file: file.into(),
+        format: "timesketch-csv".into(),
+        ..Default::default()
+    };
+    import_with(store, incident, &run, n, message);
+}
+
+/// [`import_rows`] run as `run` says (e.g. left to the search backlog from a few rows).
+pub fn import_with(
+    store: &mut Store,
+    incident: &str,
+    run: &ImportRun,
+    n: i64,
+    message: impl Fn(i64) -> String,
+) {
     let mut csv = String::from("message,timestamp,timestamp_desc\n");
     for i in 0..n {
         csv.push_str(&format!(
@@ -31,13 +47,8 @@ pub fn import_rows(
         TimeOptions::default(),
     )
     .unwrap();
-    let run = ImportRun {
-        file: file.into(),
-        format: "timesketch-csv".into(),
-        ..Default::default()
-    };
     let o = store
-        .import_rows(incident, &mut rows, &run, &mut |_| {}, &|| String::new())
+        .import_rows(incident, &mut rows, run, &mut |_| {}, &|| String::new())
         .unwrap();
     assert_eq!(o.imported, n as u64, "every generated row imports");
 }
