@@ -318,6 +318,13 @@ fn an_import_killed_while_indexing_for_search_keeps_its_events_and_search_catche
         )
         .unwrap();
     assert!(waiting > 0, "killed before the indexing ended");
+    let checked = ok(debrief(d).args(["check"]));
+    assert!(
+        checked.contains(&format!(
+            "{waiting} events of a large import still to be indexed"
+        )),
+        "{checked}"
+    );
     // A search from the command line indexes the rest first, then finds every match.
     let out = debrief(d)
         .args(["event", "list", "IR-S", "--search", "beacon", "--json"])

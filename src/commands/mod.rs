@@ -548,6 +548,14 @@ fn check(store: &Store, out: &mut dyn Write) -> Result<()> {
             plural(incidents, "incident"),
             plural(events, "event")
         )?;
+        let waiting = store.search_backlog()?;
+        if waiting > 0 {
+            writeln!(
+                out,
+                "{waiting} {} of a large import still to be indexed for search: the next search (or opening the workbench) does it",
+                plural(waiting, "event")
+            )?;
+        }
         return Ok(());
     }
     for problem in &problems {
