@@ -186,6 +186,7 @@ fn a_large_import_is_indexed_for_search_in_the_background_while_edits_go_on() {
     );
     wait_for_jobs(&mut h);
     assert_eq!(h.store.search_backlog().unwrap(), 0);
+    h.assert_status("indexed for search: a search now finds every event");
     // The search shown is read again once the indexing has ended.
     assert_eq!(
         h.app.timeline().unwrap().total,

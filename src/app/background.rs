@@ -229,11 +229,15 @@ pub(super) fn poll(app: &mut App, store: &mut Store) {
         app.index_job = None;
         // A search shown while indexing found only what was indexed: read it again.
         job_ended(app, store, true);
-        if let Err(e) = result {
-            app.shell.error(format!(
+        match result {
+            // Said over a count "so far" the status line may still show.
+            Ok(()) => app
+                .shell
+                .info("indexed for search: a search now finds every event"),
+            Err(e) => app.shell.error(format!(
                 "indexing for search stopped: {}; it goes on the next time the database is opened",
                 inert(&e)
-            ));
+            )),
         }
     }
     if let Some(result) = app.space_job.as_ref().and_then(|j| j.finished()) {

@@ -427,6 +427,9 @@ fn configure(conn: &Connection) -> Result<()> {
     }
     // In WAL mode, NORMAL may lose the last commits on a power cut; postmortem records are evidence.
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Once checkpointed, the -wal file is cut back to 64 MB: a million-event import would
+    // otherwise leave half a gigabyte of it on disk until the last window closes.
+    conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
     Ok(())
 }
 
