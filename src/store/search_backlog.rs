@@ -19,6 +19,11 @@ pub const BACKLOG_SLICE: i64 = 100_000;
 /// sets it): one segment per slice, fewer merges.
 const SLICE_HASHSIZE: i64 = 64 * 1024 * 1024;
 const DEFAULT_HASHSIZE: i64 = 1024 * 1024;
+/// A slice's segment is not merged with the others as it is written (FTS5's `automerge`
+/// off for the slice, its default of 4 put back before the commit): at a million events
+/// that cut the indexing from 7.0 s to 5.2 s of CPU, and searches over the ten segments
+/// left took as long as over four; later writes merge them a little at a time.
+const DEFAULT_AUTOMERGE: i64 = 4;
 
 impl Store {
     /// How many events wait to be indexed for search (at most: an event deleted while it
@@ -46,14 +51,16 @@ impl Store {
             .optional()?;
         if let Some((id, from, to)) = next {
             let upto = from.saturating_add(slice.max(1)).min(to);
-            let hashsize = "INSERT INTO events_fts (events_fts, rank) VALUES ('hashsize', ?1)";
-            tx.execute(hashsize, [SLICE_HASHSIZE])?;
+            let config = "INSERT INTO events_fts (events_fts, rank) VALUES (?1, ?2)";
+            tx.execute(config, params!["hashsize", SLICE_HASHSIZE])?;
+            tx.execute(config, params!["automerge", 0])?;
             tx.execute(
                 "INSERT INTO events_fts (rowid, text, source, tags, attrs)
                  SELECT seq, text, source, tags, attrs FROM events WHERE seq > ?1 AND seq <= ?2",
                 [from, upto],
             )?;
-            tx.execute(hashsize, [DEFAULT_HASHSIZE])?;
+            tx.execute(config, params!["hashsize", DEFAULT_HASHSIZE])?;
+            tx.execute(config, params!["automerge", DEFAULT_AUTOMERGE])?;
             if upto >= to {
                 tx.execute("DELETE FROM search_backlog WHERE id = ?1", [id])?;
             } else {
