@@ -82,6 +82,11 @@ impl Store {
         let label = format!("import {}", run.file);
         // A bigger page cache while the indexes grow (64 MB, given back afterwards).
         self.conn.execute_batch("PRAGMA cache_size = -65536")?;
+        // Its commit is not followed by copying the whole import from the -wal file into
+        // the database (seconds at a million events) before the timeline can show it:
+        // the commit is durable in the -wal already, and the next write (the indexing for
+        // search, the next edit) or closing the database checkpoints it.
+        self.conn.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
         let result = self.write_if(&label, |w| {
             let mut out = ImportOutcome::default();
             let import_id = w.new_id();
@@ -177,7 +182,8 @@ impl Store {
             out.search_later = commit && later;
             Ok((out, commit))
         });
-        self.conn.execute_batch("PRAGMA cache_size = -2000")?;
+        self.conn
+            .execute_batch("PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000")?;
         result
     }
 
