@@ -378,6 +378,8 @@ impl Writer<'_> {
 }
 
 #[cfg(test)]
+mod bundle_load_tests;
+#[cfg(test)]
 mod bundle_tests;
 #[cfg(test)]
 mod evaluation_tests;
