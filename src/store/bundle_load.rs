@@ -87,6 +87,8 @@ impl Store {
                 named_owners: HashSet::new(),
                 events: 0,
                 import_id: None,
+                bulk_after: 0,
+                counted: 0,
                 stop: None,
             };
             let mut hashed = Hashed {
@@ -186,6 +188,10 @@ struct Load<'w, 'a> {
     events: u64,
     /// Set once the events outnumber `row_history`: they are recorded as this import.
     import_id: Option<String>,
+    /// From then on: the last event's rowid before the bulk load, and the events the
+    /// trigger had counted.
+    bulk_after: i64,
+    counted: u64,
     stop: Option<Stop>,
 }
 

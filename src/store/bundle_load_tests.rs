@@ -39,7 +39,8 @@ fn big_bytes(n: usize) -> Vec<u8> {
             &TimeContext::utc(),
         )
         .unwrap();
-        let mut e = NewEvent::new(at, &format!("event {i} #tag{}", i % 3)).unwrap();
+        let mut e = NewEvent::new(at, &format!("event {i}")).unwrap();
+        e.tags = vec![format!("tag{}", i % 3)];
         e.caused_by = before.clone();
         before = Some(s.add_event(&inc.id, &e).unwrap().id);
     }
@@ -99,6 +100,38 @@ fn a_streamed_bundle_exports_the_same_bytes_recorded_row_by_row_or_as_one_import
             .connection()
             .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
             .unwrap();
+        let (indexed, counted): (i64, i64) = s
+            .connection()
+            .query_row(
+                "SELECT (SELECT count(*) FROM events_fts),
+                        (SELECT coalesce(sum(events), 0) FROM event_counts)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (indexed, counted),
+            (events, events),
+            "searchable and counted"
+        );
+        let tags: Vec<String> = s
+            .connection()
+            .prepare("SELECT tags FROM events")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let pairs = tags
+            .iter()
+            .map(|t| t.split_whitespace().count())
+            .sum::<usize>();
+        let tagged: i64 = s
+            .connection()
+            .query_row("SELECT count(*) FROM event_tags", [], |r| r.get(0))
+            .unwrap();
+        assert!(pairs > 0);
+        assert_eq!(tagged as usize, pairs, "the tag index is filled");
         if events as u64 > history {
             assert_eq!((imports, event_rows), (1, 0), "one import, no event rows");
         } else {

@@ -14,7 +14,8 @@ use std::collections::HashMap;
 
 /// The triggers that index and count a new event (migrations 5 and 6), put back after a
 /// bulk load.
-const INSERT_TRIGGERS: &str = "CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
+pub(super) const INSERT_TRIGGERS: &str =
+    "CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
     INSERT INTO events_fts (rowid, text, source, tags, attrs)
         VALUES (new.seq, new.text, new.source, new.tags, new.attrs);
 END;
@@ -56,8 +57,8 @@ const BULK_AFTER: i64 = 50_000;
 /// The full-text index's buffer of pending words during an import (FTS5's `hashsize`,
 /// 1 MB by default): flushed as fewer, larger segments, there is less merging (about a
 /// third of the index's build time at a million events). Set back before the commit.
-const FTS_IMPORT_HASHSIZE: i64 = 64 * 1024 * 1024;
-const FTS_DEFAULT_HASHSIZE: i64 = 1024 * 1024;
+pub(super) const FTS_IMPORT_HASHSIZE: i64 = 64 * 1024 * 1024;
+pub(super) const FTS_DEFAULT_HASHSIZE: i64 = 1024 * 1024;
 
 impl Store {
     /// Imports rows into an incident. `on_bad` sees each bad row as it is met (to list it

@@ -6,6 +6,7 @@ use crate::store::bundle::{Table, key_text};
 use crate::store::bundle_check::{InBundle, references};
 use crate::store::bundle_stream::check_row;
 use crate::store::bundle_values::{RowCheck, bad};
+use crate::store::import::{FTS_DEFAULT_HASHSIZE, FTS_IMPORT_HASHSIZE, INSERT_TRIGGERS};
 use crate::store::{Result, StoreError};
 use rusqlite::OptionalExtension;
 use serde_json::{Map, Value, json};
@@ -206,6 +207,17 @@ impl Load<'_, '_> {
             "UPDATE events SET import_id = ?1 WHERE incident_id = ?2",
             [&import_id, self.incident_id()],
         )?;
+        // As a timeline import does: the full-text index and the count filled once at
+        // the end instead of by the triggers row by row (they come back before the end
+        // of the table, in the same transaction).
+        self.bulk_after =
+            self.w
+                .tx
+                .query_row("SELECT coalesce(max(seq), 0) FROM events", [], |r| r.get(0))?;
+        self.counted = self.events - 1;
+        self.w
+            .tx
+            .execute_batch("DROP TRIGGER events_fts_insert; DROP TRIGGER event_counts_insert")?;
         self.import_id = Some(import_id);
         Ok(())
     }
@@ -290,6 +302,26 @@ impl Load<'_, '_> {
             return Ok(());
         };
         let n = self.events as i64;
+        let tx = &self.w.tx;
+        tx.execute(
+            "INSERT INTO events_fts (events_fts, rank) VALUES ('hashsize', ?1)",
+            [FTS_IMPORT_HASHSIZE],
+        )?;
+        tx.execute(
+            "INSERT INTO events_fts (rowid, text, source, tags, attrs)
+             SELECT seq, text, source, tags, attrs FROM events WHERE seq > ?1",
+            [self.bulk_after],
+        )?;
+        tx.execute(
+            "INSERT INTO events_fts (events_fts, rank) VALUES ('hashsize', ?1)",
+            [FTS_DEFAULT_HASHSIZE],
+        )?;
+        tx.execute_batch(INSERT_TRIGGERS)?;
+        tx.execute(
+            "INSERT INTO event_counts (incident_id, events) VALUES (?1, ?2)
+             ON CONFLICT (incident_id) DO UPDATE SET events = events + ?2",
+            rusqlite::params![self.incident_id(), (self.events - self.counted) as i64],
+        )?;
         self.w.tx.execute(
             "INSERT INTO imports (id, incident_id, file, format, sha256, rows, imported,
                  skipped, duplicates, at_us, by)
