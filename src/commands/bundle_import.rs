@@ -84,44 +84,43 @@ pub(super) fn import(
     } else {
         ""
     };
+    let mut streamed = None;
     if size.is_some_and(|s| s > 0) {
         // A first pass holding one row at a time refuses a bad bundle before anything is
         // written or held whole.
         let open =
             crate::store::open_regular(file).with_context(|| format!("cannot read {name}"))?;
         crate::store::precheck_bundle(open).with_context(|| name.clone())?;
-        // An incident not here yet is created as the file is read (memory independent of
-        // its size); one already here is merged from the bundle held whole, below.
+        // An incident not here yet is created as the file is read, one here with no
+        // remembered base merged record by record as it is read (memory independent of
+        // the file's size); the three-way merge holds the bundle whole, below.
         let open =
             crate::store::open_regular(file).with_context(|| format!("cannot read {name}"))?;
         let again = || std::fs::read_to_string(file);
         let base: crate::store::BaseText<'_> = remembered.then_some(&again);
-        let streamed = store
+        streamed = store
             .import_new_bundle(open, &file_key(file), &name, &by, dry_run, base)
             .with_context(|| name.clone())?;
-        if let Some(o) = streamed {
-            writeln!(
-                out,
-                "{would}created {}: {} records added{dry}",
-                o.incident_key, o.added
-            )?;
-            return not_remembered(out);
+    }
+    let o = match streamed {
+        Some(o) => o,
+        None => {
+            let bundle = super::bundle_merge::read_bundle(file)?;
+            if bundle.get("format").is_none() {
+                return Err(anyhow!("{name}: not a bundle (the file is empty)"));
+            }
+            store
+                .import_bundle_remembered(
+                    &bundle,
+                    &file_key(file),
+                    &by,
+                    &|c| choices.choose(c),
+                    dry_run,
+                    remembered,
+                )
+                .with_context(|| name.clone())?
         }
-    }
-    let bundle = super::bundle_merge::read_bundle(file)?;
-    if bundle.get("format").is_none() {
-        return Err(anyhow!("{name}: not a bundle (the file is empty)"));
-    }
-    let o = store
-        .import_bundle_remembered(
-            &bundle,
-            &file_key(file),
-            &by,
-            &|c| choices.choose(c),
-            dry_run,
-            remembered,
-        )
-        .with_context(|| name.clone())?;
+    };
     if o.created {
         writeln!(
             out,

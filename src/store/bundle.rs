@@ -250,7 +250,7 @@ impl Writer<'_> {
         }
     }
 
-    fn merge_row(
+    pub(super) fn merge_row(
         &self,
         t: &Table,
         incident_id: &str,

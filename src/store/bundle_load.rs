@@ -1,22 +1,27 @@
-//! A bundle whose incident is not in this database (a colleague's incident, created here)
-//! imported as it is read: one row held at a time, each checked and inserted inside the
-//! one write transaction, so memory does not grow with the number of events.
+//! A bundle imported as it is read, one row held at a time and each checked and written
+//! inside the one write transaction, so memory does not grow with the number of events:
+//! the incident created (a colleague's incident, not in this database yet), or, when it
+//! is here and no bundle of this file is remembered, merged record by record as
+//! bundle.rs merges (a missing row added, the newer change of a record kept).
 //!
 //! What needs other rows is checked in the same transaction before the commit: a row's
 //! references to records of earlier tables (the bundle's tables come in insert order) by
-//! looking them up where they were just inserted; an event's actor and cause, and the
+//! looking them up where they were just written; an event's actor and cause, and the
 //! owners no action names, by queries once every row is in. A refusal names the table,
 //! the row and the field as the whole-bundle check does, and leaves the database as it
 //! was.
 //!
-//! History: up to [`ROW_HISTORY_EVENTS`] events each row is recorded whole (`row:<table>`,
-//! as bundle.rs records a merge). A larger bundle's events are recorded as one import (as
-//! a timeline import is: the events carry its id), so undo removes them together, in the
-//! background when there are many; the other tables' rows stay recorded one by one.
+//! History of a created incident: up to [`ROW_HISTORY_EVENTS`] events each row is
+//! recorded whole (`row:<table>`, as bundle.rs records a merge). A larger bundle's events
+//! are recorded as one import (as a timeline import is: the events carry its id, the
+//! full-text index is filled once after them), so undo removes them together, in the
+//! background when there are many; the other tables' rows stay recorded one by one. A
+//! merge records each row it adds or replaces.
 //!
-//! A bundle this path cannot take as it comes (its incident is already here, its tables
-//! out of order, unsettled conflicts, no header before its tables) is rolled back at once
-//! and left to the whole-bundle import, which says what it makes of it.
+//! A bundle this path cannot take as it comes (a base of its file remembered: the
+//! three-way merge; its tables out of order; unsettled conflicts; no header before its
+//! tables) is rolled back at once and left to the whole-bundle import, which says what it
+//! makes of it.
 
 use super::bundle::{TABLES, Table};
 use super::merge_import::{MergeImport, remember_text};
@@ -44,8 +49,8 @@ enum Stop {
 }
 
 impl Store {
-    /// Imports the bundle read from `reader` when its incident is not in this database
-    /// (see the module notes). `None`: nothing was written, the bundle is for the
+    /// Imports the bundle read from `reader`, created or merged record by record (see
+    /// the module notes). `None`: nothing was written, the bundle is for the
     /// whole-bundle import. `path` is the file's canonical name, `file` as the user
     /// named it (recorded with the import of a large bundle's events).
     pub fn import_new_bundle(
@@ -90,6 +95,9 @@ impl Store {
                 bulk_after: 0,
                 counted: 0,
                 stop: None,
+                path,
+                here: false,
+                merged: Default::default(),
             };
             let mut hashed = Hashed {
                 inner: reader,
@@ -133,15 +141,27 @@ impl Store {
                 let text = base().map_err(|e| {
                     StoreError::invalid("bundle", format!("cannot read it again: {e}"))
                 })?;
-                let change_set = (load.added > 0).then_some(w.change_set);
+                let wrote = load.added + load.merged.added + load.merged.replaced > 0;
+                let change_set = wrote.then_some(w.change_set);
                 remember_text(&w.tx, &id, path, change_set, w.now_us(), &text)?;
             }
-            let out = MergeImport {
-                incident_key: key,
-                created: true,
-                added: load.added,
-                unchanged: load.unchanged,
-                ..Default::default()
+            let m = &load.merged;
+            let out = match load.here {
+                false => MergeImport {
+                    incident_key: key,
+                    created: true,
+                    added: load.added,
+                    unchanged: load.unchanged,
+                    ..Default::default()
+                },
+                true => MergeImport {
+                    incident_key: key,
+                    added: m.added,
+                    changed: m.replaced,
+                    unchanged: m.unchanged + load.unchanged,
+                    notes: m.conflicts.clone(),
+                    ..Default::default()
+                },
             };
             Ok((Some(out), !dry_run))
         })
@@ -193,6 +213,11 @@ struct Load<'w, 'a> {
     bulk_after: i64,
     counted: u64,
     stop: Option<Stop>,
+    /// The file's canonical name (a remembered base of it leaves the bundle whole).
+    path: &'w str,
+    /// The incident is here, with no base remembered: merged record by record.
+    here: bool,
+    merged: super::bundle::BundleOutcome,
 }
 
 /// Stops the parse; the reason is kept aside so its words reach the user.

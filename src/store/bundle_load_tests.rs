@@ -321,7 +321,7 @@ fn undo_takes_a_streamed_incident_back_whole_either_way_it_was_recorded() {
 }
 
 #[test]
-fn owners_are_matched_by_name_and_an_incident_here_is_left_to_the_merge() {
+fn owners_are_matched_by_name_and_the_same_bundle_again_changes_nothing() {
     let bytes = demo_bytes();
     let v: Value = serde_json::from_slice(&bytes).unwrap();
     let owner = &v["tables"]["owners"][0];
@@ -346,8 +346,52 @@ fn owners_are_matched_by_name_and_an_incident_here_is_left_to_the_merge() {
         )
         .unwrap();
     assert!(theirs > 0, "the bundle's actions follow the local owner");
-    // The same bundle again: its incident is here, so nothing is written by this path.
+    // The same bundle again: its incident is here and no base is remembered, so it is
+    // merged record by record as it is read: nothing differs, nothing is written.
+    let history = |s: &Store| -> i64 {
+        s.connection()
+            .query_row("SELECT count(*) FROM history", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = history(&s);
+    let o = import(&mut s, &bytes, ROW_HISTORY_EVENTS).unwrap().unwrap();
+    assert!(!o.created);
+    assert_eq!((o.added, o.changed, o.notes.len()), (0, 0, 0));
+    assert!(o.unchanged > 0);
+    assert_eq!(history(&s), before);
+}
+
+#[test]
+fn an_incident_here_merges_record_by_record_as_the_whole_import_does() {
+    let bytes = demo_bytes();
+    let mut v: Value = serde_json::from_slice(&bytes).unwrap();
+    let event = &mut v["tables"]["events"][2];
+    event["text"] = json!("changed in the file");
+    event["updated_us"] = json!(event["updated_us"].as_i64().unwrap() + 1);
+    let changed = serde_json::to_vec_pretty(&v).unwrap();
+    let (mut streamed, mut whole) = (store(), store());
+    import(&mut streamed, &bytes, ROW_HISTORY_EVENTS).unwrap();
+    import(&mut whole, &bytes, ROW_HISTORY_EVENTS).unwrap();
+    let s = import(&mut streamed, &changed, ROW_HISTORY_EVENTS)
+        .unwrap()
+        .unwrap();
+    let w = whole
+        .import_bundle_from(&v, "f", "bundle f", &|_| Ok(None), false)
+        .unwrap();
+    assert_eq!((s.added, s.changed, s.unchanged), (0, 1, w.unchanged));
+    assert_eq!((s.changed, &s.notes), (w.changed, &w.notes));
+    assert_eq!(text(&bundle_of(&streamed)), text(&bundle_of(&whole)));
+    // The merge is one change undo takes back.
+    streamed.undo(None).unwrap().unwrap();
+    assert_eq!(text(&bundle_of(&streamed)), text(&bytes));
+    // A base remembered for the file: the three-way merge holds the bundle whole.
+    let mut s = store();
+    let again = || Ok(text(&bytes));
+    s.import_new_bundle(&bytes[..], "f", "f", "bundle f", false, Some(&again))
+        .unwrap()
+        .unwrap();
     let before = dump(&s);
-    assert_eq!(import(&mut s, &bytes, ROW_HISTORY_EVENTS).unwrap(), None);
+    let o = s.import_new_bundle(&changed[..], "f", "f", "bundle f", false, None);
+    assert_eq!(o.unwrap(), None);
     assert_eq!(dump(&s), before);
 }

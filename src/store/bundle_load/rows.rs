@@ -41,9 +41,28 @@ impl Load<'_, '_> {
                 Ok(self.w.tx.query_row(sql, [arg], |r| r.get(0)).optional()?)
             };
             if q("SELECT id FROM incidents WHERE id = ?1", &id)?.is_some() {
-                return Ok(false);
+                // Here already: merged record by record as it is read, unless a base is
+                // remembered for this file (the three-way merge holds the bundle whole).
+                let base: Option<i64> = self
+                    .w
+                    .tx
+                    .query_row(
+                        "SELECT b.id FROM bundle_bases b
+                         LEFT JOIN change_sets c ON c.id = b.change_set
+                         WHERE b.incident_id = ?1 AND b.path = ?2 AND coalesce(c.undone, 0) = 0
+                         LIMIT 1",
+                        [id.as_str(), self.path],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if base.is_some() {
+                    return Ok(false);
+                }
+                self.here = true;
             }
-            if let Some(other) = q("SELECT id FROM incidents WHERE key = ?1", &key)? {
+            if let Some(other) =
+                q("SELECT id FROM incidents WHERE key = ?1", &key)?.filter(|other| *other != id)
+            {
                 return Err(StoreError::Conflict(format!(
                     "this database already has an incident {key} that is not the bundle's (id {other} here, {id} in the bundle); rename one of them first"
                 )));
@@ -89,6 +108,19 @@ impl Load<'_, '_> {
             }
         }
         let none = InBundle::default();
+        // Merging into the incident here: a row may not be one of another incident's.
+        if self.here
+            && t.name != "owners"
+            && let Some(id) = row.get("id").and_then(Value::as_str)
+            && let Some(owner) = self.w.stored_incident(t.name, id)?
+            && owner != incident_id
+        {
+            return Err(bad(
+                t.name,
+                id,
+                format!("this id belongs to another incident here ({owner})"),
+            ));
+        }
         match t.name {
             // An event's actor and cause are checked by query once all are in.
             "events" | "incidents" => {}
@@ -171,6 +203,13 @@ impl Load<'_, '_> {
             .map(|c| (c.to_string(), row.get(*c).cloned().unwrap_or(Value::Null)))
             .collect();
         let incident_id = self.incident_id().to_string();
+        if self.here {
+            // As bundle.rs merges a row: added, or the newer change of a record kept.
+            return self
+                .w
+                .merge_row(t, &incident_id, &row, &mut self.merged)
+                .map_err(|e| self.explain(t, &row, e));
+        }
         if t.name == "events" {
             self.events += 1;
             if self.events > self.row_history && self.import_id.is_none() {
