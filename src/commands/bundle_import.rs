@@ -148,8 +148,12 @@ pub(super) fn import(
         None => {
             writeln!(
                 out,
-                "no bundle of {} was imported from or exported to {name} before: merged record by record (the newer change of a record wins); the next import of this file merges field by field",
-                o.incident_key
+                "no bundle of {} was imported from or exported to {name} before: merged record by record (the newer change of a record wins){}",
+                o.incident_key,
+                match remembered {
+                    true => "; the next import of this file merges field by field",
+                    false => "",
+                }
             )?;
             for c in &o.notes {
                 writeln!(out, "conflict: {}", inert(c))?;
