@@ -179,12 +179,23 @@ fn a_bad_value_in_the_last_event_refuses_the_bundle_and_changes_nothing() {
     let mut s = store();
     s.create_incident(&NewIncident::new("IR-HERE", "Here").unwrap())
         .unwrap();
-    let before = dump(&s);
+    let schema = |s: &Store| -> Vec<String> {
+        s.connection()
+            .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let (before, triggers) = (dump(&s), schema(&s));
     for history in [ROW_HISTORY_EVENTS, 5] {
         let e = import(&mut s, &bad, history).unwrap_err().to_string();
         assert!(e.contains(&format!("events {last_id}")), "{e}");
         assert!(e.contains("phase"), "{e}");
         assert_eq!(dump(&s), before);
+        // The triggers a large bundle's load sets aside are back.
+        assert_eq!(schema(&s), triggers);
     }
 }
 
