@@ -243,3 +243,36 @@ fn a_backup_is_a_private_consistent_copy_and_never_overwrites() {
     let out = ok(debrief(d).arg("backup"));
     assert!(out.contains("t.db.backup-"), "{out}");
 }
+
+#[test]
+fn a_bundle_over_64_mb_is_imported_as_read_and_not_remembered() {
+    let dir = tmp();
+    let d = dir.path();
+    ok(debrief(d).arg("demo"));
+    ok(debrief(d).args(["bundle", "export", "IR-2026-014", "-o", "b.json"]));
+    // The same bundle made large by white space after it (JSON allows it).
+    let mut bytes = std::fs::read(d.join("b.json")).unwrap();
+    bytes.resize(bytes.len() + 65 * 1024 * 1024, b' ');
+    std::fs::write(d.join("big.json"), &bytes).unwrap();
+    let fresh = d.join("fresh.db");
+    let out = ok(debrief_at(d, &fresh).args(["bundle", "import", "big.json"]));
+    assert!(out.starts_with("created IR-2026-014:"), "{out}");
+    assert!(
+        out.contains("big.json is over 64 MB, so it is not remembered"),
+        "{out}"
+    );
+    // Not remembered: the next import of the file goes record by record, and says so
+    // without promising a field-by-field one.
+    let out = ok(debrief_at(d, &fresh).args(["bundle", "import", "big.json"]));
+    assert!(out.contains("merged record by record"), "{out}");
+    assert!(
+        !out.contains("the next import of this file merges field by field"),
+        "{out}"
+    );
+    assert!(out.contains("0 records added, 0 replaced"), "{out}");
+    // The merge changed nothing, so the latest change is the creation: undo takes it back.
+    let out = ok(debrief_at(d, &fresh).arg("undo"));
+    assert!(out.contains("import bundle of IR-2026-014"), "{out}");
+    let list = ok(debrief_at(d, &fresh).args(["incident", "list"]));
+    assert!(!list.contains("IR-2026-014"), "{list}");
+}

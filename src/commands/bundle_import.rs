@@ -57,36 +57,69 @@ pub(super) fn import(
     out: &mut dyn Write,
 ) -> Result<()> {
     let name = file.display().to_string();
-    // A first pass holding one row at a time refuses a bad bundle before it is read whole.
-    if std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() > 0) {
-        let open =
-            crate::store::open_regular(file).with_context(|| format!("cannot read {name}"))?;
-        crate::store::precheck_bundle(open).with_context(|| name.clone())?;
-    }
-    let bundle = super::bundle_merge::read_bundle(file)?;
-    if bundle.get("format").is_none() {
-        return Err(anyhow!("{name}: not a bundle (the file is empty)"));
-    }
     // Who the history says made the merged changes: the file's side.
     let by = format!(
         "bundle {}",
         file.file_name()
             .map_or(name.clone(), |n| n.to_string_lossy().into_owned())
     );
-    let o = store
-        .import_bundle_from(
-            &bundle,
-            &file_key(file),
-            &by,
-            &|c| choices.choose(c),
-            dry_run,
-        )
-        .with_context(|| name.clone())?;
+    let size = std::fs::metadata(file)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    let remembered = size.is_none_or(|s| s <= REMEMBERED_BUNDLE_LIMIT);
+    let not_remembered = |out: &mut dyn Write| -> Result<()> {
+        if !remembered && !dry_run {
+            writeln!(
+                out,
+                "note: {name} is over {} MB, so it is not remembered: its next import merges record by record, not field by field",
+                REMEMBERED_BUNDLE_LIMIT / (1024 * 1024)
+            )?;
+        }
+        Ok(())
+    };
     let would = if dry_run { "would have " } else { "" };
     let dry = if dry_run {
         " (dry run: nothing was written)"
     } else {
         ""
+    };
+    let mut streamed = None;
+    if size.is_some_and(|s| s > 0) {
+        // A first pass holding one row at a time refuses a bad bundle before anything is
+        // written or held whole.
+        let open =
+            crate::store::open_regular(file).with_context(|| format!("cannot read {name}"))?;
+        crate::store::precheck_bundle(open).with_context(|| name.clone())?;
+        // An incident not here yet is created as the file is read, one here with no
+        // remembered base merged record by record as it is read (memory independent of
+        // the file's size); the three-way merge holds the bundle whole, below.
+        let open =
+            crate::store::open_regular(file).with_context(|| format!("cannot read {name}"))?;
+        let again = || std::fs::read_to_string(file);
+        let base: crate::store::BaseText<'_> = remembered.then_some(&again);
+        streamed = store
+            .import_new_bundle(open, &file_key(file), &name, &by, dry_run, base)
+            .with_context(|| name.clone())?;
+    }
+    let o = match streamed {
+        Some(o) => o,
+        None => {
+            let bundle = super::bundle_merge::read_bundle(file)?;
+            if bundle.get("format").is_none() {
+                return Err(anyhow!("{name}: not a bundle (the file is empty)"));
+            }
+            store
+                .import_bundle_remembered(
+                    &bundle,
+                    &file_key(file),
+                    &by,
+                    &|c| choices.choose(c),
+                    dry_run,
+                    remembered,
+                )
+                .with_context(|| name.clone())?
+        }
     };
     if o.created {
         writeln!(
@@ -94,7 +127,7 @@ pub(super) fn import(
             "{would}created {}: {} records added{dry}",
             o.incident_key, o.added
         )?;
-        return Ok(());
+        return not_remembered(out);
     }
     match o.base_at {
         Some(at) => writeln!(
@@ -115,8 +148,12 @@ pub(super) fn import(
         None => {
             writeln!(
                 out,
-                "no bundle of {} was imported from or exported to {name} before: merged record by record (the newer change of a record wins); the next import of this file merges field by field",
-                o.incident_key
+                "no bundle of {} was imported from or exported to {name} before: merged record by record (the newer change of a record wins){}",
+                o.incident_key,
+                match remembered {
+                    true => "; the next import of this file merges field by field",
+                    false => "",
+                }
             )?;
             for c in &o.notes {
                 writeln!(out, "conflict: {}", inert(c))?;
@@ -132,5 +169,5 @@ pub(super) fn import(
             )?;
         }
     }
-    Ok(())
+    not_remembered(out)
 }

@@ -33,7 +33,7 @@ fn to_json(v: Sql) -> Value {
     }
 }
 
-fn to_sql(v: &Value) -> Sql {
+pub(super) fn to_sql(v: &Value) -> Sql {
     match v {
         Value::Null => Sql::Null,
         Value::Bool(b) => Sql::Integer(i64::from(*b)),
@@ -206,7 +206,7 @@ pub(super) fn key_text(t: &Table, row: &Map<String, Value>) -> String {
 
 impl Writer<'_> {
     /// The local id of an owner with the bundle owner's name, if there is one.
-    fn owner_named(&self, row: &Map<String, Value>) -> Result<Option<String>> {
+    pub(super) fn owner_named(&self, row: &Map<String, Value>) -> Result<Option<String>> {
         let name = col(row, "name").as_str().unwrap_or_default();
         use rusqlite::OptionalExtension;
         Ok(self
@@ -250,7 +250,7 @@ impl Writer<'_> {
         }
     }
 
-    fn merge_row(
+    pub(super) fn merge_row(
         &self,
         t: &Table,
         incident_id: &str,
@@ -316,7 +316,7 @@ impl Writer<'_> {
 
     /// Writes a whole row: inserted, or (`replace`) updated in place so its local rowid,
     /// links and index entries stay.
-    fn put_row(&self, t: &Table, row: &Map<String, Value>, replace: bool) -> Result<()> {
+    pub(super) fn put_row(&self, t: &Table, row: &Map<String, Value>, replace: bool) -> Result<()> {
         let values: Vec<Sql> = t.columns.iter().map(|c| to_sql(col(row, c))).collect();
         let sql = if replace {
             let set: Vec<String> = t

@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 
 /// The ids each table of the bundle holds, to check references against.
 #[derive(Default)]
-struct InBundle {
+pub(super) struct InBundle {
     ids: HashMap<&'static str, HashSet<String>>,
 }
 
@@ -91,6 +91,22 @@ pub(super) fn declared(bundle: &Value) -> Result<(String, String)> {
     Ok((id, key))
 }
 
+/// The columns of a table's rows that name a record of another table.
+pub(super) fn references(table: &str) -> &'static [(&'static str, &'static str)] {
+    match table {
+        "events" => &[("actor_id", "actors"), ("caused_by", "events")],
+        "finding_events" => &[("finding_id", "findings"), ("event_id", "events")],
+        "evidence_links" => &[
+            ("evidence_id", "evidence"),
+            ("event_id", "events"),
+            ("finding_id", "findings"),
+        ],
+        "action_findings" => &[("action_id", "actions"), ("finding_id", "findings")],
+        "reviews" | "sop_changes" => &[("action_id", "actions")],
+        _ => &[],
+    }
+}
+
 impl Writer<'_> {
     /// Checks the whole bundle against the rules above; writes nothing.
     pub(super) fn check_bundle(&self, bundle: &Value, incident_id: &str) -> Result<()> {
@@ -148,7 +164,7 @@ impl Writer<'_> {
     }
 
     /// The incident a stored row of `table` with this id belongs to, if it is stored.
-    fn stored_incident(&self, table: &str, id: &str) -> Result<Option<String>> {
+    pub(super) fn stored_incident(&self, table: &str, id: &str) -> Result<Option<String>> {
         let sql = match table {
             "incidents" => "SELECT id FROM incidents WHERE id = ?1",
             "reviews" => {
@@ -174,7 +190,7 @@ impl Writer<'_> {
 
     /// A reference from the bundle to a record of `table`: it must be in the bundle, or
     /// stored here under the bundle's incident.
-    fn reference(
+    pub(super) fn reference(
         &self,
         check: &RowCheck<'_>,
         column: &str,
@@ -229,19 +245,7 @@ impl Writer<'_> {
                 format!("this id belongs to another incident here ({owner})"),
             ));
         }
-        let refs: &[(&str, &'static str)] = match t.name {
-            "events" => &[("actor_id", "actors"), ("caused_by", "events")],
-            "finding_events" => &[("finding_id", "findings"), ("event_id", "events")],
-            "evidence_links" => &[
-                ("evidence_id", "evidence"),
-                ("event_id", "events"),
-                ("finding_id", "findings"),
-            ],
-            "action_findings" => &[("action_id", "actions"), ("finding_id", "findings")],
-            "reviews" | "sop_changes" => &[("action_id", "actions")],
-            _ => &[],
-        };
-        for (column, table) in refs {
+        for (column, table) in references(t.name) {
             if let Some(id) = text(column) {
                 self.reference(check, column, table, id, incident_id, seen)?;
             }

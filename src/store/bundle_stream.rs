@@ -257,7 +257,7 @@ impl<'de> Visitor<'de> for Rows<'_> {
 }
 
 /// What one row must be on its own: an object with the table's columns and valid values.
-fn check_row(t: &Table, i: usize, row: &Value) -> Result<()> {
+pub(super) fn check_row(t: &Table, i: usize, row: &Value) -> Result<()> {
     let Some(row) = row.as_object() else {
         return Err(super::bundle_values::bad(
             t.name,

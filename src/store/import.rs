@@ -55,8 +55,8 @@ const BULK_AFTER: i64 = 50_000;
 /// The full-text index's buffer of pending words during an import (FTS5's `hashsize`,
 /// 1 MB by default): flushed as fewer, larger segments, there is less merging (about a
 /// third of the index's build time at a million events). Set back before the commit.
-const FTS_IMPORT_HASHSIZE: i64 = 64 * 1024 * 1024;
-const FTS_DEFAULT_HASHSIZE: i64 = 1024 * 1024;
+pub(super) const FTS_IMPORT_HASHSIZE: i64 = 64 * 1024 * 1024;
+pub(super) const FTS_DEFAULT_HASHSIZE: i64 = 1024 * 1024;
 
 impl Store {
     /// Imports rows into an incident. `on_bad` sees each bad row as it is met (to list it
@@ -130,9 +130,14 @@ impl Store {
                 && inserted as u64 >= run.search_later_from.unwrap_or(SEARCH_LATER_FROM);
             if later {
                 // Committed first, indexed for search afterwards (search_backlog.rs).
+                // Starting past every range waiting already: after an undo the new rows
+                // may reuse rowids an earlier range holds, which indexes them itself.
                 w.tx.execute(
                     "INSERT INTO search_backlog (from_seq, to_seq)
-                     SELECT ?1, max(seq) FROM events HAVING max(seq) > ?1",
+                     SELECT f, top FROM (SELECT max(?1, coalesce(
+                         (SELECT max(to_seq) FROM search_backlog), 0)) AS f,
+                         (SELECT max(seq) FROM events) AS top)
+                     WHERE top > f",
                     [last_seq],
                 )?;
             } else {
@@ -258,7 +263,7 @@ fn remove_duplicates(
 
 /// Drops the named triggers and returns the statements that make them again, as the
 /// schema holds them (put back in the same transaction).
-fn take_triggers(tx: &Transaction<'_>, names: &[&str]) -> Result<Vec<String>> {
+pub(super) fn take_triggers(tx: &Transaction<'_>, names: &[&str]) -> Result<Vec<String>> {
     let mut made = Vec::new();
     for name in names {
         let sql: String = tx.query_row(
@@ -273,13 +278,16 @@ fn take_triggers(tx: &Transaction<'_>, names: &[&str]) -> Result<Vec<String>> {
 }
 
 /// Indexes the events after `last_seq` for search, in one statement with a large buffer
-/// of pending words (set back before the commit).
-fn index_new_events(tx: &Transaction<'_>, last_seq: i64) -> Result<()> {
+/// of pending words (set back before the commit). Rows whose rowid a range of the search
+/// backlog holds (reused after an undo) are left to that range.
+pub(super) fn index_new_events(tx: &Transaction<'_>, last_seq: i64) -> Result<()> {
     let hashsize = "INSERT INTO events_fts (events_fts, rank) VALUES ('hashsize', ?1)";
     tx.execute(hashsize, [FTS_IMPORT_HASHSIZE])?;
     tx.execute(
         "INSERT INTO events_fts (rowid, text, source, tags, attrs)
-         SELECT seq, text, source, tags, attrs FROM events WHERE seq > ?1",
+         SELECT seq, text, source, tags, attrs FROM events e WHERE seq > ?1
+           AND NOT EXISTS (SELECT 1 FROM search_backlog b
+                           WHERE e.seq > b.from_seq AND e.seq <= b.to_seq)",
         [last_seq],
     )?;
     tx.execute(hashsize, [FTS_DEFAULT_HASHSIZE])?;

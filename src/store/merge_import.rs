@@ -108,6 +108,20 @@ impl Store {
         choose: Chooser<'_>,
         dry_run: bool,
     ) -> Result<MergeImport> {
+        self.import_bundle_remembered(bundle, path, by, choose, dry_run, true)
+    }
+
+    /// [`Store::import_bundle_from`]; `remember` false: the file's bundle is not kept as
+    /// the base of its next import (a file too large to hold again).
+    pub fn import_bundle_remembered(
+        &mut self,
+        bundle: &Value,
+        path: &str,
+        by: &str,
+        choose: Chooser<'_>,
+        dry_run: bool,
+        remember_it: bool,
+    ) -> Result<MergeImport> {
         check_header(bundle)?;
         merge::refuse_conflicts(bundle)?;
         let theirs = with_later_columns(bundle).into_owned();
@@ -120,7 +134,10 @@ impl Store {
         let Some(base) = base else {
             let o = self.import_bundle_by(bundle, dry_run, by, |w, o| {
                 let change_set = (o.added + o.replaced > 0).then_some(w.change_set);
-                remember(&w.tx, &id, path, change_set, w.now_us(), bundle)
+                match remember_it {
+                    true => remember(&w.tx, &id, path, change_set, w.now_us(), bundle),
+                    false => Ok(()),
+                }
             })?;
             return Ok(MergeImport {
                 incident_key: o.incident_key,
@@ -175,14 +192,16 @@ impl Store {
             out.base_at = Some(base_at);
             out.settled = listed;
             let wrote = out.added + out.changed + out.removed > 0;
-            remember(
-                &w.tx,
-                &id,
-                path,
-                wrote.then_some(w.change_set),
-                w.now_us(),
-                bundle,
-            )?;
+            if remember_it {
+                remember(
+                    &w.tx,
+                    &id,
+                    path,
+                    wrote.then_some(w.change_set),
+                    w.now_us(),
+                    bundle,
+                )?;
+            }
             Ok((out, !dry_run))
         })
     }
@@ -303,7 +322,27 @@ fn remember(
     at_us: i64,
     bundle: &Value,
 ) -> Result<()> {
-    let text = deflate(bundle)?;
+    remember_text(
+        tx,
+        incident_id,
+        path,
+        change_set,
+        at_us,
+        &bundle.to_string(),
+    )
+}
+
+/// [`remember`] of a bundle's JSON text as read (a streamed import never holds it whole
+/// as a value).
+pub(super) fn remember_text(
+    tx: &rusqlite::Transaction<'_>,
+    incident_id: &str,
+    path: &str,
+    change_set: Option<i64>,
+    at_us: i64,
+    text: &str,
+) -> Result<()> {
+    let text = deflate(text)?;
     // The same bundle again (an export of an unchanged incident, a file imported again
     // with nothing new), not tied to a change: the remembered one is only dated anew.
     if change_set.is_none() {
@@ -334,13 +373,11 @@ fn remember(
 
 /// A remembered bundle as stored: its JSON deflated (zlib). The same bundle always gives
 /// the same bytes, so "the same bundle again" is found by comparing them.
-fn deflate(bundle: &Value) -> Result<Vec<u8>> {
+fn deflate(text: &str) -> Result<Vec<u8>> {
     use std::io::Write;
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    serde_json::to_writer(&mut z, bundle)
-        .and_then(|()| z.flush().map_err(serde_json::Error::io))
-        .map_err(|e| StoreError::invalid("bundle_bases", e.to_string()))?;
-    z.finish()
+    z.write_all(text.as_bytes())
+        .and_then(|()| z.finish())
         .map_err(|e| StoreError::invalid("bundle_bases", e.to_string()))
 }
 

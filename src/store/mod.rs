@@ -8,6 +8,7 @@ mod actions;
 mod actors;
 mod bundle;
 mod bundle_check;
+mod bundle_load;
 mod bundle_stream;
 mod bundle_tables;
 mod bundle_values;
@@ -35,6 +36,7 @@ mod undo;
 
 pub use actions::{BacklogFilter, OwnerLoad, ReviewInput, action_json, review_json};
 pub use bundle::{BUNDLE_VERSION, BundleOutcome};
+pub use bundle_load::{BaseText, ROW_HISTORY_EVENTS};
 pub use bundle_stream::precheck_bundle;
 pub use error::{Result, StoreError};
 pub use evaluation::{EVALUATION_FIELDS, evaluation_json};
@@ -377,6 +379,8 @@ impl Writer<'_> {
     }
 }
 
+#[cfg(test)]
+mod bundle_load_tests;
 #[cfg(test)]
 mod bundle_tests;
 #[cfg(test)]

@@ -169,3 +169,43 @@ fn a_small_import_is_searchable_at_once() {
     assert_eq!(s.search_backlog().unwrap(), 0);
     assert_eq!(found(&s, &inc, "event").len(), 50);
 }
+
+#[test]
+fn rowids_reused_after_an_undo_are_indexed_once() {
+    let (mut s, inc) = store_with_incident();
+    import_later(&mut s, &inc, 200);
+    // A small undo (no rebuild of the index): the range waits with no events in it.
+    s.undo(Some(&inc)).unwrap().unwrap();
+    assert_eq!(s.count_events(&inc).unwrap(), 0);
+    // New events take the same rowids: a small import (indexed in its transaction),
+    // then a large one (left to the backlog), then a single event.
+    let rows: Vec<std::result::Result<ImportedRow, RowError>> =
+        (0..50).map(|i| Ok(row(i, 2_000 + i as i64, "s"))).collect();
+    let run = ImportRun {
+        file: "small.csv".into(),
+        format: "timesketch-csv".into(),
+        search_later_from: Some(100),
+        ..Default::default()
+    };
+    s.import_rows(&inc, &mut rows.into_iter(), &run, &mut |_| {}, &|| {
+        "00".into()
+    })
+    .unwrap();
+    let rows: Vec<std::result::Result<ImportedRow, RowError>> = (0..300)
+        .map(|i| Ok(row(i, 9_000 + i as i64, "l")))
+        .collect();
+    let run = ImportRun {
+        file: "large.csv".into(),
+        ..run
+    };
+    s.import_rows(&inc, &mut rows.into_iter(), &run, &mut |_| {}, &|| {
+        "00".into()
+    })
+    .unwrap();
+    s.index_backlog(&mut |_, _| {}).unwrap();
+    index_is_whole(&s);
+    for search in ["event", "host-3", "mailbox token"] {
+        assert_eq!(found(&s, &inc, search), scan(&s, &inc, search), "{search}");
+    }
+    assert_eq!(found(&s, &inc, "event").len(), 350);
+}
