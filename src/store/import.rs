@@ -5,6 +5,7 @@
 //! events the import added; it cannot be redone (importing the file again does the same,
 //! and skips what is already there).
 
+use super::density::SLOTS_INSERT_TRIGGER;
 use super::{Result, Store, StoreError, Writer};
 use crate::domain::imported::{ImportedRow, RowError};
 use crate::domain::{ActorKind, Attribution};
@@ -91,7 +92,10 @@ impl Store {
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            w.tx.execute_batch("DROP TRIGGER events_fts_insert; DROP TRIGGER event_counts_insert")?;
+            w.tx.execute_batch(
+                "DROP TRIGGER events_fts_insert; DROP TRIGGER event_counts_insert;
+                 DROP TRIGGER event_slots_insert",
+            )?;
             let bulk_after = BULK_AFTER.max(existing);
             let mut dropped: Option<Vec<String>> = None;
             let mut inserted: i64 = 0;
@@ -134,6 +138,8 @@ impl Store {
                 [FTS_DEFAULT_HASHSIZE],
             )?;
             w.tx.execute_batch(INSERT_TRIGGERS)?;
+            w.tx.execute_batch(SLOTS_INSERT_TRIGGER)?;
+            w.count_slots_after(incident_id, last_seq)?;
             w.tx.execute(
                 "INSERT INTO event_counts (incident_id, events) VALUES (?1, ?2)
                  ON CONFLICT (incident_id) DO UPDATE SET events = events + ?2",
@@ -237,12 +243,13 @@ fn remove_duplicates(
                WHERE {DUPLICATE})"
         )
     };
-    // The rows are in neither the full-text index nor the counts yet (both are filled
+    // The rows are in neither the full-text index nor the counts yet (all are filled
     // afterwards), so the triggers that take a deleted event out of them stay out of it.
     let triggers: Vec<(String, String)> = tx
         .prepare(
             "SELECT name, sql FROM sqlite_schema
-             WHERE type = 'trigger' AND name IN ('events_fts_delete', 'event_counts_delete')",
+             WHERE type = 'trigger'
+               AND name IN ('events_fts_delete', 'event_counts_delete', 'event_slots_delete')",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;

@@ -12,6 +12,7 @@ mod bundle_stream;
 mod bundle_tables;
 mod bundle_values;
 mod columns;
+mod density;
 mod error;
 mod evaluation;
 mod events;
@@ -35,9 +36,10 @@ mod undo;
 pub use actions::{BacklogFilter, OwnerLoad, ReviewInput, action_json, review_json};
 pub use bundle::{BUNDLE_VERSION, BundleOutcome};
 pub use bundle_stream::precheck_bundle;
+pub use density::Density;
 pub use error::{Result, StoreError};
 pub use evaluation::{EVALUATION_FIELDS, evaluation_json};
-pub use events::{Density, EventFilter, EventPage, PageCursor};
+pub use events::{EventFilter, EventPage, PageCursor};
 pub use evidence::{EvidenceSummary, Target, evidence_json};
 pub use findings::{FindingSummary, finding_json};
 pub use ids::{IdKind, short_id};
@@ -377,6 +379,8 @@ impl Writer<'_> {
 
 #[cfg(test)]
 mod bundle_tests;
+#[cfg(test)]
+mod density_tests;
 #[cfg(test)]
 mod evaluation_tests;
 #[cfg(test)]

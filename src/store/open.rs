@@ -25,6 +25,7 @@ pub(super) const MIGRATIONS_SLICE: &[M<'static>] = &[
     )),
     M::up(include_str!("migrations/0010_bundle_bases.sql")),
     M::up(include_str!("migrations/0011_bulk_import.sql")),
+    M::up(include_str!("migrations/0012_event_slots.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {
