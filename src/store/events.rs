@@ -189,6 +189,16 @@ impl Store {
         forward: bool,
         via: SearchVia,
     ) -> Result<(Vec<Event>, Option<PageCursor>)> {
+        // A block's hits kept by the capped count that came before (see `search.rs`).
+        let listed = match via {
+            SearchVia::Range(lo, hi) => self.head_hits(filter, lo, hi)?,
+            _ => None,
+        };
+        let via = if listed.is_some() {
+            SearchVia::Listed
+        } else {
+            via
+        };
         let mut sql = format!(
             "SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE {}",
             incident_condition(filter, via)
@@ -196,6 +206,11 @@ impl Store {
         let mut args: Vec<Value> = vec![filter.incident_id.clone().into()];
         let query = self.match_query(filter)?;
         filter_sql(filter, via, query.as_deref(), &mut sql, &mut args);
+        if let Some(seqs) = &listed {
+            // Integers written out: nothing typed reaches the SQL text.
+            let list: Vec<String> = seqs.iter().map(i64::to_string).collect();
+            sql.push_str(&format!(" AND e.seq IN ({})", list.join(",")));
+        }
         let (past, upto) = if forward { (">", "<=") } else { ("<", ">=") };
         for (c, op) in [(from, past), (to, upto)] {
             if let Some(c) = c {
@@ -210,7 +225,15 @@ impl Store {
             " ORDER BY e.at_us DESC, e.seq DESC LIMIT ?"
         });
         args.push((limit as i64).into());
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        // A listed block's text is used once: kept out of the statement cache.
+        let (mut once, mut cached);
+        let stmt: &mut rusqlite::Statement<'_> = if listed.is_some() {
+            once = self.conn.prepare(&sql)?;
+            &mut once
+        } else {
+            cached = self.conn.prepare_cached(&sql)?;
+            &mut cached
+        };
         let mut rows = stmt.query(params_from_iter(args))?;
         let mut events = Vec::with_capacity(limit);
         let mut last = None;
@@ -263,7 +286,7 @@ impl Store {
         // A capped count of a search reads the hits from the full-text index in order
         // and stops at the cap (`e.seq IN (...)` would collect every hit first).
         let mut inner = if via == SearchVia::Joined {
-            "SELECT 1 FROM events_fts f CROSS JOIN events e ON e.seq = f.rowid
+            "SELECT e.seq FROM events_fts f CROSS JOIN events e ON e.seq = f.rowid
              LEFT JOIN actors a ON a.id = e.actor_id
              WHERE f.events_fts MATCH ? AND "
                 .to_string()
@@ -279,6 +302,20 @@ impl Store {
             .collect();
         args.push(filter.incident_id.clone().into());
         filter_sql(filter, via, q.as_deref(), &mut inner, &mut args);
+        if let (SearchVia::Joined, Some(cap)) = (via, cap) {
+            // The hits in rowid order (FTS5 gives them so, nothing is sorted), kept: the
+            // first pages of the search read them instead of asking the index again.
+            inner.push_str(" ORDER BY f.rowid LIMIT ?");
+            args.push((cap + 1).into());
+            let seqs: Vec<i64> = self
+                .conn
+                .prepare_cached(&inner)?
+                .query_map(params_from_iter(args), |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let n = seqs.len() as i64;
+            self.keep_search_head(filter, seqs, n <= cap)?;
+            return Ok(if n > cap { (cap, false) } else { (n, true) });
+        }
         if let Some(cap) = cap {
             inner.push_str(" LIMIT ?");
             args.push((cap + 1).into());

@@ -110,6 +110,8 @@ pub struct Store {
     search_plan: std::cell::RefCell<Option<(search::SearchKey, search::Plan)>>,
     /// The latest search's FTS5 query with its prefixes written out (see `search.rs`).
     search_terms: std::cell::RefCell<Option<(search::SearchKey, String)>>,
+    /// The first hits of the latest capped search count, in rowid order (see `search.rs`).
+    search_head: std::cell::RefCell<Option<search::SearchHead>>,
     /// This connection's session (a workbench window, one CLI command): recorded on every
     /// change set it writes, so undo and redo take back this session's own changes.
     session: String,
@@ -141,6 +143,7 @@ impl Store {
             search_hits: std::cell::RefCell::new(None),
             search_plan: std::cell::RefCell::new(None),
             search_terms: std::cell::RefCell::new(None),
+            search_head: std::cell::RefCell::new(None),
             session: crate::domain::new_id(),
             progress: None,
             held: None,
