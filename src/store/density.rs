@@ -142,16 +142,34 @@ pub(super) const SLOTS_DELETE_TRIGGER: &str =
 END;";
 
 impl Writer<'_> {
-    /// Adds the events of `incident_id` after `last_seq` to `event_slots` in one pass over
-    /// the time index (a bulk import, whose rows the insert trigger did not count).
+    /// Adds the events of `incident_id` after `last_seq` to `event_slots` (a bulk import,
+    /// whose rows the insert trigger did not count): one pass along the time index, in
+    /// time order, so a slot's events come together and are counted as a run (a `GROUP
+    /// BY` of the slot sorted them again: 0.5 s instead of 0.15 s at a million).
     pub(crate) fn count_slots_after(&self, incident_id: &str, last_seq: i64) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO event_slots (incident_id, slot, events)
-             SELECT ?1, at_us >> 26, count(*) FROM events
-             WHERE incident_id = ?1 AND seq > ?2 GROUP BY 2
+        let mut add = self.tx.prepare_cached(
+            "INSERT INTO event_slots (incident_id, slot, events) VALUES (?1, ?2, ?3)
              ON CONFLICT (incident_id, slot) DO UPDATE SET events = events + excluded.events",
-            params![incident_id, last_seq],
         )?;
+        let mut times = self.tx.prepare_cached(
+            "SELECT at_us FROM events WHERE incident_id = ?1 AND seq > ?2 ORDER BY at_us",
+        )?;
+        let mut rows = times.query(params![incident_id, last_seq])?;
+        let mut run: Option<(i64, i64)> = None;
+        while let Some(r) = rows.next()? {
+            let slot = r.get::<_, i64>(0)? >> SLOT_BITS;
+            match &mut run {
+                Some((s, n)) if *s == slot => *n += 1,
+                _ => {
+                    if let Some((s, n)) = run.replace((slot, 1)) {
+                        add.execute(params![incident_id, s, n])?;
+                    }
+                }
+            }
+        }
+        if let Some((s, n)) = run {
+            add.execute(params![incident_id, s, n])?;
+        }
         Ok(())
     }
 
