@@ -97,17 +97,7 @@ fn size_mb(path: &Path) -> f64 {
 }
 
 fn peak() -> String {
-    let kb = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))?
-                .split_whitespace()
-                .nth(1)?
-                .parse::<u64>()
-                .ok()
-        });
-    kb.map_or("n/a".into(), |kb| format!("{} MB", kb / 1024))
+    super::peak_rss_kb().map_or("n/a".into(), |kb| format!("{} MB", kb / 1024))
 }
 
 fn csv_child(db: &Path, out: &Path, key: &str) {

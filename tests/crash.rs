@@ -270,3 +270,78 @@ fn an_undo_killed_halfway_leaves_the_import_whole() {
     }
     assert_eq!(events(&db), 0);
 }
+
+#[test]
+fn an_import_killed_while_indexing_for_search_keeps_its_events_and_search_catches_up() {
+    let dir = tmp();
+    let d = dir.path();
+    ok(debrief(d).args(["incident", "new", "IR-S", "--title", "Killed indexing"]));
+    // Large enough to be committed before it is indexed for search.
+    let n = 220_000;
+    let mut csv = std::io::BufWriter::new(std::fs::File::create(d.join("big.csv")).unwrap());
+    writeln!(csv, "message,timestamp,timestamp_desc").unwrap();
+    for i in 0..n {
+        let word = if i % 1000 == 0 { "beacon" } else { "noise" };
+        writeln!(csv, "row {i} {word},{},Event Recorded", 1_773_100_800 + i).unwrap();
+    }
+    csv.flush().unwrap();
+    drop(csv);
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("debrief"))
+        .args(["--db", "t.db", "import", "IR-S", "big.csv"])
+        .env("DEBRIEF_CONFIG", d.join("none.toml"))
+        .current_dir(d)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed as soon as it says the events are in, while it indexes them for search.
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().unwrap()));
+    let said = lines
+        .by_ref()
+        .map(|l| l.unwrap())
+        .find(|l| l.starts_with("imported "));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        said.is_some_and(|l| l.contains(&format!("imported {n} events"))),
+        "the import said its events were in"
+    );
+    let db = db_path(d);
+    assert_eq!(integrity(&db), "ok");
+    assert_eq!(events(&db), n, "the committed events are all there");
+    let waiting: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT coalesce(sum(to_seq - from_seq), 0) FROM search_backlog",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(waiting > 0, "killed before the indexing ended");
+    let checked = ok(debrief(d).args(["check"]));
+    assert!(
+        checked.contains(&format!(
+            "{waiting} events of a large import still to be indexed"
+        )),
+        "{checked}"
+    );
+    // A search from the command line indexes the rest first, then finds every match.
+    let out = debrief(d)
+        .args(["event", "list", "IR-S", "--search", "beacon", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.starts_with("indexed ") && said.contains("events for search"),
+        "{said}"
+    );
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found.as_array().unwrap().len(), (n / 1000) as usize);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "INSERT INTO events_fts (events_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .expect("the full-text index matches the events");
+}

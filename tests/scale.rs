@@ -2,12 +2,11 @@
 //! and last events, a time in the middle, a filter, and long scrolls both ways. Not
 //! timed (the benchmark measures speed); these check what is shown and what is held.
 
+mod generated;
 mod harness;
 
 use debrief::app::screens::timeline::TimelineState;
-use debrief::domain::NewIncident;
-use debrief::io::import::{self, ImportFormat, TimeOptions};
-use debrief::store::{ImportRun, Store};
+use debrief::store::Store;
 use harness::Harness;
 
 const N: i64 = 100_000;
@@ -18,36 +17,11 @@ const HELD: usize = 1_000;
 /// "row i" and every tenth is about a "token".
 fn big_store() -> (Store, String) {
     let mut store = Store::open_in_memory("tester").unwrap();
-    let incident = store
-        .create_incident(&NewIncident::new("IR-BIG", "A large timeline").unwrap())
-        .unwrap();
-    let mut csv = String::from("message,timestamp,timestamp_desc\n");
-    for i in 0..N {
+    let incident = generated::incident_with_rows(&mut store, "IR-BIG", N, |i| {
         let word = if i % 10 == 0 { "token" } else { "noise" };
-        csv.push_str(&format!(
-            "row {i} {word},{},Event Recorded\n",
-            1_773_100_800 + i
-        ));
-    }
-    let mut rows = import::open(
-        Box::new(std::io::Cursor::new(csv.into_bytes())),
-        ImportFormat::Auto,
-        &[],
-        TimeOptions::default(),
-    )
-    .unwrap();
-    let run = ImportRun {
-        file: "big.csv".into(),
-        format: "timesketch-csv".into(),
-        ..Default::default()
-    };
-    let o = store
-        .import_rows(&incident.id, &mut rows, &run, &mut |_| {}, &|| {
-            String::new()
-        })
-        .unwrap();
-    assert_eq!(o.imported, N as u64);
-    (store, incident.id)
+        format!("row {i} {word}")
+    });
+    (store, incident)
 }
 
 fn text(t: &TimelineState) -> &str {

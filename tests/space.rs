@@ -2,48 +2,27 @@
 //! deleted, the database file (with its -wal) shrinks. A database made before
 //! incremental vacuum is switched to it by one VACUUM.
 
-use debrief::domain::NewIncident;
-use debrief::io::import::{self, ImportFormat, TimeOptions};
-use debrief::store::{ImportRun, Store};
+mod generated;
+
+use debrief::store::Store;
 use std::path::Path;
 
 fn import(store: &mut Store, incident: &str, n: i64) {
-    let mut csv = String::from("message,timestamp,timestamp_desc\n");
-    for i in 0..n {
-        csv.push_str(&format!(
-            "row {i} some words,{},Event Recorded\n",
-            1_773_100_800 + i
-        ));
-    }
-    let mut rows = import::open(
-        Box::new(std::io::Cursor::new(csv.into_bytes())),
-        ImportFormat::Auto,
-        &[],
-        TimeOptions::default(),
-    )
-    .unwrap();
-    let run = ImportRun {
-        file: "rows.csv".into(),
-        format: "timesketch-csv".into(),
-        ..Default::default()
-    };
-    store
-        .import_rows(incident, &mut rows, &run, &mut |_| {}, &|| String::new())
-        .unwrap();
+    generated::import_rows(store, incident, "rows.csv", n, |i| {
+        format!("row {i} some words")
+    });
 }
 
 fn with_events(path: &Path, key: &str, n: i64) -> (Store, String) {
     let mut store = Store::open(path, "tester").unwrap();
-    let incident = store
-        .create_incident(&NewIncident::new(key, "Many events").unwrap())
-        .unwrap();
-    import(&mut store, &incident.id, n);
+    let incident =
+        generated::incident_with_rows(&mut store, key, n, |i| format!("row {i} some words"));
     // What the file holds with everything committed into it.
     store
         .connection()
         .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .unwrap();
-    (store, incident.id)
+    (store, incident)
 }
 
 #[test]

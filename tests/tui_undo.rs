@@ -1,14 +1,15 @@
 //! A large undo runs in the background: the workbench keeps drawing a progress line and
 //! answering keys (help, navigation), refuses its own edits while the undo holds the
 //! database, reloads when it is done, and gives the freed space back to the file system.
-//! Not timed: the benchmark measures the undo and the worst frame during it.
+//! A large import's events are indexed for search in the background too, while the
+//! window's edits go on. Not timed: the benchmark measures the undo and the worst frame
+//! during it.
 
+mod generated;
 mod harness;
 
 use debrief::app::{Msg, Overlay};
-use debrief::domain::NewIncident;
-use debrief::io::import::{self, ImportFormat, TimeOptions};
-use debrief::store::{ImportRun, Store};
+use debrief::store::Store;
 use harness::Harness;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -18,35 +19,9 @@ const N: i64 = 100_000;
 /// A file database with one incident of `n` imported events, one second apart.
 fn imported(path: &Path, n: i64) -> (Store, String) {
     let mut store = Store::open(path, "tester").unwrap();
-    let incident = store
-        .create_incident(&NewIncident::new("IR-BIG", "A large timeline").unwrap())
-        .unwrap();
-    let mut csv = String::from("message,timestamp,timestamp_desc\n");
-    for i in 0..n {
-        csv.push_str(&format!(
-            "row {i} noise,{},Event Recorded\n",
-            1_773_100_800 + i
-        ));
-    }
-    let mut rows = import::open(
-        Box::new(std::io::Cursor::new(csv.into_bytes())),
-        ImportFormat::Auto,
-        &[],
-        TimeOptions::default(),
-    )
-    .unwrap();
-    let run = ImportRun {
-        file: "big.csv".into(),
-        format: "timesketch-csv".into(),
-        ..Default::default()
-    };
-    let o = store
-        .import_rows(&incident.id, &mut rows, &run, &mut |_| {}, &|| {
-            String::new()
-        })
-        .unwrap();
-    assert_eq!(o.imported, n as u64);
-    (store, incident.id)
+    let incident =
+        generated::incident_with_rows(&mut store, "IR-BIG", n, |i| format!("row {i} noise"));
+    (store, incident)
 }
 
 /// Sends `Msg::Poll` until no job runs (the loop does this ten times a second).
@@ -158,4 +133,66 @@ fn a_large_incident_is_deleted_and_brought_back_in_the_background() {
     h.assert_status_starts("undone: delete incident");
     assert_eq!(h.store.count_events(&incident).unwrap(), n);
     assert_eq!(h.app.incidents.rows.len(), 1);
+}
+
+#[test]
+fn a_large_import_is_indexed_for_search_in_the_background_while_edits_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let n = 20_000;
+    let mut store = Store::open(&db, "tester").unwrap();
+    let incident = store
+        .create_incident(&debrief::domain::NewIncident::new("IR-IDX", "Indexing").unwrap())
+        .unwrap()
+        .id;
+    let run = debrief::store::ImportRun {
+        file: "big.csv".into(),
+        format: "timesketch-csv".into(),
+        search_later_from: Some(1_000),
+        ..Default::default()
+    };
+    generated::import_with(&mut store, &incident, &run, n, |i| {
+        let word = if i % 1000 == 0 { "beacon" } else { "noise" };
+        format!("row {i} {word}")
+    });
+    assert_eq!(store.search_backlog().unwrap(), n);
+
+    // The window opens on a database whose indexing was left unfinished; another
+    // connection holds the write lock, so the indexing certainly runs meanwhile.
+    let blocker = rusqlite::Connection::open(&db).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut h = Harness::with_store(store, 120, 40, true);
+    assert!(h.app.index_job.is_some(), "{}", h.app.status().text);
+    h.keys("<enter>");
+    assert_eq!(h.app.timeline().unwrap().total, n, "the timeline is whole");
+    let screen = h.screen();
+    assert!(screen.contains("indexing for search…"), "{screen}");
+    // A search meanwhile finds what is indexed: nothing yet, and nothing wrong.
+    h.keys("/beacon<enter>");
+    assert_eq!(h.app.timeline().unwrap().total, 0);
+    h.assert_status(&format!(
+        "0 events match beacon so far ({n} events are still being indexed for search)"
+    ));
+    // The window's edits are not refused (they wait for the lock like any write).
+    blocker.execute_batch("ROLLBACK").unwrap();
+    drop(blocker);
+    h.keys("c2026-03-10 14:02 a note beacon while indexing<enter>");
+    let screen = h.screen();
+    assert_eq!(
+        h.store.count_events(&incident).unwrap(),
+        n + 1,
+        "{}\n{screen}",
+        h.app.status().text
+    );
+    wait_for_jobs(&mut h);
+    assert_eq!(h.store.search_backlog().unwrap(), 0);
+    h.assert_status("indexed for search: a search now finds every event");
+    // The search shown is read again once the indexing has ended.
+    assert_eq!(
+        h.app.timeline().unwrap().total,
+        n / 1000 + 1,
+        "{}",
+        h.app.status().text
+    );
+    assert!(!h.screen().contains("indexing for search"));
 }

@@ -50,6 +50,7 @@ pub fn run(
         format: rows.mapping.format.name().to_string(),
         skip_bad: false,
         dry_run: false,
+        search_later_from: None,
     };
     let mut bad = Vec::new();
     let outcome = store
@@ -91,19 +92,15 @@ pub(super) fn start(app: &mut App, store: &mut Store, typed: &str) {
     }
     let total = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     match store.path() {
-        Some(db) => {
+        Some(_) => {
             let progress = crate::store::Progress::new(total);
             let read = progress.done_counter();
             let thread_path = path.clone();
             let shown = inert(&path.display().to_string()).into_owned();
-            app.import_job = Some(super::job::Job::spawn(
-                db,
-                store.analyst().to_string(),
-                store.session().to_string(),
-                format!("importing {shown}"),
-                progress,
-                move |s| run(s, &incident, &thread_path, Some(read)),
-            ));
+            app.import_job =
+                super::job::Job::spawn(store, format!("importing {shown}"), progress, move |s| {
+                    run(s, &incident, &thread_path, Some(read))
+                });
             super::background::hold(app, store);
             app.shell.info(format!(
                 "importing {shown}: the timeline reloads when it is done"
@@ -125,9 +122,8 @@ pub(super) fn poll(app: &mut App, store: &mut Store) {
         return;
     };
     app.import_job = None;
-    store.hold_writes(None);
     // Its commit is shown by `finish`, not taken for another window's later.
-    app.data_version = store.data_version().ok();
+    super::background::job_ended(app, store, false);
     finish(app, store, result);
 }
 
@@ -135,6 +131,7 @@ fn finish(app: &mut App, store: &mut Store, result: Result<Finished, String>) {
     match result {
         Ok(f) if f.outcome.committed => {
             super::router::apply(app, store, super::Effect::Changed(None));
+            super::background::index_for_search(app, store);
             app.shell.success(format!(
                 "imported {} events ({}; {} duplicates skipped) in {:.1} s; u undoes the import",
                 f.outcome.imported, f.format, f.outcome.duplicates, f.seconds

@@ -4,7 +4,6 @@
 //! and giving freed space back run this way; the window stays drawn and answers keys.
 
 use crate::store::{Progress, Store};
-use std::path::PathBuf;
 use std::sync::mpsc;
 
 /// A job running on its own thread, producing a `T` (or the reason it failed).
@@ -17,17 +16,19 @@ pub struct Job<T> {
 }
 
 impl<T: Send + 'static> Job<T> {
-    /// Runs `work` on a thread with a new connection to the database at `db`, in the
-    /// window's session (so the window's `u` treats what it writes as its own). The
-    /// connection reports into `progress`.
+    /// Runs `work` on a thread with a new connection to the database file `store` is open
+    /// on, in the window's session (so the window's `u` treats what it writes as its own).
+    /// The connection reports into `progress`. `None` for a database in memory, which no
+    /// other connection can reach.
     pub fn spawn(
-        db: PathBuf,
-        analyst: String,
-        session: String,
+        store: &Store,
         label: String,
         progress: Progress,
         work: impl FnOnce(&mut Store) -> Result<T, String> + Send + 'static,
-    ) -> Job<T> {
+    ) -> Option<Job<T>> {
+        let db = store.path()?;
+        let analyst = store.analyst().to_string();
+        let session = store.session().to_string();
         let (tx, rx) = mpsc::channel();
         let thread_progress = progress.clone();
         std::thread::spawn(move || {
@@ -49,11 +50,11 @@ impl<T: Send + 'static> Job<T> {
                 });
             let _ = tx.send(result);
         });
-        Job {
+        Some(Job {
             label,
             progress,
             done: rx,
-        }
+        })
     }
 }
 

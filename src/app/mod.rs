@@ -86,6 +86,9 @@ pub struct App {
     pub delete_job: Option<job::Job<background::Deleted>>,
     /// Freed pages being given back to the file system after a large undo or delete.
     pub space_job: Option<job::Job<(u64, u64)>>,
+    /// A large import's events being indexed for search after their commit; this
+    /// window's edits go on meanwhile.
+    pub index_job: Option<job::Job<()>>,
     pub quit: bool,
 }
 
@@ -104,6 +107,7 @@ impl App {
             replay_job: None,
             delete_job: None,
             space_job: None,
+            index_job: None,
             quit: false,
         }
     }
@@ -119,6 +123,8 @@ impl App {
         } else {
             View::Incidents
         };
+        // A large import's indexing left unfinished (its window closed, a kill).
+        background::index_for_search(self, store);
     }
 
     pub fn status(&self) -> &Status {

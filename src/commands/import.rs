@@ -73,6 +73,7 @@ pub fn import(store: &mut Store, args: ImportArgs, out: &mut dyn Write) -> Resul
         format: format.name().to_string(),
         skip_bad: args.skip_bad,
         dry_run: args.dry_run,
+        search_later_from: None,
     };
     let digest = || hash.hex();
     let outcome = store.import_rows(
@@ -139,6 +140,36 @@ pub fn import(store: &mut Store, args: ImportArgs, out: &mut dyn Write) -> Resul
         line.push_str("; nothing was written (dry run)");
     }
     writeln!(out, "{line}")?;
+    if !args.dry_run {
+        // The events are in: said before the indexing, which may take a while.
+        out.flush()?;
+        index_for_search(store, out)?;
+    }
+    Ok(())
+}
+
+/// Indexes the events a large import committed before indexing them for search (after
+/// the import, and before a search from the command line, so it finds every event).
+/// Stopped half-way, the workbench goes on with the rest when opened.
+pub(super) fn index_for_search(store: &mut Store, out: &mut dyn Write) -> Result<()> {
+    let started = Instant::now();
+    let total = store.search_backlog()?.max(0) as u64;
+    if total == 0 {
+        return Ok(());
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} indexing for search [{bar:30}] {pos}/{len} events")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    store.index_backlog(&mut |left, start| bar.set_position((start - left).max(0) as u64))?;
+    bar.finish_and_clear();
+    writeln!(
+        out,
+        "indexed {total} events for search in {:.1} s",
+        started.elapsed().as_secs_f64()
+    )?;
     Ok(())
 }
 

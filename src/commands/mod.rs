@@ -156,6 +156,9 @@ fn dispatch(store: &mut Store, command: Command, out: &mut dyn Write) -> Result<
             phase,
         }) => {
             let incident = store.require_incident(&key)?;
+            if search.is_some() {
+                import::index_for_search(store, &mut std::io::stderr())?;
+            }
             let filter = EventFilter {
                 incident_id: incident.id,
                 search,
@@ -545,6 +548,14 @@ fn check(store: &Store, out: &mut dyn Write) -> Result<()> {
             plural(incidents, "incident"),
             plural(events, "event")
         )?;
+        let waiting = store.search_backlog()?;
+        if waiting > 0 {
+            writeln!(
+                out,
+                "{waiting} {} of a large import still to be indexed for search: the next search (or opening the workbench) does it",
+                plural(waiting, "event")
+            )?;
+        }
         return Ok(());
     }
     for problem in &problems {

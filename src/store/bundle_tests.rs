@@ -360,6 +360,7 @@ fn a_bundle_of_an_imported_hostile_log_travels() {
         format: "timesketch-csv".into(),
         skip_bad: false,
         dry_run: false,
+        ..Default::default()
     };
     s.import_rows(
         &inc.id,

@@ -1,7 +1,7 @@
 //! The density strip above the timeline: how an incident's events spread over its span.
 //!
 //! Counting a million events along the time index took 170 ms however it was written.
-//! Instead, `event_slots` (schema 12) holds each incident's number of events per slot of
+//! Instead, `event_slots` (schema 13) holds each incident's number of events per slot of
 //! 2^26 µs (about 67 seconds), kept by triggers on `events` and filled once by a bulk
 //! import or a large removal. A slot that lies inside one bucket of the strip adds its
 //! count; only the few slots a bucket edge cuts through (at most one per edge) are read
@@ -126,13 +126,8 @@ impl Store {
     }
 }
 
-/// The triggers that keep `event_slots` (schema 12), by name, as the schema creates them.
-pub(super) const SLOTS_INSERT_TRIGGER: &str =
-    "CREATE TRIGGER event_slots_insert AFTER INSERT ON events BEGIN
-    INSERT INTO event_slots (incident_id, slot, events)
-        VALUES (new.incident_id, new.at_us >> 26, 1)
-        ON CONFLICT (incident_id, slot) DO UPDATE SET events = events + 1;
-END;";
+/// The trigger that takes a deleted event out of `event_slots` (schema 13), put back
+/// after a large removal.
 pub(super) const SLOTS_DELETE_TRIGGER: &str =
     "CREATE TRIGGER event_slots_delete AFTER DELETE ON events BEGIN
     UPDATE event_slots SET events = events - 1

@@ -375,13 +375,6 @@ impl Store {
     }
 }
 
-/// The trigger that takes a deleted event out of the full-text index (migration 5), put
-/// back after a bulk removal.
-const FTS_DELETE_TRIGGER: &str = "CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
-    INSERT INTO events_fts (events_fts, rowid, text, source, tags, attrs)
-        VALUES ('delete', old.seq, old.text, old.source, old.tags, old.attrs);
-END;";
-
 impl Writer<'_> {
     /// Runs `delete`, which removes `removed` events. The full-text index forgets a
     /// deleted row's words at once (secure-delete, schema 7) at about 0.3 ms a row; when
@@ -398,18 +391,25 @@ impl Writer<'_> {
             |r| r.get(0),
         )?;
         let rebuild = removed > 1000 && total - removed < 20 * removed;
-        if rebuild {
-            self.tx
-                .execute_batch("DROP TRIGGER events_fts_delete; DROP TRIGGER event_slots_delete")?;
+        if !rebuild {
+            return delete();
         }
+        // The trigger that takes a deleted event out of the index, as the schema holds it.
+        let trigger: String = self.tx.query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'events_fts_delete'",
+            [],
+            |r| r.get(0),
+        )?;
+        self.tx
+            .execute_batch("DROP TRIGGER events_fts_delete; DROP TRIGGER event_slots_delete")?;
         let done = delete()?;
-        if rebuild {
-            self.tx.execute_batch(&format!(
-                "INSERT INTO events_fts (events_fts) VALUES ('rebuild'); {FTS_DELETE_TRIGGER}
-                 {SLOTS_DELETE_TRIGGER}"
-            ))?;
-            self.recount_slots()?;
-        }
+        // The rebuild indexes every event left, those waiting in the search backlog too.
+        self.tx.execute_batch(&format!(
+            "INSERT INTO events_fts (events_fts) VALUES ('rebuild');
+             DELETE FROM search_backlog; {trigger}; {SLOTS_DELETE_TRIGGER}"
+        ))?;
+        // The slots are counted again from the events left (schema 13).
+        self.recount_slots()?;
         Ok(done)
     }
 

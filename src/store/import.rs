@@ -5,24 +5,12 @@
 //! events the import added; it cannot be redone (importing the file again does the same,
 //! and skips what is already there).
 
-use super::density::SLOTS_INSERT_TRIGGER;
 use super::{Result, Store, StoreError, Writer};
 use crate::domain::imported::{ImportedRow, RowError};
 use crate::domain::{ActorKind, Attribution};
 use rusqlite::{Transaction, params};
 use serde_json::json;
 use std::collections::HashMap;
-
-/// The triggers that index and count a new event (migrations 5 and 6), put back after a
-/// bulk load.
-const INSERT_TRIGGERS: &str = "CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
-    INSERT INTO events_fts (rowid, text, source, tags, attrs)
-        VALUES (new.seq, new.text, new.source, new.tags, new.attrs);
-END;
-CREATE TRIGGER event_counts_insert AFTER INSERT ON events BEGIN
-    INSERT INTO event_counts (incident_id, events) VALUES (new.incident_id, 1)
-        ON CONFLICT (incident_id) DO UPDATE SET events = events + 1;
-END;";
 
 /// How to run an import.
 #[derive(Debug, Clone, Default)]
@@ -35,7 +23,14 @@ pub struct ImportRun {
     pub skip_bad: bool,
     /// Read, check and count everything, then roll back.
     pub dry_run: bool,
+    /// An import of at least this many events leaves indexing them for search to
+    /// afterwards (store/search_backlog.rs); `None`: [`SEARCH_LATER_FROM`].
+    pub search_later_from: Option<u64>,
 }
+
+/// Imports of this many events or more commit before they are indexed for search: the
+/// timeline of a million events is usable seconds sooner, and search follows.
+pub const SEARCH_LATER_FROM: u64 = 200_000;
 
 /// What an import did (or, in a dry run or a refused import, would have done).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -47,6 +42,9 @@ pub struct ImportOutcome {
     /// Whether the events are in the database now.
     pub committed: bool,
     pub import_id: Option<String>,
+    /// The events are committed but wait in the search backlog to be indexed for search
+    /// ([`Store::index_backlog`]).
+    pub search_later: bool,
 }
 
 /// Rows inserted with the events table's indexes in place before they are dropped and
@@ -66,7 +64,9 @@ impl Store {
     /// been read (the SHA-256 recorded with the import).
     ///
     /// Everything happens in one transaction: a kill or a failure at any point leaves the
-    /// database as it was. A large import drops the events' secondary indexes after its
+    /// database as it was. A large import (see [`ImportRun::search_later_from`]) commits
+    /// its events before they are indexed for search: they wait in the search backlog,
+    /// which [`Store::index_backlog`] works off afterwards. A large import drops the events' secondary indexes after its
     /// first rows and builds them again at the end, then removes the rows whose
     /// fingerprint the incident already had (so a duplicate is found after the load, in
     /// one query, instead of by a unique index kept in random order row by row).
@@ -82,6 +82,11 @@ impl Store {
         let label = format!("import {}", run.file);
         // A bigger page cache while the indexes grow (64 MB, given back afterwards).
         self.conn.execute_batch("PRAGMA cache_size = -65536")?;
+        // Its commit is not followed by copying the whole import from the -wal file into
+        // the database (seconds at a million events) before the timeline can show it:
+        // the commit is durable in the -wal already, and the next write (the indexing for
+        // search, the next edit) or closing the database checkpoints it.
+        self.conn.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
         let result = self.write_if(&label, |w| {
             let mut out = ImportOutcome::default();
             let import_id = w.new_id();
@@ -92,9 +97,13 @@ impl Store {
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            w.tx.execute_batch(
-                "DROP TRIGGER events_fts_insert; DROP TRIGGER event_counts_insert;
-                 DROP TRIGGER event_slots_insert",
+            let triggers = take_triggers(
+                &w.tx,
+                &[
+                    "events_fts_insert",
+                    "event_counts_insert",
+                    "event_slots_insert",
+                ],
             )?;
             let bulk_after = BULK_AFTER.max(existing);
             let mut dropped: Option<Vec<String>> = None;
@@ -124,21 +133,21 @@ impl Store {
             let duplicates = remove_duplicates(&w.tx, incident_id, last_seq, inserted)?;
             out.duplicates = duplicates;
             out.imported = inserted as u64 - duplicates;
-            w.tx.execute(
-                "INSERT INTO events_fts (events_fts, rank) VALUES ('hashsize', ?1)",
-                [FTS_IMPORT_HASHSIZE],
-            )?;
-            w.tx.execute(
-                "INSERT INTO events_fts (rowid, text, source, tags, attrs)
-                 SELECT seq, text, source, tags, attrs FROM events WHERE seq > ?1",
-                [last_seq],
-            )?;
-            w.tx.execute(
-                "INSERT INTO events_fts (events_fts, rank) VALUES ('hashsize', ?1)",
-                [FTS_DEFAULT_HASHSIZE],
-            )?;
-            w.tx.execute_batch(INSERT_TRIGGERS)?;
-            w.tx.execute_batch(SLOTS_INSERT_TRIGGER)?;
+            let later = !run.dry_run
+                && inserted as u64 >= run.search_later_from.unwrap_or(SEARCH_LATER_FROM);
+            if later {
+                // Committed first, indexed for search afterwards (search_backlog.rs).
+                w.tx.execute(
+                    "INSERT INTO search_backlog (from_seq, to_seq)
+                     SELECT ?1, max(seq) FROM events HAVING max(seq) > ?1",
+                    [last_seq],
+                )?;
+            } else {
+                index_new_events(&w.tx, last_seq)?;
+            }
+            for sql in &triggers {
+                w.tx.execute_batch(sql)?;
+            }
             w.count_slots_after(incident_id, last_seq)?;
             w.tx.execute(
                 "INSERT INTO event_counts (incident_id, events) VALUES (?1, ?2)
@@ -178,9 +187,11 @@ impl Store {
                 out.import_id = Some(import_id);
             }
             out.committed = commit;
+            out.search_later = commit && later;
             Ok((out, commit))
         });
-        self.conn.execute_batch("PRAGMA cache_size = -2000")?;
+        self.conn
+            .execute_batch("PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000")?;
         result
     }
 
@@ -245,22 +256,49 @@ fn remove_duplicates(
     };
     // The rows are in neither the full-text index nor the counts yet (all are filled
     // afterwards), so the triggers that take a deleted event out of them stay out of it.
-    let triggers: Vec<(String, String)> = tx
-        .prepare(
-            "SELECT name, sql FROM sqlite_schema
-             WHERE type = 'trigger'
-               AND name IN ('events_fts_delete', 'event_counts_delete', 'event_slots_delete')",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (name, _) in &triggers {
-        tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
-    }
+    let triggers = take_triggers(
+        tx,
+        &[
+            "events_fts_delete",
+            "event_counts_delete",
+            "event_slots_delete",
+        ],
+    )?;
     let removed = tx.execute(&sql, params![incident_id, last_seq])? as u64;
-    for (_, sql) in &triggers {
+    for sql in &triggers {
         tx.execute_batch(sql)?;
     }
     Ok(removed)
+}
+
+/// Drops the named triggers and returns the statements that make them again, as the
+/// schema holds them (put back in the same transaction).
+fn take_triggers(tx: &Transaction<'_>, names: &[&str]) -> Result<Vec<String>> {
+    let mut made = Vec::new();
+    for name in names {
+        let sql: String = tx.query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
+        made.push(sql);
+    }
+    Ok(made)
+}
+
+/// Indexes the events after `last_seq` for search, in one statement with a large buffer
+/// of pending words (set back before the commit).
+fn index_new_events(tx: &Transaction<'_>, last_seq: i64) -> Result<()> {
+    let hashsize = "INSERT INTO events_fts (events_fts, rank) VALUES ('hashsize', ?1)";
+    tx.execute(hashsize, [FTS_IMPORT_HASHSIZE])?;
+    tx.execute(
+        "INSERT INTO events_fts (rowid, text, source, tags, attrs)
+         SELECT seq, text, source, tags, attrs FROM events WHERE seq > ?1",
+        [last_seq],
+    )?;
+    tx.execute(hashsize, [FTS_DEFAULT_HASHSIZE])?;
+    Ok(())
 }
 
 /// Inserts imported rows with one prepared statement, remembering the actors it has seen.

@@ -51,6 +51,7 @@ fn import(
         format: "timesketch-csv".into(),
         skip_bad,
         dry_run,
+        ..Default::default()
     };
     s.import_rows(inc, &mut rows.into_iter(), &run, &mut |_| {}, &|| {
         "00".into()

@@ -63,7 +63,7 @@ impl Store {
     /// The bundle last exchanged with the file at `path` (canonical) for this incident,
     /// not counting one written by an import that was undone.
     pub fn bundle_base(&self, incident_id: &str, path: &str) -> Result<Option<Base>> {
-        let row: Option<(i64, String)> = self
+        let row: Option<(i64, rusqlite::types::Value)> = self
             .conn
             .query_row(
                 "SELECT b.at_us, b.bundle FROM bundle_bases b
@@ -74,10 +74,10 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let Some((at_us, text)) = row else {
+        let Some((at_us, stored)) = row else {
             return Ok(None);
         };
-        let bundle = serde_json::from_str(&text).map_err(|e| {
+        let bundle = read_base(stored).map_err(|e| {
             StoreError::invalid("bundle_bases", format!("unreadable remembered bundle: {e}"))
         })?;
         Ok(Some(Base {
@@ -303,7 +303,7 @@ fn remember(
     at_us: i64,
     bundle: &Value,
 ) -> Result<()> {
-    let text = bundle.to_string();
+    let text = deflate(bundle)?;
     // The same bundle again (an export of an unchanged incident, a file imported again
     // with nothing new), not tied to a change: the remembered one is only dated anew.
     if change_set.is_none() {
@@ -330,6 +330,30 @@ fn remember(
         params![incident_id, path, KEPT_BASES],
     )?;
     Ok(())
+}
+
+/// A remembered bundle as stored: its JSON deflated (zlib). The same bundle always gives
+/// the same bytes, so "the same bundle again" is found by comparing them.
+fn deflate(bundle: &Value) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    serde_json::to_writer(&mut z, bundle)
+        .and_then(|()| z.flush().map_err(serde_json::Error::io))
+        .map_err(|e| StoreError::invalid("bundle_bases", e.to_string()))?;
+    z.finish()
+        .map_err(|e| StoreError::invalid("bundle_bases", e.to_string()))
+}
+
+/// A remembered bundle read back: deflated JSON, or the JSON text that databases
+/// written before deflating hold.
+fn read_base(stored: rusqlite::types::Value) -> std::result::Result<Value, String> {
+    use rusqlite::types::Value as Sql;
+    match stored {
+        Sql::Blob(b) => serde_json::from_reader(flate2::read::ZlibDecoder::new(&b[..]))
+            .map_err(|e| e.to_string()),
+        Sql::Text(t) => serde_json::from_str(&t).map_err(|e| e.to_string()),
+        _ => Err("neither JSON nor deflated JSON".into()),
+    }
 }
 
 /// A row as the history keeps it: its JSON text.

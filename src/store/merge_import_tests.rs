@@ -371,6 +371,35 @@ fn the_same_bundle_remembered_again_is_kept_once() {
     assert_eq!(rows, 2);
 }
 
+#[test]
+fn a_remembered_bundle_is_kept_deflated_and_an_older_json_one_still_reads() {
+    let (mut a, _b, id) = two_analysts();
+    let bundle = a.bundle(&id).unwrap();
+    a.remember_export(&id, FILE, &bundle).unwrap();
+    let (kind, stored): (String, i64) = a
+        .connection()
+        .query_row(
+            "SELECT typeof(bundle), length(bundle) FROM bundle_bases",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(kind, "blob");
+    let json = bundle.to_string().len() as i64;
+    assert!(stored * 2 < json, "{stored} bytes deflated, {json} as JSON");
+    assert_eq!(a.bundle_base(&id, FILE).unwrap().unwrap().bundle, bundle);
+    // A base remembered before bases were deflated: its JSON text.
+    a.connection()
+        .execute("UPDATE bundle_bases SET bundle = ?1", [bundle.to_string()])
+        .unwrap();
+    assert_eq!(a.bundle_base(&id, FILE).unwrap().unwrap().bundle, bundle);
+    a.connection()
+        .execute("UPDATE bundle_bases SET bundle = x'00ff'", [])
+        .unwrap();
+    let e = a.bundle_base(&id, FILE).unwrap_err().to_string();
+    assert!(e.contains("unreadable remembered bundle"), "{e}");
+}
+
 /// One analyst's edit of one field: (field, value); fields 0-3 are the incident's
 /// title, summary, response and takeaways, 4-5 the two events' texts.
 type Edit = (usize, String);

@@ -30,6 +30,7 @@ mod owners;
 mod progress;
 mod rows;
 mod search;
+mod search_backlog;
 mod seed;
 mod undo;
 
@@ -48,6 +49,7 @@ pub use incidents::IncidentSummary;
 pub use merge_import::{Base, MergeImport};
 pub use open::{APPLICATION_ID, folder_warning, latest_version, migrations, open_regular};
 pub use progress::{BACKGROUND_WEIGHT, Progress};
+pub use search_backlog::BACKLOG_SLICE;
 pub use undo::Replayed;
 
 use chrono::{DateTime, Utc};
@@ -392,6 +394,8 @@ mod failure_tests;
 mod import_tests;
 #[cfg(test)]
 mod interchange_tests;
+#[cfg(test)]
+mod search_backlog_tests;
 #[cfg(test)]
 mod search_tests;
 #[cfg(test)]

@@ -25,7 +25,8 @@ pub(super) const MIGRATIONS_SLICE: &[M<'static>] = &[
     )),
     M::up(include_str!("migrations/0010_bundle_bases.sql")),
     M::up(include_str!("migrations/0011_bulk_import.sql")),
-    M::up(include_str!("migrations/0012_event_slots.sql")),
+    M::up(include_str!("migrations/0012_search_backlog.sql")),
+    M::up(include_str!("migrations/0013_event_slots.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -427,6 +428,9 @@ fn configure(conn: &Connection) -> Result<()> {
     }
     // In WAL mode, NORMAL may lose the last commits on a power cut; postmortem records are evidence.
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Once checkpointed, the -wal file is cut back to 64 MB: a million-event import would
+    // otherwise leave half a gigabyte of it on disk until the last window closes.
+    conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ const WORDS: [&str; 8] = [
     "sign-in", "token", "mailbox", "export", "rule", "consent", "graph", "alert",
 ];
 
-fn row(i: u64, at_s: i64, batch: &str) -> ImportedRow {
+pub(super) fn row(i: u64, at_s: i64, batch: &str) -> ImportedRow {
     let pick = |k: u64| WORDS[((i * 7 + k * 3 + i / 5) % 8) as usize];
     let rare = if i.is_multiple_of(997) { " beacon" } else { "" };
     ImportedRow {
@@ -78,7 +78,7 @@ fn column_has(column: &[String], word: &[String]) -> bool {
 
 /// The plain scan: every event of the incident in time order, each typed word found in
 /// one of its searched columns (text, source, tags, attributes).
-fn scan(s: &Store, incident: &str, search: &str) -> Vec<String> {
+pub(super) fn scan(s: &Store, incident: &str, search: &str) -> Vec<String> {
     let mut stmt = s
         .connection()
         .prepare(
@@ -103,7 +103,7 @@ fn scan(s: &Store, incident: &str, search: &str) -> Vec<String> {
     .collect()
 }
 
-fn forward(s: &Store, f: &EventFilter, limit: usize) -> Vec<String> {
+pub(super) fn forward(s: &Store, f: &EventFilter, limit: usize) -> Vec<String> {
     let (mut ids, mut after) = (Vec::new(), None);
     loop {
         let page = s.events_page(f, after, limit).unwrap();

@@ -59,7 +59,21 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
                 .filled_style(theme.title());
             frame.render_widget(gauge, a.status);
         }
-        None => frame.render_widget(Paragraph::new(status), a.status),
+        None => match app.search_indexing() {
+            // The search index catching up after a large import: said at the right of the
+            // status line, whose message stays readable (edits go on meanwhile).
+            Some(ratio) => {
+                let note = format!(" indexing for search… {:>3.0}%", ratio * 100.0);
+                let [message, right] = ratatui::layout::Layout::horizontal([
+                    ratatui::layout::Constraint::Min(0),
+                    ratatui::layout::Constraint::Length(note.chars().count() as u16),
+                ])
+                .areas(a.status);
+                frame.render_widget(Paragraph::new(status), message);
+                frame.render_widget(Paragraph::new(note).style(theme.title()), right);
+            }
+            None => frame.render_widget(Paragraph::new(status), a.status),
+        },
     }
     footer(app, frame, a.footer, &theme);
     overlays::render(app, frame, area, &theme);

@@ -430,9 +430,22 @@ impl TimelineState {
             Ok(total) if text.trim().is_empty() => {
                 cx.shell.info(format!("filter cleared · {total} events"))
             }
-            Ok(total) => cx
-                .shell
-                .info(format!("{total} events match {}", inert(text.trim()))),
+            Ok(total) => {
+                // After a large import, search covers the events indexed so far.
+                let waiting = match self.filter.search {
+                    Some(_) => cx.store.search_backlog().unwrap_or(0),
+                    None => 0,
+                };
+                let so_far = if waiting > 0 {
+                    format!(" so far ({waiting} events are still being indexed for search)")
+                } else {
+                    String::new()
+                };
+                cx.shell.info(format!(
+                    "{total} events match {}{so_far}",
+                    inert(text.trim())
+                ))
+            }
             Err(e) => cx.shell.error(format!("filter: {e}")),
         }
     }

@@ -1,4 +1,4 @@
--- debrief schema 12: each incident's number of events per slot of 2^26 microseconds
+-- debrief schema 13: each incident's number of events per slot of 2^26 microseconds
 -- (about 67 seconds), so the density strip above the timeline adds up a few thousand
 -- slots instead of counting a million events (store/density.rs). Kept by triggers, and by
 -- the bulk import and large removals, which count the slots once (store/import.rs,
