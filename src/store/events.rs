@@ -1,5 +1,6 @@
 //! Timeline events: add, find, and read in time order by keyset pages.
 
+use super::density::SLOTS_DELETE_TRIGGER;
 use super::fields::{EVENT_FIELDS, event_values, new_event_values};
 use super::rows::{EVENT_COLUMNS, EVENT_FROM, event, event_position};
 use super::search::{Plan, SearchVia, filter_sql, fts_query, incident_condition};
@@ -55,38 +56,6 @@ pub struct EventPage {
     pub events: Vec<Event>,
     /// Where the next page starts, when there may be one.
     pub next: Option<PageCursor>,
-}
-
-/// How an incident's events spread over its time span: `counts[i]` events fall in the
-/// i-th of equal buckets from the first event's time to the last's.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Density {
-    /// The first and last event's times (microseconds); equal when there is one event.
-    pub start_us: i64,
-    pub end_us: i64,
-    pub counts: Vec<u32>,
-}
-
-impl Density {
-    /// The bucket a time falls in (clamped to the span).
-    pub fn bucket_of(&self, at_us: i64) -> usize {
-        let n = self.counts.len() as i128;
-        if n == 0 {
-            return 0;
-        }
-        let span = (self.end_us - self.start_us) as i128 + 1;
-        let at = (at_us.clamp(self.start_us, self.end_us) - self.start_us) as i128;
-        ((at * n / span) as usize).min(self.counts.len() - 1)
-    }
-
-    /// The first time inside a bucket.
-    pub fn bucket_start(&self, bucket: usize) -> i64 {
-        let n = self.counts.len().max(1) as i128;
-        let span = (self.end_us - self.start_us) as i128 + 1;
-        // The smallest t with t * n / span >= bucket.
-        let t = (bucket as i128 * span + n - 1) / n;
-        self.start_us + t as i64
-    }
 }
 
 impl Store {
@@ -151,47 +120,6 @@ impl Store {
     pub fn event(&self, id: &str) -> Result<Option<Event>> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = ?1");
         Ok(self.conn.query_row(&sql, [id], event).optional()?)
-    }
-
-    /// Events per bucket over the incident's whole span, in one aggregate query over the
-    /// time index (no event is read): what the density strip above the timeline draws.
-    /// Each bucket is counted over its own range of the index, so the query walks the
-    /// index once and sorts nothing (a `GROUP BY` of a computed bucket builds a temporary
-    /// tree: five times slower at a million events).
-    pub fn event_density(&self, incident_id: &str, buckets: usize) -> Result<Density> {
-        let mut density = Density {
-            counts: vec![0; buckets],
-            ..Density::default()
-        };
-        if buckets == 0 {
-            return Ok(density);
-        }
-        // Bucket i holds the times t with floor((t - lo) * n / width) = i, that is
-        // lo + ceil(i * width / n) <= t < lo + ceil((i + 1) * width / n).
-        let mut stmt = self.conn.prepare_cached(
-            "WITH RECURSIVE
-               span AS (SELECT min(at_us) AS lo, max(at_us) AS hi,
-                               max(at_us) - min(at_us) + 1 AS width
-                        FROM events WHERE incident_id = ?1),
-               k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < ?2)
-             SELECT span.lo, span.hi, k.i,
-                    (SELECT count(*) FROM events e
-                     WHERE e.incident_id = ?1
-                       AND e.at_us >= span.lo + (k.i * span.width + ?2 - 1) / ?2
-                       AND e.at_us < span.lo + ((k.i + 1) * span.width + ?2 - 1) / ?2)
-             FROM k, span WHERE span.lo IS NOT NULL",
-        )?;
-        let mut rows = stmt.query(params![incident_id, buckets as i64])?;
-        while let Some(r) = rows.next()? {
-            density.start_us = r.get(0)?;
-            density.end_us = r.get(1)?;
-            let b: i64 = r.get(2)?;
-            let n: i64 = r.get(3)?;
-            if let Some(c) = density.counts.get_mut(b.max(0) as usize) {
-                *c = n.min(u32::MAX as i64) as u32;
-            }
-        }
-        Ok(density)
     }
 
     /// The incident's number of events (kept by triggers: no counting).
@@ -261,6 +189,16 @@ impl Store {
         forward: bool,
         via: SearchVia,
     ) -> Result<(Vec<Event>, Option<PageCursor>)> {
+        // A block's hits kept by the capped count that came before (see `search.rs`).
+        let listed = match via {
+            SearchVia::Range(lo, hi) => self.head_hits(filter, lo, hi)?,
+            _ => None,
+        };
+        let via = if listed.is_some() {
+            SearchVia::Listed
+        } else {
+            via
+        };
         let mut sql = format!(
             "SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE {}",
             incident_condition(filter, via)
@@ -268,6 +206,11 @@ impl Store {
         let mut args: Vec<Value> = vec![filter.incident_id.clone().into()];
         let query = self.match_query(filter)?;
         filter_sql(filter, via, query.as_deref(), &mut sql, &mut args);
+        if let Some(seqs) = &listed {
+            // Integers written out: nothing typed reaches the SQL text.
+            let list: Vec<String> = seqs.iter().map(i64::to_string).collect();
+            sql.push_str(&format!(" AND e.seq IN ({})", list.join(",")));
+        }
         let (past, upto) = if forward { (">", "<=") } else { ("<", ">=") };
         for (c, op) in [(from, past), (to, upto)] {
             if let Some(c) = c {
@@ -282,7 +225,15 @@ impl Store {
             " ORDER BY e.at_us DESC, e.seq DESC LIMIT ?"
         });
         args.push((limit as i64).into());
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        // A listed block's text is used once: kept out of the statement cache.
+        let (mut once, mut cached);
+        let stmt: &mut rusqlite::Statement<'_> = if listed.is_some() {
+            once = self.conn.prepare(&sql)?;
+            &mut once
+        } else {
+            cached = self.conn.prepare_cached(&sql)?;
+            &mut cached
+        };
         let mut rows = stmt.query(params_from_iter(args))?;
         let mut events = Vec::with_capacity(limit);
         let mut last = None;
@@ -335,7 +286,7 @@ impl Store {
         // A capped count of a search reads the hits from the full-text index in order
         // and stops at the cap (`e.seq IN (...)` would collect every hit first).
         let mut inner = if via == SearchVia::Joined {
-            "SELECT 1 FROM events_fts f CROSS JOIN events e ON e.seq = f.rowid
+            "SELECT e.seq FROM events_fts f CROSS JOIN events e ON e.seq = f.rowid
              LEFT JOIN actors a ON a.id = e.actor_id
              WHERE f.events_fts MATCH ? AND "
                 .to_string()
@@ -351,6 +302,20 @@ impl Store {
             .collect();
         args.push(filter.incident_id.clone().into());
         filter_sql(filter, via, q.as_deref(), &mut inner, &mut args);
+        if let (SearchVia::Joined, Some(cap)) = (via, cap) {
+            // The hits in rowid order (FTS5 gives them so, nothing is sorted), kept: the
+            // first pages of the search read them instead of asking the index again.
+            inner.push_str(" ORDER BY f.rowid LIMIT ?");
+            args.push((cap + 1).into());
+            let seqs: Vec<i64> = self
+                .conn
+                .prepare_cached(&inner)?
+                .query_map(params_from_iter(args), |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let n = seqs.len() as i64;
+            self.keep_search_head(filter, seqs, n <= cap)?;
+            return Ok(if n > cap { (cap, false) } else { (n, true) });
+        }
         if let Some(cap) = cap {
             inner.push_str(" LIMIT ?");
             args.push((cap + 1).into());
@@ -435,13 +400,16 @@ impl Writer<'_> {
             [],
             |r| r.get(0),
         )?;
-        self.tx.execute_batch("DROP TRIGGER events_fts_delete")?;
+        self.tx
+            .execute_batch("DROP TRIGGER events_fts_delete; DROP TRIGGER event_slots_delete")?;
         let done = delete()?;
         // The rebuild indexes every event left, those waiting in the search backlog too.
         self.tx.execute_batch(&format!(
             "INSERT INTO events_fts (events_fts) VALUES ('rebuild');
-             DELETE FROM search_backlog; {trigger}"
+             DELETE FROM search_backlog; {trigger}; {SLOTS_DELETE_TRIGGER}"
         ))?;
+        // The slots are counted again from the events left (schema 13).
+        self.recount_slots()?;
         Ok(done)
     }
 

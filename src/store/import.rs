@@ -97,7 +97,14 @@ impl Store {
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            let triggers = take_triggers(&w.tx, &["events_fts_insert", "event_counts_insert"])?;
+            let triggers = take_triggers(
+                &w.tx,
+                &[
+                    "events_fts_insert",
+                    "event_counts_insert",
+                    "event_slots_insert",
+                ],
+            )?;
             let bulk_after = BULK_AFTER.max(existing);
             let mut dropped: Option<Vec<String>> = None;
             let mut inserted: i64 = 0;
@@ -146,6 +153,7 @@ impl Store {
             for sql in &triggers {
                 w.tx.execute_batch(sql)?;
             }
+            w.count_slots_after(incident_id, last_seq)?;
             w.tx.execute(
                 "INSERT INTO event_counts (incident_id, events) VALUES (?1, ?2)
                  ON CONFLICT (incident_id) DO UPDATE SET events = events + ?2",
@@ -251,9 +259,16 @@ fn remove_duplicates(
                WHERE {DUPLICATE})"
         )
     };
-    // The rows are in neither the full-text index nor the counts yet (both are filled
+    // The rows are in neither the full-text index nor the counts yet (all are filled
     // afterwards), so the triggers that take a deleted event out of them stay out of it.
-    let triggers = take_triggers(tx, &["events_fts_delete", "event_counts_delete"])?;
+    let triggers = take_triggers(
+        tx,
+        &[
+            "events_fts_delete",
+            "event_counts_delete",
+            "event_slots_delete",
+        ],
+    )?;
     let removed = tx.execute(&sql, params![incident_id, last_seq])? as u64;
     for sql in &triggers {
         tx.execute_batch(sql)?;

@@ -13,6 +13,7 @@ mod bundle_stream;
 mod bundle_tables;
 mod bundle_values;
 mod columns;
+mod density;
 mod error;
 mod evaluation;
 mod events;
@@ -38,9 +39,10 @@ pub use actions::{BacklogFilter, OwnerLoad, ReviewInput, action_json, review_jso
 pub use bundle::{BUNDLE_VERSION, BundleOutcome};
 pub use bundle_load::{BaseText, ROW_HISTORY_EVENTS};
 pub use bundle_stream::precheck_bundle;
+pub use density::Density;
 pub use error::{Result, StoreError};
 pub use evaluation::{EVALUATION_FIELDS, evaluation_json};
-pub use events::{Density, EventFilter, EventPage, PageCursor};
+pub use events::{EventFilter, EventPage, PageCursor};
 pub use evidence::{EvidenceSummary, Target, evidence_json};
 pub use findings::{FindingSummary, finding_json};
 pub use ids::{IdKind, short_id};
@@ -112,6 +114,8 @@ pub struct Store {
     search_plan: std::cell::RefCell<Option<(search::SearchKey, search::Plan)>>,
     /// The latest search's FTS5 query with its prefixes written out (see `search.rs`).
     search_terms: std::cell::RefCell<Option<(search::SearchKey, String)>>,
+    /// The first hits of the latest capped search count, in rowid order (see `search.rs`).
+    search_head: std::cell::RefCell<Option<search::SearchHead>>,
     /// This connection's session (a workbench window, one CLI command): recorded on every
     /// change set it writes, so undo and redo take back this session's own changes.
     session: String,
@@ -143,6 +147,7 @@ impl Store {
             search_hits: std::cell::RefCell::new(None),
             search_plan: std::cell::RefCell::new(None),
             search_terms: std::cell::RefCell::new(None),
+            search_head: std::cell::RefCell::new(None),
             session: crate::domain::new_id(),
             progress: None,
             held: None,
@@ -383,6 +388,8 @@ impl Writer<'_> {
 mod bundle_load_tests;
 #[cfg(test)]
 mod bundle_tests;
+#[cfg(test)]
+mod density_tests;
 #[cfg(test)]
 mod evaluation_tests;
 #[cfg(test)]

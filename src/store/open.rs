@@ -26,6 +26,7 @@ pub(super) const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0010_bundle_bases.sql")),
     M::up(include_str!("migrations/0011_bulk_import.sql")),
     M::up(include_str!("migrations/0012_search_backlog.sql")),
+    M::up(include_str!("migrations/0013_event_slots.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

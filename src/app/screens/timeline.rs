@@ -59,7 +59,7 @@ pub struct TimelineState {
     /// Whether the detail pane is shown (`v` hides it, giving the list the room).
     pub show_detail: bool,
     /// Events per column of the density strip over the whole incident, read in update
-    /// by one aggregate query ([`Store::event_density`]) whenever the events or the
+    /// from the per-slot counts ([`Store::event_density`]) whenever the events or the
     /// width change; `strip_width` is the width it was read for.
     pub density: Density,
     pub strip_width: usize,
@@ -121,7 +121,7 @@ impl TimelineState {
         self.refresh_density(store)
     }
 
-    /// Re-reads the density strip and the key events (one aggregate query): at once for
+    /// Re-reads the density strip and the key events: at once for
     /// an incident of up to [`DENSITY_NOW`] events, else at the next poll.
     pub fn refresh_density(&mut self, store: &Store) -> Result<()> {
         self.key_events = store.key_events(&self.filter.incident_id)?;
