@@ -126,16 +126,6 @@ impl Store {
     }
 }
 
-/// The trigger that takes a deleted event out of `event_slots` (schema 13), put back
-/// after a large removal.
-pub(super) const SLOTS_DELETE_TRIGGER: &str =
-    "CREATE TRIGGER event_slots_delete AFTER DELETE ON events BEGIN
-    UPDATE event_slots SET events = events - 1
-        WHERE incident_id = old.incident_id AND slot = old.at_us >> 26;
-    DELETE FROM event_slots
-        WHERE incident_id = old.incident_id AND slot = old.at_us >> 26 AND events <= 0;
-END;";
-
 impl Writer<'_> {
     /// Adds the events of `incident_id` after `last_seq` to `event_slots` (a bulk import,
     /// whose rows the insert trigger did not count): one pass along the time index, in

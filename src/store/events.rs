@@ -1,6 +1,5 @@
 //! Timeline events: add, find, and read in time order by keyset pages.
 
-use super::density::SLOTS_DELETE_TRIGGER;
 use super::fields::{EVENT_FIELDS, event_values, new_event_values};
 use super::rows::{EVENT_COLUMNS, EVENT_FROM, event, event_position};
 use super::search::{Plan, SearchVia, filter_sql, fts_query, incident_condition};
@@ -394,20 +393,17 @@ impl Writer<'_> {
         if !rebuild {
             return delete();
         }
-        // The trigger that takes a deleted event out of the index, as the schema holds it.
-        let trigger: String = self.tx.query_row(
-            "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'events_fts_delete'",
-            [],
-            |r| r.get(0),
-        )?;
-        self.tx
-            .execute_batch("DROP TRIGGER events_fts_delete; DROP TRIGGER event_slots_delete")?;
+        // The triggers that take a deleted event out of the index and its slot.
+        let triggers =
+            super::import::take_triggers(&self.tx, &["events_fts_delete", "event_slots_delete"])?;
         let done = delete()?;
         // The rebuild indexes every event left, those waiting in the search backlog too.
-        self.tx.execute_batch(&format!(
-            "INSERT INTO events_fts (events_fts) VALUES ('rebuild');
-             DELETE FROM search_backlog; {trigger}; {SLOTS_DELETE_TRIGGER}"
-        ))?;
+        self.tx.execute_batch(
+            "INSERT INTO events_fts (events_fts) VALUES ('rebuild'); DELETE FROM search_backlog;",
+        )?;
+        for sql in &triggers {
+            self.tx.execute_batch(sql)?;
+        }
         // The slots are counted again from the events left (schema 13).
         self.recount_slots()?;
         Ok(done)
