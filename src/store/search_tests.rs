@@ -130,8 +130,10 @@ fn backward(s: &Store, f: &EventFilter, limit: usize) -> Vec<String> {
     ids
 }
 
-#[test]
-fn search_finds_what_a_plain_scan_finds_on_every_plan() {
+/// An incident whose searches take every plan: the first import in time order (narrow
+/// blocks of rowids); another incident's rows in between; then rows whose times fall
+/// among the second half of the first import's (rowids spread wide there).
+fn every_plan() -> (Store, crate::domain::Incident) {
     let mut s = Store::open_in_memory("tester").unwrap();
     let inc = s
         .create_incident(&NewIncident::new("IR-S", "Search").unwrap())
@@ -139,30 +141,23 @@ fn search_finds_what_a_plain_scan_finds_on_every_plan() {
     let other = s
         .create_incident(&NewIncident::new("IR-O", "Other").unwrap())
         .unwrap();
-    // The first import in time order (narrow blocks of rowids); another incident's rows
-    // in between; then rows whose times fall among the second half of the first import's
-    // (rowids spread wide there); so every plan runs.
-    import(
-        &mut s,
-        &inc.id,
-        (0..8000)
-            .map(|i| row(i, 1_000_000 + 2 * i as i64, "a"))
-            .collect(),
-    );
-    import(
-        &mut s,
-        &other.id,
-        (0..3000)
-            .map(|i| row(i, 1_000_000 + 3 * i as i64, "o"))
-            .collect(),
-    );
-    import(
-        &mut s,
-        &inc.id,
-        (0..4000)
-            .map(|i| row(i + 8000, 1_008_001 + 2 * i as i64, "b"))
-            .collect(),
-    );
+    let batches = [
+        (&inc.id, 0, 8000, 1_000_000, 2, "a"),
+        (&other.id, 0, 3000, 1_000_000, 3, "o"),
+        (&inc.id, 8000, 4000, 1_008_001, 2, "b"),
+    ];
+    for (incident, first, n, start, step, batch) in batches {
+        let rows = (0..n)
+            .map(|i| row(first + i, start + step * i as i64, batch))
+            .collect();
+        import(&mut s, incident, rows);
+    }
+    (s, inc)
+}
+
+#[test]
+fn search_finds_what_a_plain_scan_finds_on_every_plan() {
+    let (s, inc) = every_plan();
     let searches = [
         "event",
         "ev",
@@ -225,34 +220,7 @@ fn search_finds_what_a_plain_scan_finds_on_every_plan() {
 /// not, gives what the plain scan gives, pages of every size, both ways.
 #[test]
 fn pages_after_a_capped_count_find_what_a_plain_scan_finds() {
-    let mut s = Store::open_in_memory("tester").unwrap();
-    let inc = s
-        .create_incident(&NewIncident::new("IR-S", "Search").unwrap())
-        .unwrap();
-    let other = s
-        .create_incident(&NewIncident::new("IR-O", "Other").unwrap())
-        .unwrap();
-    import(
-        &mut s,
-        &inc.id,
-        (0..8000)
-            .map(|i| row(i, 1_000_000 + 2 * i as i64, "a"))
-            .collect(),
-    );
-    import(
-        &mut s,
-        &other.id,
-        (0..3000)
-            .map(|i| row(i, 1_000_000 + 3 * i as i64, "o"))
-            .collect(),
-    );
-    import(
-        &mut s,
-        &inc.id,
-        (0..4000)
-            .map(|i| row(i + 8000, 1_008_001 + 2 * i as i64, "b"))
-            .collect(),
-    );
+    let (mut s, inc) = every_plan();
     for search in ["1", "11", "event", "event 1", "token", "host-1", "beacon"] {
         let expected = scan(&s, &inc.id, search);
         let n = expected.len() as i64;
