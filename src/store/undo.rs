@@ -391,6 +391,12 @@ impl Writer<'_> {
                 )?;
                 self.record_insert("owner", &s.entity_id, None, &v)
             }
+            "import" if v.get("format").and_then(|f| f.as_str()) == Some("debrief-bundle") => {
+                Err(StoreError::invalid(
+                    "history",
+                    "an undone bundle import cannot be redone: import the bundle file again",
+                ))
+            }
             "import" => Err(StoreError::invalid(
                 "history",
                 "an undone import cannot be redone: import the file again (rows already there are skipped)",
