@@ -331,7 +331,10 @@ fn undo_takes_a_streamed_incident_back_whole_either_way_it_was_recorded() {
         if history < 20 {
             // Recorded as one import: not redone, and said as a bundle's.
             let e = s.redo(None).unwrap_err().to_string();
-            assert!(e.contains("an undone bundle import cannot be redone"), "{e}");
+            assert!(
+                e.contains("an undone bundle import cannot be redone"),
+                "{e}"
+            );
             assert_eq!(keep(dump(&s)), before);
         }
     }
