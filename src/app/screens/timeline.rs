@@ -436,10 +436,11 @@ impl TimelineState {
                     Some(_) => cx.store.search_backlog().unwrap_or(0),
                     None => 0,
                 };
+                // Short enough to sit beside "indexing for search… N%" at 80 columns.
                 let so_far = if waiting > 0 {
-                    format!(" so far ({waiting} events are still being indexed for search)")
+                    " among the events indexed so far"
                 } else {
-                    String::new()
+                    ""
                 };
                 cx.shell.info(format!(
                     "{total} events match {}{so_far}",
