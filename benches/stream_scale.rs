@@ -152,8 +152,9 @@ fn bundle_import_child(bundle: &Path, db: &Path) {
     // rows streamed into the one transaction (a bundle this large is not remembered).
     let name = bundle.display().to_string();
     let file = std::fs::File::open(bundle).expect("the bundle");
+    let (file, hash) = debrief::io::import::Tracked::new(file, None);
     let o = store
-        .import_new_bundle(file, &name, &name, "bench", false, None)
+        .import_new_bundle(file, &name, &name, &|| hash.hex(), "bench", false, None)
         .expect("the import")
         .expect("the incident is created as the bundle is read");
     println!(

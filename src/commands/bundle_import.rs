@@ -96,10 +96,13 @@ pub(super) fn import(
         // the file's size); the three-way merge holds the bundle whole, below.
         let open =
             crate::store::open_regular(file).with_context(|| format!("cannot read {name}"))?;
+        // Hashed as it is read: the SHA-256 recorded with a large bundle's import.
+        let (open, hash) = crate::io::import::Tracked::new(open, None);
         let again = || std::fs::read_to_string(file);
         let base: crate::store::BaseText<'_> = remembered.then_some(&again);
+        let digest = || hash.hex();
         streamed = store
-            .import_new_bundle(open, &file_key(file), &name, &by, dry_run, base)
+            .import_new_bundle(open, &file_key(file), &name, &digest, &by, dry_run, base)
             .with_context(|| name.clone())?;
     }
     let o = match streamed {

@@ -28,7 +28,6 @@ use super::merge_import::{MergeImport, remember_text};
 use super::{Result, Store, StoreError, Writer};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
@@ -52,16 +51,20 @@ impl Store {
     /// Imports the bundle read from `reader`, created or merged record by record (see
     /// the module notes). `None`: nothing was written, the bundle is for the
     /// whole-bundle import. `path` is the file's canonical name, `file` as the user
-    /// named it (recorded with the import of a large bundle's events).
+    /// named it and `file_hash` its SHA-256 once read (both recorded with the import of a
+    /// large bundle's events).
+    #[allow(clippy::too_many_arguments)]
     pub fn import_new_bundle(
         &mut self,
         reader: impl Read,
         path: &str,
         file: &str,
+        file_hash: &dyn Fn() -> String,
         by: &str,
         dry_run: bool,
         base: BaseText<'_>,
     ) -> Result<Option<MergeImport>> {
+        let file = (file, file_hash);
         self.import_new_bundle_with(reader, path, file, by, dry_run, base, ROW_HISTORY_EVENTS)
     }
 
@@ -70,7 +73,7 @@ impl Store {
         &mut self,
         reader: impl Read,
         path: &str,
-        file: &str,
+        (file, file_hash): (&str, &dyn Fn() -> String),
         by: &str,
         dry_run: bool,
         base: BaseText<'_>,
@@ -100,13 +103,8 @@ impl Store {
                 here: false,
                 merged: Default::default(),
             };
-            let mut hashed = Hashed {
-                inner: reader,
-                hash: Sha256::new(),
-            };
             let read = {
-                let mut de =
-                    serde_json::Deserializer::from_reader(std::io::BufReader::new(&mut hashed));
+                let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
                 de.deserialize_map(Top(&mut load)).and_then(|()| de.end())
             };
             match (load.stop.take(), read) {
@@ -128,10 +126,9 @@ impl Store {
                 return Ok((None, false));
             };
             if let Some(import_id) = &load.import_id {
-                let sha = hex(&hashed.hash.finalize());
                 w.tx.execute(
                     "UPDATE imports SET sha256 = ?1 WHERE id = ?2",
-                    [sha.as_str(), import_id],
+                    [file_hash().as_str(), import_id],
                 )?;
             }
             w.tx.execute(
@@ -167,24 +164,6 @@ impl Store {
             Ok((Some(out), !dry_run))
         })
     }
-}
-
-/// The file's bytes pass through the hash as they are read.
-struct Hashed<R> {
-    inner: R,
-    hash: Sha256,
-}
-
-impl<R: Read> Read for Hashed<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The state of one streamed import.

@@ -53,7 +53,7 @@ fn import(s: &mut Store, bytes: &[u8], row_history: u64) -> Result<Option<MergeI
     s.import_new_bundle_with(
         bytes,
         "f",
-        "f.debrief.json",
+        ("f.debrief.json", &|| "00".into()),
         "bundle f",
         false,
         None,
@@ -407,11 +407,27 @@ fn an_incident_here_merges_record_by_record_as_the_whole_import_does() {
     // A base remembered for the file: the three-way merge holds the bundle whole.
     let mut s = store();
     let again = || Ok(text(&bytes));
-    s.import_new_bundle(&bytes[..], "f", "f", "bundle f", false, Some(&again))
-        .unwrap()
-        .unwrap();
+    s.import_new_bundle(
+        &bytes[..],
+        "f",
+        "f",
+        &|| "00".into(),
+        "bundle f",
+        false,
+        Some(&again),
+    )
+    .unwrap()
+    .unwrap();
     let before = dump(&s);
-    let o = s.import_new_bundle(&changed[..], "f", "f", "bundle f", false, None);
+    let o = s.import_new_bundle(
+        &changed[..],
+        "f",
+        "f",
+        &|| "00".into(),
+        "bundle f",
+        false,
+        None,
+    );
     assert_eq!(o.unwrap(), None);
     assert_eq!(dump(&s), before);
 }
