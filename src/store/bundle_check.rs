@@ -225,15 +225,7 @@ impl Writer<'_> {
     ) -> Result<()> {
         let row = check.row;
         let text = |c: &str| row.get(c).and_then(Value::as_str);
-        if t.columns.contains(&"incident_id") {
-            let theirs = check.id("incident_id")?;
-            if theirs != incident_id {
-                return Err(check.fail(
-                    "incident_id",
-                    format!("{theirs} is another incident than the bundle's ({incident_id})"),
-                ));
-            }
-        }
+        check.of_incident(t.columns, incident_id)?;
         if t.name != "owners"
             && let Some(id) = text("id")
             && let Some(owner) = self.stored_incident(t.name, id)?

@@ -46,6 +46,21 @@ impl RowCheck<'_> {
         bad(self.table, &self.key, format!("{column}: {why}"))
     }
 
+    /// A row of a table with an `incident_id` belongs to the bundle's incident.
+    pub(super) fn of_incident(&self, columns: &[&str], incident_id: &str) -> Result<()> {
+        if !columns.contains(&"incident_id") {
+            return Ok(());
+        }
+        let theirs = self.id("incident_id")?;
+        if theirs != incident_id {
+            return Err(self.fail(
+                "incident_id",
+                format!("{theirs} is another incident than the bundle's ({incident_id})"),
+            ));
+        }
+        Ok(())
+    }
+
     fn value(&self, column: &str) -> &Value {
         self.row.get(column).unwrap_or(&Value::Null)
     }

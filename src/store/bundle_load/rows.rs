@@ -98,15 +98,7 @@ impl Load<'_, '_> {
             key: key_text(t, &row),
             row: &row,
         };
-        if t.columns.contains(&"incident_id") {
-            let theirs = check.id("incident_id")?;
-            if theirs != incident_id {
-                return Err(check.fail(
-                    "incident_id",
-                    format!("{theirs} is another incident than the bundle's ({incident_id})"),
-                ));
-            }
-        }
+        check.of_incident(t.columns, &incident_id)?;
         let none = InBundle::default();
         // Merging into the incident here: a row may not be one of another incident's.
         if self.here
