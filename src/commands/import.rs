@@ -143,7 +143,16 @@ pub fn import(store: &mut Store, args: ImportArgs, out: &mut dyn Write) -> Resul
     if !args.dry_run {
         // The events are in: said before the indexing, which may take a while.
         out.flush()?;
-        index_for_search(store, out)?;
+        match index_for_search(store, out) {
+            // The import stands; what is left of the indexing is picked up later.
+            Err(e) if matches!(e.downcast_ref(), Some(crate::store::StoreError::Busy)) => {
+                writeln!(
+                    out,
+                    "not all indexed for search yet: another debrief is writing to the database; the next search or the workbench finishes it"
+                )?;
+            }
+            other => other?,
+        }
     }
     Ok(())
 }
