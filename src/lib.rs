@@ -27,7 +27,9 @@ pub fn open_store(cli: &Cli, config: &config::Config) -> Result<Store> {
         Some(p) => p.clone(),
         None => config::default_db_path()?,
     };
-    let store = Store::open(&path, &config.analyst()).context("cannot open the database")?;
+    let note = |what: &str| eprintln!("debrief: {what}…");
+    let store =
+        Store::open_noting(&path, &config.analyst(), &note).context("cannot open the database")?;
     if let Some(warning) = store::folder_warning(&path) {
         eprintln!("debrief: {}", text::inert(&warning));
     }

@@ -19,7 +19,42 @@ pub struct ImportedRow {
     /// Every other column, in file order.
     pub attrs: Vec<(String, String)>,
     /// Identifies the source row: the same row imported again is recognised.
-    pub fingerprint: String,
+    pub fingerprint: RowFingerprint,
+}
+
+/// Identifies a source row: the first 8 bytes of the SHA-256 of its cells and their
+/// column names, kept as 8 bytes (hex text took 32 in every row and its index). A row is
+/// a duplicate only with the same text as well, so two rows whose hashes happen to share
+/// 8 bytes are both kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RowFingerprint(pub [u8; 8]);
+
+impl RowFingerprint {
+    /// The fingerprint of these bytes (a reader hashes a row's cells and names).
+    pub fn of_bytes(bytes: &[u8]) -> Self {
+        use sha2::{Digest, Sha256};
+        Self::from_digest(&Sha256::digest(bytes))
+    }
+
+    /// The first 8 bytes of a SHA-256 digest.
+    pub fn from_digest(digest: &[u8]) -> Self {
+        let mut out = [0u8; 8];
+        out.copy_from_slice(&digest[..8]);
+        RowFingerprint(out)
+    }
+}
+
+/// Tests name rows by text: the fingerprint of that text.
+impl From<&str> for RowFingerprint {
+    fn from(text: &str) -> Self {
+        Self::of_bytes(text.as_bytes())
+    }
+}
+
+impl From<String> for RowFingerprint {
+    fn from(text: String) -> Self {
+        Self::from(text.as_str())
+    }
 }
 
 /// A row that could not be read: where, which column, what was wrong, and the row as

@@ -23,14 +23,48 @@ pub const BUNDLE_VERSION: i64 = 1;
 
 pub(super) use super::bundle_tables::{TABLES, Table, table};
 
-fn to_json(v: Sql) -> Value {
+/// A stored value as a bundle writes it. Bytes (an event's fingerprint) are written as
+/// lowercase hex digits.
+pub(super) fn to_json(v: Sql) -> Value {
     match v {
         Sql::Null => Value::Null,
         Sql::Integer(i) => json!(i),
         Sql::Real(f) => json!(f),
         Sql::Text(t) => json!(t),
-        Sql::Blob(b) => json!(b),
+        Sql::Blob(b) => json!(b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
     }
+}
+
+/// A bundle's value for column `c` of table `t`, as this database keeps it. An event's
+/// fingerprint is kept as 8 bytes, written as 16 hex digits; a bundle written before
+/// schema 14 has 32, whose first 16 are the same key. Other text there (written by
+/// hand, or by another tool) is kept as it is.
+pub(super) fn to_sql_in(t: &Table, c: &str, v: &Value) -> Sql {
+    if t.name == "events"
+        && c == "fingerprint"
+        && let Value::String(s) = v
+        && let Some(bytes) = fingerprint_bytes(s)
+    {
+        return Sql::Blob(bytes);
+    }
+    to_sql(v)
+}
+
+/// The 8 bytes a fingerprint of 16 or 32 lowercase hex digits starts with.
+fn fingerprint_bytes(s: &str) -> Option<Vec<u8>> {
+    let hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    if !matches!(s.len(), 16 | 32) || !s.bytes().all(hex) {
+        return None;
+    }
+    (0..8)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok())
+        .collect()
+}
+
+/// A bundle's value for column `c` of `t` as reading it back from this database gives
+/// it (what a stored row is compared with).
+fn as_stored(t: &Table, c: &str, v: &Value) -> Value {
+    to_json(to_sql_in(t, c, v))
 }
 
 pub(super) fn to_sql(v: &Value) -> Sql {
@@ -257,11 +291,11 @@ impl Writer<'_> {
         row: &Map<String, Value>,
         out: &mut BundleOutcome,
     ) -> Result<()> {
-        // Only the columns the table has, in its order.
+        // Only the columns the table has, in its order, as this database keeps them.
         let row: Map<String, Value> = t
             .columns
             .iter()
-            .map(|c| (c.to_string(), row.get(*c).cloned().unwrap_or(Value::Null)))
+            .map(|c| (c.to_string(), as_stored(t, c, col(row, c))))
             .collect();
         let entity = format!("row:{}", t.name);
         let key = key_text(t, &row);
@@ -317,7 +351,11 @@ impl Writer<'_> {
     /// Writes a whole row: inserted, or (`replace`) updated in place so its local rowid,
     /// links and index entries stay.
     pub(super) fn put_row(&self, t: &Table, row: &Map<String, Value>, replace: bool) -> Result<()> {
-        let values: Vec<Sql> = t.columns.iter().map(|c| to_sql(col(row, c))).collect();
+        let values: Vec<Sql> = t
+            .columns
+            .iter()
+            .map(|c| to_sql_in(t, c, col(row, c)))
+            .collect();
         let sql = if replace {
             let set: Vec<String> = t
                 .columns

@@ -95,6 +95,7 @@ impl Store {
                 named_owners: HashSet::new(),
                 events: 0,
                 import_id: None,
+                import_num: 0,
                 bulk_after: 0,
                 counted: 0,
                 triggers: Vec::new(),
@@ -188,6 +189,8 @@ struct Load<'w, 'a> {
     events: u64,
     /// Set once the events outnumber `row_history`: they are recorded as this import.
     import_id: Option<String>,
+    /// The number its events name it by (events.import_id), once there is one.
+    import_num: i64,
     /// From then on: the last event's rowid before the bulk load, and the events the
     /// trigger had counted.
     bulk_after: i64,

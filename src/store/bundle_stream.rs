@@ -7,7 +7,7 @@
 //! then each table in insert order, each row's columns in the table's order, indented
 //! two spaces a level.
 
-use super::bundle::{BUNDLE_FORMAT, BUNDLE_VERSION, TABLES, Table};
+use super::bundle::{BUNDLE_FORMAT, BUNDLE_VERSION, TABLES, Table, to_json};
 use super::bundle_values::{RowCheck, check_values};
 use super::{Result, Store, StoreError};
 use rusqlite::types::Value as Sql;
@@ -17,16 +17,6 @@ use std::io::{Read, Write};
 
 /// Columns a bundle written before them may lack (read as empty).
 const LATER_COLUMNS: [(&str, &str); 2] = [("incidents", "impact"), ("incidents", "classification")];
-
-fn to_json(v: Sql) -> Value {
-    match v {
-        Sql::Null => Value::Null,
-        Sql::Integer(i) => Value::from(i),
-        Sql::Real(f) => Value::from(f),
-        Sql::Text(t) => Value::from(t),
-        Sql::Blob(b) => Value::from(b),
-    }
-}
 
 impl Store {
     /// Writes the incident's bundle to `out` one row at a time (memory independent of

@@ -353,7 +353,7 @@ fn a_bundle_of_an_imported_hostile_log_travels() {
         tags: vec!["a!b".into(), "x\u{1b}[1m".into(), "@who".into()],
         technique: None,
         attrs: vec![("k".into(), "\u{202e}v".into())],
-        fingerprint: "fp".into(),
+        fingerprint: String::from("fp").into(),
     });
     let run = ImportRun {
         file: "log.csv".into(),
@@ -375,6 +375,71 @@ fn a_bundle_of_an_imported_hostile_log_travels() {
     let o = fresh.import_bundle(&bundle, false).unwrap();
     assert!(o.created && o.added >= 3, "{o:?}");
     assert_eq!(fresh.bundle(&inc.id).unwrap(), bundle);
+}
+
+#[test]
+fn fingerprints_travel_as_16_hex_digits_and_older_bundles_with_32_import() {
+    use crate::io::import::{ImportedRow, RowFingerprint};
+    let mut s = store();
+    let inc = s
+        .create_incident(&NewIncident::new("IR-FP", "Imported").unwrap())
+        .unwrap();
+    let fp = RowFingerprint::from("source row");
+    let hex: String = fp.0.iter().map(|b| format!("{b:02x}")).collect();
+    let row = ImportedRow {
+        line: 2,
+        at: crate::domain::Timestamp::from_micros(
+            1_773_223_200_000_000,
+            0,
+            crate::domain::Precision::Exact,
+        )
+        .unwrap(),
+        text: "sign-in from a new country".into(),
+        actor: None,
+        source: None,
+        phase: None,
+        tags: vec![],
+        technique: None,
+        attrs: vec![],
+        fingerprint: fp,
+    };
+    let run = ImportRun {
+        file: "log.csv".into(),
+        format: "csv".into(),
+        ..Default::default()
+    };
+    s.import_rows(
+        &inc.id,
+        &mut std::iter::once(Ok(row.clone())),
+        &run,
+        &mut |_| {},
+        &|| "00".into(),
+    )
+    .unwrap();
+    let bundle = s.bundle(&inc.id).unwrap();
+    let event = &bundle["tables"]["events"][0];
+    assert_eq!(event["fingerprint"], json!(hex));
+
+    // Written by a release before schema 14: 32 digits, the first 16 the same key.
+    let mut older = bundle.clone();
+    older["tables"]["events"][0]["fingerprint"] = json!(format!("{hex}00112233aabbccdd"));
+    let mut fresh = store();
+    fresh.import_bundle(&older, false).unwrap();
+    assert_eq!(fresh.bundle(&inc.id).unwrap(), bundle);
+    // Merged into the database it came from: the same row, nothing to report.
+    let o = s.import_bundle(&older, false).unwrap();
+    assert_eq!((o.added, o.replaced, o.conflicts.len()), (0, 0, 0), "{o:?}");
+    // The source row imported again after the bundle: a duplicate.
+    let out = fresh
+        .import_rows(
+            &inc.id,
+            &mut std::iter::once(Ok(row)),
+            &run,
+            &mut |_| {},
+            &|| "00".into(),
+        )
+        .unwrap();
+    assert_eq!((out.imported, out.duplicates), (0, 1));
 }
 
 #[test]

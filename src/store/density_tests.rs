@@ -43,7 +43,7 @@ fn row(i: u64, batch: &str) -> ImportedRow {
         tags: vec![],
         technique: None,
         attrs: vec![],
-        fingerprint: format!("{batch}-{i}"),
+        fingerprint: format!("{batch}-{i}").into(),
     }
 }
 
@@ -173,7 +173,8 @@ fn the_strip_equals_a_direct_count_after_every_kind_of_change() {
     let kept: i64 = s
         .connection()
         .query_row(
-            "SELECT count(*) FROM events WHERE import_id = ?1",
+            "SELECT count(*) FROM events
+             WHERE import_id = (SELECT CAST(num AS TEXT) FROM imports WHERE id = ?1)",
             [&first],
             |r| r.get(0),
         )

@@ -66,7 +66,7 @@ mod disk_full {
                     tags: vec!["aitm".into()],
                     technique: None,
                     attrs: vec![("host".into(), format!("ws-{line}"))],
-                    fingerprint: format!("fp-{line}"),
+                    fingerprint: format!("fp-{line}").into(),
                 })
             })
             .collect()
@@ -227,7 +227,7 @@ mod lingering {
                     tags: vec![],
                     technique: None,
                     attrs: vec![("host".into(), format!("{words}host{line}"))],
-                    fingerprint: format!("{file}-{line}"),
+                    fingerprint: format!("{file}-{line}").into(),
                 })
             })
             .collect();

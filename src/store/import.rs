@@ -8,7 +8,7 @@
 use super::{Result, Store, StoreError, Writer};
 use crate::domain::imported::{ImportedRow, RowError};
 use crate::domain::{ActorKind, Attribution};
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -90,6 +90,7 @@ impl Store {
         let result = self.write_if(&label, |w| {
             let mut out = ImportOutcome::default();
             let import_id = w.new_id();
+            let import_num = w.next_import_num()?;
             // The full-text index is filled once at the end, in one statement, instead of
             // by the trigger row by row (the trigger comes back in the same transaction).
             let (last_seq, existing): (i64, i64) = w.tx.query_row(
@@ -109,7 +110,7 @@ impl Store {
             let mut dropped: Option<Vec<String>> = None;
             let mut inserted: i64 = 0;
             {
-                let mut importer = Importer::new(w, incident_id, &import_id)?;
+                let mut importer = Importer::new(w, incident_id, import_num)?;
                 for row in rows {
                     out.rows += 1;
                     match row {
@@ -163,8 +164,8 @@ impl Store {
             if commit {
                 w.tx.execute(
                     "INSERT INTO imports (id, incident_id, file, format, sha256, rows, imported,
-                         skipped, duplicates, at_us, by)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                         skipped, duplicates, at_us, by, num)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                     params![
                         import_id,
                         incident_id,
@@ -176,7 +177,8 @@ impl Store {
                         out.bad as i64,
                         out.duplicates as i64,
                         w.now_us(),
-                        w.by
+                        w.by,
+                        import_num
                     ],
                 )?;
                 w.record_insert(
@@ -227,15 +229,14 @@ fn drop_event_indexes(tx: &Transaction<'_>) -> Result<Vec<String>> {
 }
 
 /// The new events (after `last_seq`) whose source row the incident already had: the
-/// same whole fingerprint on an earlier event of the incident (an earlier import, or an
-/// earlier line of this file). The short key of `events_fingerprint` (12 hex digits)
-/// only narrows the search; the whole fingerprint and the incident decide.
+/// same fingerprint and the same text on an earlier event of the incident (an earlier
+/// import, or an earlier line of this file). The text guards against two different rows
+/// whose 8-byte fingerprints happen to be equal.
 const DUPLICATE: &str = "e.seq > ?2 AND e.incident_id = ?1 AND e.fingerprint IS NOT NULL
     AND EXISTS (SELECT 1 FROM events p
-                WHERE substr(p.fingerprint, 1, 12) = substr(e.fingerprint, 1, 12)
-                  AND p.fingerprint IS NOT NULL
-                  AND p.fingerprint = e.fingerprint
-                  AND p.incident_id = e.incident_id AND p.seq < e.seq)";
+                WHERE p.fingerprint = e.fingerprint
+                  AND p.incident_id = e.incident_id AND p.seq < e.seq
+                  AND p.text = e.text)";
 
 /// Removes the duplicates among the rows just inserted and says how many there were.
 /// A few new rows are each looked up; many are matched against the keys that occur more
@@ -251,11 +252,10 @@ fn remove_duplicates(
     } else {
         format!(
             "DELETE FROM events WHERE seq IN (
-               WITH shared(k) AS (SELECT substr(fingerprint, 1, 12) FROM events
+               WITH shared(k) AS (SELECT fingerprint FROM events
                                   WHERE fingerprint IS NOT NULL
                                   GROUP BY 1 HAVING count(*) > 1)
-               SELECT e.seq FROM shared JOIN events e
-                 ON substr(e.fingerprint, 1, 12) = shared.k AND e.fingerprint IS NOT NULL
+               SELECT e.seq FROM shared JOIN events e ON e.fingerprint = shared.k
                WHERE {DUPLICATE})"
         )
     };
@@ -314,14 +314,15 @@ struct Importer<'w, 'a> {
     w: &'w Writer<'a>,
     insert: rusqlite::Statement<'w>,
     incident_id: &'w str,
-    import_id: &'w str,
+    /// The import's number, as its events name it (events.import_id).
+    import_num: String,
     actors: HashMap<String, String>,
     now: i64,
     ids: Option<u128>,
 }
 
 impl<'w, 'a> Importer<'w, 'a> {
-    fn new(w: &'w Writer<'a>, incident_id: &'w str, import_id: &'w str) -> Result<Self> {
+    fn new(w: &'w Writer<'a>, incident_id: &'w str, import_num: i64) -> Result<Self> {
         let insert = w.tx.prepare(
             "INSERT INTO events (id, incident_id, at_us, at_offset, at_precision,
                  text, actor_id, source, phase, tags, technique, created_us, updated_us,
@@ -332,7 +333,7 @@ impl<'w, 'a> Importer<'w, 'a> {
             w,
             insert,
             incident_id,
-            import_id,
+            import_num: import_num.to_string(),
             actors: HashMap::new(),
             now: w.now_us(),
             ids: None,
@@ -373,8 +374,8 @@ impl<'w, 'a> Importer<'w, 'a> {
             r.technique,
             self.now,
             super::rows::attrs_to_text(&r.attrs),
-            r.fingerprint,
-            self.import_id
+            &r.fingerprint.0[..],
+            self.import_num
         ])?;
         if !r.tags.is_empty() {
             self.w.index_tags(self.w.tx.last_insert_rowid(), &r.tags)?;
@@ -384,14 +385,34 @@ impl<'w, 'a> Importer<'w, 'a> {
 }
 
 impl Writer<'_> {
+    /// The number the next import's events will name it by (events.import_id): one past
+    /// the highest (the write transaction is the only writer).
+    pub(super) fn next_import_num(&self) -> Result<i64> {
+        Ok(self
+            .tx
+            .query_row("SELECT coalesce(max(num), 0) + 1 FROM imports", [], |r| {
+                r.get(0)
+            })?)
+    }
+
     /// Undoes an import: its events go (with their tags, links and index entries).
     pub(crate) fn remove_import(&self, import_id: &str, incident_id: Option<&str>) -> Result<()> {
+        // Its events name it by its number (schema 14).
+        let num: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT CAST(num AS TEXT) FROM imports WHERE id = ?1",
+                [import_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let num = num.unwrap_or_default();
         let removed: i64 = self.tx.query_row(
             "SELECT count(*) FROM events WHERE import_id = ?1",
-            [import_id],
+            [&num],
             |r| r.get(0),
         )?;
-        self.deleting_events(removed, || self.delete_import_events(import_id, removed))?;
+        self.deleting_events(removed, || self.delete_import_events(&num, removed))?;
         self.tx
             .execute("DELETE FROM imports WHERE id = ?1", [import_id])?;
         self.record_delete(

@@ -26,7 +26,7 @@ fn row(line: u64, at: &str, text: &str) -> std::result::Result<ImportedRow, RowE
         tags: vec!["aitm".into()],
         technique: None,
         attrs: vec![("host".into(), "exo".into())],
-        fingerprint: format!("fp-{line}"),
+        fingerprint: format!("fp-{line}").into(),
     })
 }
 

@@ -133,6 +133,14 @@ impl Store {
         Ok(Store::with_connection(open::open_file(path)?, analyst))
     }
 
+    /// [`Store::open`], telling `note` before an upgrade of the schema starts.
+    pub fn open_noting(path: &Path, analyst: &str, note: &dyn Fn(&str)) -> Result<Store> {
+        Ok(Store::with_connection(
+            open::open_file_noting(path, note)?,
+            analyst,
+        ))
+    }
+
     pub fn open_in_memory(analyst: &str) -> Result<Store> {
         Ok(Store::with_connection(open::open_memory()?, analyst))
     }

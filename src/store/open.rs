@@ -27,6 +27,7 @@ pub(super) const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0011_bulk_import.sql")),
     M::up(include_str!("migrations/0012_search_backlog.sql")),
     M::up(include_str!("migrations/0013_event_slots.sql")),
+    M::up(include_str!("migrations/0014_compact_event_rows.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -40,6 +41,12 @@ pub fn latest_version() -> i32 {
 
 /// Opens (creating if missing) the database at `path`, checked and migrated.
 pub fn open_file(path: &Path) -> Result<Connection> {
+    open_file_noting(path, &|_| {})
+}
+
+/// [`open_file`], telling `note` before an upgrade starts (it copies the file and may
+/// rewrite every event: seconds for a large database, which should not look hung).
+pub fn open_file_noting(path: &Path, note: &dyn Fn(&str)) -> Result<Connection> {
     let refuse = |reason: String| StoreError::Refused {
         path: path.to_path_buf(),
         reason,
@@ -53,7 +60,7 @@ pub fn open_file(path: &Path) -> Result<Connection> {
         create_private(path).map_err(|e| refuse(format!("cannot create the database: {e}")))?;
         true
     };
-    let result = open_checked(path, created, &refuse);
+    let result = open_checked(path, created, &refuse, note);
     if result.is_err() && created {
         // Leave no empty file behind: the next start would (rightly) refuse it.
         for suffix in ["", "-wal", "-shm", "-journal"] {
@@ -67,6 +74,7 @@ fn open_checked(
     path: &Path,
     created: bool,
     refuse: &dyn Fn(String) -> StoreError,
+    note: &dyn Fn(&str),
 ) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)
@@ -74,6 +82,10 @@ fn open_checked(
     if !created {
         let version = check_ours(&conn).map_err(refuse)?;
         if version > 0 && version < latest_version() {
+            note(&format!(
+                "upgrading the database from schema {version} to {} (a copy from before is kept beside it); a large database takes a while",
+                latest_version()
+            ));
             keep_copy_before_migration(&conn, path, version)?;
         }
     }
@@ -82,7 +94,13 @@ fn open_checked(
         conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
     }
     configure(&conn)?;
+    let before: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     migrations().to_latest(&mut conn)?;
+    if before < latest_version() {
+        // An upgrade may make an index again (schema 14 the full-text index): the pages
+        // of the old one go back to the file system instead of staying free inside it.
+        conn.execute_batch("PRAGMA incremental_vacuum")?;
+    }
     Ok(conn)
 }
 

@@ -161,8 +161,9 @@ impl Store {
 }
 
 impl Writer<'_> {
-    /// Deletes the `removed` events of an import in slices of rowids, moving the progress.
-    pub(crate) fn delete_import_events(&self, import_id: &str, removed: i64) -> Result<()> {
+    /// Deletes the `removed` events of an import (named by its number, as its events name
+    /// it) in slices of rowids, moving the progress.
+    pub(crate) fn delete_import_events(&self, import_num: &str, removed: i64) -> Result<()> {
         if let Some(p) = self.progress {
             p.add_total(removed.max(0) as u64);
         }
@@ -171,13 +172,13 @@ impl Writer<'_> {
             let last: Option<i64> = self.tx.query_row(
                 "SELECT max(seq) FROM (SELECT seq FROM events WHERE seq > ?2 AND import_id = ?1
                      ORDER BY seq LIMIT ?3)",
-                rusqlite::params![import_id, after, SLICE],
+                rusqlite::params![import_num, after, SLICE],
                 |r| r.get(0),
             )?;
             let Some(last) = last else { return Ok(()) };
             let n = self.tx.execute(
                 "DELETE FROM events WHERE seq > ?2 AND seq <= ?3 AND import_id = ?1",
-                rusqlite::params![import_id, after, last],
+                rusqlite::params![import_num, after, last],
             )?;
             if let Some(p) = self.progress {
                 p.advance(n as u64);

@@ -38,7 +38,7 @@ pub(super) fn row(i: u64, at_s: i64, batch: &str) -> ImportedRow {
             ("hostname".into(), format!("host-{}", i % 7)),
             ("data_type".into(), "windows:evtx:record".into()),
         ],
-        fingerprint: format!("{batch}-{i}"),
+        fingerprint: format!("{batch}-{i}").into(),
     }
 }
 

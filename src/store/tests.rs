@@ -812,6 +812,97 @@ mod upgrade {
             "a copy from before the upgrade"
         );
     }
+
+    /// Schema 14 shortens imported events: a fingerprint of 32 hex digits becomes its
+    /// first 8 bytes, and an event names its import by the import's number. An import
+    /// made before still finds its duplicates and is still undone whole.
+    #[test]
+    fn a_schema_13_import_upgrades_to_short_fingerprints_and_numbered_imports() {
+        use crate::io::import::RowFingerprint;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let fp = RowFingerprint::from("row one");
+        let hex: String = fp.0.iter().map(|b| format!("{b:02x}")).collect();
+        {
+            let mut c = rusqlite::Connection::open(&path).unwrap();
+            migrations().to_version(&mut c, 13).unwrap();
+            c.execute_batch(&format!(
+                "INSERT INTO incidents (id, key, title, severity, status, created_us, updated_us)
+                   VALUES ('i1', 'IR-OLD', 'Old incident', 'high', 'draft', 0, 0);
+                 INSERT INTO imports (id, incident_id, file, format, sha256, rows, imported,
+                     skipped, duplicates, at_us, by)
+                   VALUES ('imp-1', 'i1', 'old.csv', 'csv', '', 2, 2, 0, 0, 0, 'analyst');
+                 INSERT INTO events (id, incident_id, at_us, text, created_us, updated_us,
+                     fingerprint, import_id)
+                   VALUES ('e1', 'i1', 1773220800000000, 'row one', 0, 0,
+                           '{hex}0123456789abcdef', 'imp-1'),
+                          ('e2', 'i1', 1773220900000000, 'by hand', 0, 0, 'fp-by-hand', 'imp-1');
+                 INSERT INTO change_sets (id, at_us, by, incident_id, label)
+                   VALUES (1, 0, 'analyst', 'i1', 'import old.csv');
+                 INSERT INTO history (change_set, at_us, by, entity, entity_id, incident_id, op)
+                   VALUES (1, 0, 'analyst', 'import', 'imp-1', 'i1', 'insert');"
+            ))
+            .unwrap();
+        }
+        let mut s = Store::open(&path, "tester").unwrap();
+        let rows: Vec<(String, Option<Vec<u8>>, String, String)> = s
+            .connection()
+            .prepare(
+                "SELECT typeof(fingerprint), CASE typeof(fingerprint) WHEN 'blob'
+                     THEN fingerprint END, CASE typeof(fingerprint) WHEN 'text' THEN fingerprint
+                     ELSE '' END, import_id
+                 FROM events ORDER BY seq",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(rows[0].0, "blob");
+        assert_eq!(rows[0].1.as_deref(), Some(&fp.0[..]));
+        assert_eq!(rows[0].3, "1");
+        assert_eq!(
+            (rows[1].0.as_str(), rows[1].2.as_str(), rows[1].3.as_str()),
+            ("text", "fp-by-hand", "1"),
+            "a fingerprint that is not 32 hex digits stays as it was"
+        );
+        // The same source row imported again is a duplicate of the upgraded one.
+        let row = crate::io::import::ImportedRow {
+            line: 2,
+            at: crate::domain::Timestamp::from_micros(
+                1773220800000000,
+                0,
+                crate::domain::Precision::Exact,
+            )
+            .unwrap(),
+            text: "row one".into(),
+            actor: None,
+            source: None,
+            phase: None,
+            tags: vec![],
+            technique: None,
+            attrs: vec![],
+            fingerprint: fp,
+        };
+        let run = crate::store::ImportRun {
+            file: "again.csv".into(),
+            format: "csv".into(),
+            ..Default::default()
+        };
+        let out = s
+            .import_rows(
+                "i1",
+                &mut std::iter::once(Ok(row)),
+                &run,
+                &mut |_| {},
+                &|| String::new(),
+            )
+            .unwrap();
+        assert_eq!((out.imported, out.duplicates), (0, 1));
+        // The old import is undone whole, through its number.
+        s.undo_any(Some("i1")).unwrap().unwrap();
+        assert_eq!(s.count_events("i1").unwrap(), 0);
+    }
 }
 
 mod backlog {

@@ -10,7 +10,7 @@ mod time;
 pub use formats::{Field, IRIS_COLUMNS, ImportFormat, Mapping, detect, mapping};
 pub use time::{EpochUnit, TimeOptions};
 // The rows a reader yields are domain types, so the store can take them without io.
-pub use crate::domain::imported::{ImportedRow, RowError};
+pub use crate::domain::imported::{ImportedRow, RowError, RowFingerprint};
 
 use crate::domain::Phase;
 use sha2::{Digest, Sha256};
@@ -483,7 +483,7 @@ fn tags(v: &str) -> Vec<String> {
 /// The fingerprint of a row: its cells hashed with their column names. Columns met after
 /// the header (JSONL keys the first object lacked) count only where the row has them, so
 /// a row's fingerprint does not depend on which rows came before it.
-fn fingerprint(columns: &[(String, Field)], cells: &[String], header_len: usize) -> String {
+fn fingerprint(columns: &[(String, Field)], cells: &[String], header_len: usize) -> RowFingerprint {
     let mut h = Sha256::new();
     for (i, ((name, _), v)) in columns.iter().zip(cells).enumerate() {
         if i >= header_len && v.is_empty() {
@@ -494,14 +494,7 @@ fn fingerprint(columns: &[(String, Field)], cells: &[String], header_len: usize)
         h.update(v.as_bytes());
         h.update([0x1e]);
     }
-    let digest = h.finalize();
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(32);
-    for b in &digest[..16] {
-        out.push(HEX[(b >> 4) as usize] as char);
-        out.push(HEX[(b & 15) as usize] as char);
-    }
-    out
+    RowFingerprint::from_digest(&h.finalize())
 }
 
 /// A reader that hashes what passes through (SHA-256, recorded with the import) and

@@ -209,7 +209,7 @@ impl Load<'_, '_> {
             }
         }
         let put = match (t.name, &self.import_id) {
-            ("events", Some(import_id)) => self.put_event(&row, import_id),
+            ("events", Some(_)) => self.put_event(&row, self.import_num),
             _ => self.w.put_row(t, &row, false),
         };
         put.map_err(|e| self.explain(t, &row, e))?;
@@ -230,13 +230,14 @@ impl Load<'_, '_> {
     /// and lose their own history rows.
     fn record_events_as_import(&mut self) -> Result<()> {
         let import_id = self.w.new_id();
+        self.import_num = self.w.next_import_num()?;
         self.w.tx.execute(
             "DELETE FROM history WHERE change_set = ?1 AND entity = 'row:events'",
             [self.w.change_set],
         )?;
         self.w.tx.execute(
             "UPDATE events SET import_id = ?1 WHERE incident_id = ?2",
-            [&import_id, self.incident_id()],
+            [&self.import_num.to_string(), self.incident_id()],
         )?;
         // As a timeline import does: the full-text index and the count filled once at
         // the end instead of by the triggers row by row (they come back before the end
@@ -252,7 +253,7 @@ impl Load<'_, '_> {
     }
 
     /// An event of a large bundle, inserted with its import's id.
-    fn put_event(&self, row: &Map<String, Value>, import_id: &str) -> Result<()> {
+    fn put_event(&self, row: &Map<String, Value>, import_num: i64) -> Result<()> {
         let t = crate::store::bundle::table("events")?;
         let marks: Vec<String> = (1..=t.columns.len() + 1).map(|i| format!("?{i}")).collect();
         let sql = format!(
@@ -263,9 +264,9 @@ impl Load<'_, '_> {
         let mut values: Vec<rusqlite::types::Value> = t
             .columns
             .iter()
-            .map(|c| crate::store::bundle::to_sql(row.get(*c).unwrap_or(&Value::Null)))
+            .map(|c| crate::store::bundle::to_sql_in(t, c, row.get(*c).unwrap_or(&Value::Null)))
             .collect();
-        values.push(rusqlite::types::Value::Text(import_id.to_string()));
+        values.push(rusqlite::types::Value::Text(import_num.to_string()));
         self.w
             .tx
             .prepare_cached(&sql)?
@@ -343,15 +344,16 @@ impl Load<'_, '_> {
         )?;
         self.w.tx.execute(
             "INSERT INTO imports (id, incident_id, file, format, sha256, rows, imported,
-                 skipped, duplicates, at_us, by)
-             VALUES (?1, ?2, ?3, 'debrief-bundle', '', ?4, ?4, 0, 0, ?5, ?6)",
+                 skipped, duplicates, at_us, by, num)
+             VALUES (?1, ?2, ?3, 'debrief-bundle', '', ?4, ?4, 0, 0, ?5, ?6, ?7)",
             rusqlite::params![
                 import_id,
                 self.incident_id(),
                 self.file,
                 n,
                 self.w.now_us(),
-                self.w.by
+                self.w.by,
+                self.import_num
             ],
         )?;
         self.w.record_insert(
