@@ -99,7 +99,12 @@ fn open_checked(
     if before < latest_version() {
         // An upgrade may make an index again (schema 14 the full-text index): the pages
         // of the old one go back to the file system instead of staying free inside it.
-        conn.execute_batch("PRAGMA incremental_vacuum")?;
+        // Each step of the statement frees one page.
+        let mut vacuum = conn.prepare("PRAGMA incremental_vacuum")?;
+        let mut steps = vacuum.query([])?;
+        while steps.next()?.is_some() {}
+        drop(steps);
+        drop(vacuum);
     }
     Ok(conn)
 }
