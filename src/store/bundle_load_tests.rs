@@ -431,3 +431,57 @@ fn an_incident_here_merges_record_by_record_as_the_whole_import_does() {
     assert_eq!(o.unwrap(), None);
     assert_eq!(dump(&s), before);
 }
+
+#[test]
+fn fingerprints_stream_as_16_hex_digits_and_older_32_digit_ones_read_as_the_same_key() {
+    use crate::io::import::{ImportedRow, RowFingerprint};
+    let mut s = store();
+    let inc = s
+        .create_incident(&NewIncident::new("IR-FP", "Imported").unwrap())
+        .unwrap();
+    let rows: Vec<std::result::Result<ImportedRow, crate::io::import::RowError>> = (0..3)
+        .map(|i| {
+            Ok(ImportedRow {
+                line: i + 2,
+                at: parse_time(&format!("2026-03-11 10:00:0{i}Z"), &TimeContext::utc()).unwrap(),
+                text: format!("row {i}"),
+                actor: None,
+                source: None,
+                phase: None,
+                tags: vec![],
+                technique: None,
+                attrs: vec![],
+                fingerprint: RowFingerprint::from(format!("row {i}")),
+            })
+        })
+        .collect();
+    let run = crate::store::ImportRun {
+        file: "t.csv".into(),
+        format: "csv".into(),
+        ..Default::default()
+    };
+    s.import_rows(&inc.id, &mut rows.into_iter(), &run, &mut |_| {}, &|| {
+        "00".into()
+    })
+    .unwrap();
+    let bytes = bundle_of(&s);
+    let bundle: Value = serde_json::from_slice(&bytes).unwrap();
+    let fp = bundle["tables"]["events"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(fp.len(), 16, "{fp}");
+    // Written before schema 14: 32 digits, the first 16 the same key.
+    let mut older = bundle.clone();
+    for e in older["tables"]["events"].as_array_mut().unwrap() {
+        let long = format!("{}0123456789abcdef", e["fingerprint"].as_str().unwrap());
+        e["fingerprint"] = json!(long);
+    }
+    let older = serde_json::to_vec(&older).unwrap();
+    // Row by row, and as one import (the events' own insert).
+    for row_history in [ROW_HISTORY_EVENTS, 0] {
+        let mut fresh = store();
+        import(&mut fresh, &older, row_history).unwrap();
+        assert_eq!(text(&bundle_of(&fresh)), text(&bytes), "{row_history}");
+    }
+}
