@@ -244,7 +244,10 @@ const DUPLICATE: &str = "e.seq > ?2 AND e.incident_id = ?1 AND e.fingerprint IS 
 
 /// Removes the duplicates among the rows just inserted and says how many there were.
 /// A few new rows are each looked up; many are matched against the keys that occur more
-/// than once, read in one pass over the fingerprint index.
+/// than once, read in one pass over the fingerprint index. `CROSS JOIN` keeps those keys
+/// the outer loop: left to itself the planner walked every event of the incident along
+/// the time index and looked each one up (2.5 s at a million events with no duplicate,
+/// 0.2 s this way).
 fn remove_duplicates(
     tx: &Transaction<'_>,
     incident_id: &str,
@@ -259,7 +262,7 @@ fn remove_duplicates(
                WITH shared(k) AS (SELECT fingerprint FROM events
                                   WHERE fingerprint IS NOT NULL
                                   GROUP BY 1 HAVING count(*) > 1)
-               SELECT e.seq FROM shared JOIN events e ON e.fingerprint = shared.k
+               SELECT e.seq FROM shared CROSS JOIN events e ON e.fingerprint = shared.k
                WHERE {DUPLICATE})"
         )
     };
