@@ -109,12 +109,23 @@ impl Store {
             let bulk_after = BULK_AFTER.max(existing);
             let mut dropped: Option<Vec<String>> = None;
             let mut inserted: i64 = 0;
+            // A row the incident already had is passed over while the fingerprint index
+            // is there to say so (an import that finds mostly duplicates never drops it):
+            // the same file imported again writes nothing instead of inserting every row
+            // and deleting it again. The rest are found after the load.
+            let mut passed_over: u64 = 0;
+            let mut had_before = had_fingerprints(&w.tx, incident_id)?;
             {
                 let mut importer = Importer::new(w, incident_id, import_num)?;
                 for row in rows {
                     out.rows += 1;
                     match row {
                         Ok(r) => {
+                            had_before &= dropped.is_none();
+                            if had_before && importer.had_before(&r, last_seq)? {
+                                passed_over += 1;
+                                continue;
+                            }
                             importer.insert(&r)?;
                             inserted += 1;
                             if inserted == bulk_after && dropped.is_none() {
@@ -132,7 +143,7 @@ impl Store {
                 w.tx.execute_batch(sql)?;
             }
             let duplicates = remove_duplicates(&w.tx, incident_id, last_seq, inserted)?;
-            out.duplicates = duplicates;
+            out.duplicates = duplicates + passed_over;
             out.imported = inserted as u64 - duplicates;
             let later = !run.dry_run
                 && inserted as u64 >= run.search_later_from.unwrap_or(SEARCH_LATER_FROM);
@@ -241,6 +252,16 @@ const DUPLICATE: &str = "e.seq > ?2 AND e.incident_id = ?1 AND e.fingerprint IS 
                 WHERE p.fingerprint = e.fingerprint
                   AND p.incident_id = e.incident_id AND p.seq < e.seq
                   AND p.text = e.text)";
+
+/// Whether any event of the incident came from an imported row (only then can a row be
+/// one it already had).
+fn had_fingerprints(tx: &Transaction<'_>, incident_id: &str) -> Result<bool> {
+    Ok(tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM events WHERE incident_id = ?1 AND fingerprint IS NOT NULL)",
+        [incident_id],
+        |r| r.get(0),
+    )?)
+}
 
 /// Removes the duplicates among the rows just inserted and says how many there were.
 /// A few new rows are each looked up; many are matched against the keys that occur more
@@ -361,6 +382,24 @@ impl<'w, 'a> Importer<'w, 'a> {
         )?;
         self.actors.insert(key, actor.id.clone());
         Ok(actor.id)
+    }
+
+    /// Whether an event of the incident from before this import (its rowid up to
+    /// `last_seq`) has the row's fingerprint and text: the same source row (as
+    /// [`DUPLICATE`] decides after the load). Asked through the fingerprint index.
+    fn had_before(&self, r: &ImportedRow, last_seq: i64) -> Result<bool> {
+        Ok(self
+            .w
+            .tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM events INDEXED BY events_fingerprint
+                                WHERE fingerprint = ?1 AND incident_id = ?2 AND seq <= ?3
+                                  AND text = ?4)",
+            )?
+            .query_row(
+                params![&r.fingerprint.0[..], self.incident_id, last_seq, r.text],
+                |row| row.get(0),
+            )?)
     }
 
     /// Inserts one row (a duplicate too: duplicates are removed after the load).

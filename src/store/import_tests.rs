@@ -139,3 +139,35 @@ fn a_fingerprint_met_again_with_another_text_is_not_a_duplicate() {
     assert_eq!(texts, ["row 0", "row 1", "row 5"]);
     fts_intact(&s);
 }
+
+#[test]
+fn rows_the_incident_had_are_passed_over_or_found_after_the_load() {
+    let mut s = Store::open_in_memory("tester").unwrap();
+    let a = s
+        .create_incident(&NewIncident::new("IR-A", "A").unwrap())
+        .unwrap();
+    let schema = indexes(&s);
+    let old: Vec<ImportedRow> = (0..1000).map(|i| row(i, format!("old {i}"))).collect();
+    let out = import(&mut s, &a.id, old.clone());
+    assert_eq!((out.imported, out.duplicates), (1000, 0));
+    // The same rows again and ten more: the old ones passed over through the fingerprint
+    // index, never inserted (the new rows' rowids follow the first import's at once).
+    let mut again = old.clone();
+    again.extend((100_000..100_010).map(|i| row(i, format!("extra {i}"))));
+    let out = import(&mut s, &a.id, again);
+    assert_eq!((out.imported, out.duplicates), (10, 1000));
+    let top: i64 = s
+        .connection()
+        .query_row("SELECT max(seq) FROM events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(top, 1010);
+    // Behind more new rows than the point where the indexes are dropped for the load,
+    // the old rows are inserted and found after the load.
+    let mut mixed: Vec<ImportedRow> = (1000..61_000).map(|i| row(i, format!("new {i}"))).collect();
+    mixed.extend(old);
+    let out = import(&mut s, &a.id, mixed);
+    assert_eq!((out.imported, out.duplicates), (60_000, 1000));
+    assert_eq!(s.count_events(&a.id).unwrap(), 61_010);
+    assert_eq!(indexes(&s), schema);
+    fts_intact(&s);
+}
