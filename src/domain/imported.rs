@@ -22,6 +22,30 @@ pub struct ImportedRow {
     pub fingerprint: RowFingerprint,
 }
 
+/// A row with a time, a text and a fingerprint and nothing else (tests).
+#[cfg(test)]
+impl ImportedRow {
+    pub(crate) fn plain(
+        line: u64,
+        at: Timestamp,
+        text: impl Into<String>,
+        fingerprint: impl Into<RowFingerprint>,
+    ) -> Self {
+        ImportedRow {
+            line,
+            at,
+            text: text.into(),
+            actor: None,
+            source: None,
+            phase: None,
+            tags: vec![],
+            technique: None,
+            attrs: vec![],
+            fingerprint: fingerprint.into(),
+        }
+    }
+}
+
 /// Identifies a source row: the first 8 bytes of the SHA-256 of its cells and their
 /// column names, kept as 8 bytes (hex text took 32 in every row and its index). A row is
 /// a duplicate only with the same text as well, so two rows whose hashes happen to share

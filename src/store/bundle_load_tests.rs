@@ -434,25 +434,20 @@ fn an_incident_here_merges_record_by_record_as_the_whole_import_does() {
 
 #[test]
 fn fingerprints_stream_as_16_hex_digits_and_older_32_digit_ones_read_as_the_same_key() {
-    use crate::io::import::{ImportedRow, RowFingerprint};
+    use crate::io::import::ImportedRow;
     let mut s = store();
     let inc = s
         .create_incident(&NewIncident::new("IR-FP", "Imported").unwrap())
         .unwrap();
     let rows: Vec<std::result::Result<ImportedRow, crate::io::import::RowError>> = (0..3)
         .map(|i| {
-            Ok(ImportedRow {
-                line: i + 2,
-                at: parse_time(&format!("2026-03-11 10:00:0{i}Z"), &TimeContext::utc()).unwrap(),
-                text: format!("row {i}"),
-                actor: None,
-                source: None,
-                phase: None,
-                tags: vec![],
-                technique: None,
-                attrs: vec![],
-                fingerprint: RowFingerprint::from(format!("row {i}")),
-            })
+            let at = parse_time(&format!("2026-03-11 10:00:0{i}Z"), &TimeContext::utc());
+            Ok(ImportedRow::plain(
+                i + 2,
+                at.unwrap(),
+                format!("row {i}"),
+                format!("row {i}"),
+            ))
         })
         .collect();
     let run = crate::store::ImportRun {

@@ -386,23 +386,13 @@ fn fingerprints_travel_as_16_hex_digits_and_older_bundles_with_32_import() {
         .unwrap();
     let fp = RowFingerprint::from("source row");
     let hex: String = fp.0.iter().map(|b| format!("{b:02x}")).collect();
-    let row = ImportedRow {
-        line: 2,
-        at: crate::domain::Timestamp::from_micros(
-            1_773_223_200_000_000,
-            0,
-            crate::domain::Precision::Exact,
-        )
-        .unwrap(),
-        text: "sign-in from a new country".into(),
-        actor: None,
-        source: None,
-        phase: None,
-        tags: vec![],
-        technique: None,
-        attrs: vec![],
-        fingerprint: fp,
-    };
+    let at = crate::domain::Timestamp::from_micros(
+        1_773_223_200_000_000,
+        0,
+        crate::domain::Precision::Exact,
+    )
+    .unwrap();
+    let row = ImportedRow::plain(2, at, "sign-in from a new country", fp);
     let run = ImportRun {
         file: "log.csv".into(),
         format: "csv".into(),

@@ -33,18 +33,12 @@ fn time_of(i: u64) -> i64 {
 }
 
 fn row(i: u64, batch: &str) -> ImportedRow {
-    ImportedRow {
-        line: i + 2,
-        at: at_us(time_of(i)),
-        text: format!("event {i}"),
-        actor: None,
-        source: None,
-        phase: None,
-        tags: vec![],
-        technique: None,
-        attrs: vec![],
-        fingerprint: format!("{batch}-{i}").into(),
-    }
+    ImportedRow::plain(
+        i + 2,
+        at_us(time_of(i)),
+        format!("event {i}"),
+        format!("{batch}-{i}"),
+    )
 }
 
 fn import(s: &mut Store, incident: &str, rows: impl Iterator<Item = ImportedRow>) -> String {

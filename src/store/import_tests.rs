@@ -7,19 +7,8 @@ use crate::domain::{NewIncident, Precision, Timestamp};
 use crate::io::import::{ImportedRow, RowError, RowFingerprint};
 
 fn row(i: u64, fingerprint: impl Into<RowFingerprint>) -> ImportedRow {
-    ImportedRow {
-        line: i + 2,
-        at: Timestamp::from_micros((1_000_000 + i as i64) * 1_000_000, 0, Precision::Exact)
-            .unwrap(),
-        text: format!("row {i}"),
-        actor: None,
-        source: None,
-        phase: None,
-        tags: vec![],
-        technique: None,
-        attrs: vec![],
-        fingerprint: fingerprint.into(),
-    }
+    let at = Timestamp::from_micros((1_000_000 + i as i64) * 1_000_000, 0, Precision::Exact);
+    ImportedRow::plain(i + 2, at.unwrap(), format!("row {i}"), fingerprint)
 }
 
 fn import(s: &mut Store, incident: &str, rows: Vec<ImportedRow>) -> ImportOutcome {

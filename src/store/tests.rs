@@ -879,23 +879,12 @@ mod upgrade {
             "a fingerprint that is not 32 hex digits stays as it was"
         );
         // The same source row imported again is a duplicate of the upgraded one.
-        let row = crate::io::import::ImportedRow {
-            line: 2,
-            at: crate::domain::Timestamp::from_micros(
-                1773220800000000,
-                0,
-                crate::domain::Precision::Exact,
-            )
-            .unwrap(),
-            text: "row one".into(),
-            actor: None,
-            source: None,
-            phase: None,
-            tags: vec![],
-            technique: None,
-            attrs: vec![],
-            fingerprint: fp,
-        };
+        let at = crate::domain::Timestamp::from_micros(
+            1773220800000000,
+            0,
+            crate::domain::Precision::Exact,
+        );
+        let row = crate::io::import::ImportedRow::plain(2, at.unwrap(), "row one", fp);
         let run = crate::store::ImportRun {
             file: "again.csv".into(),
             format: "csv".into(),
