@@ -1173,6 +1173,38 @@ fn a_database_from_a_newer_debrief_is_refused() {
 }
 
 #[test]
+fn an_older_database_is_upgraded_saying_so_once() {
+    let dir = tmp();
+    let d = dir.path();
+    let db = db_path(d);
+    {
+        let mut conn = Connection::open(&db).unwrap();
+        debrief::store::migrations()
+            .to_version(&mut conn, 13)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO incidents (id, key, title, severity, status, created_us, updated_us)
+               VALUES ('i1', 'IR-OLD', 'Written by schema 13', 'high', 'draft', 0, 0);",
+        )
+        .unwrap();
+    }
+    let out = debrief(d).args(["incident", "list"]).output().unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8(out.stderr).unwrap();
+    let latest = debrief::store::latest_version();
+    assert!(
+        said.starts_with(&format!(
+            "debrief: upgrading the database from schema 13 to {latest}"
+        )) && said.lines().count() == 1,
+        "{said}"
+    );
+    assert!(String::from_utf8(out.stdout).unwrap().contains("IR-OLD"));
+    assert!(d.join("t.db.schema-13.bak").exists(), "a copy from before");
+    // Upgraded: the next start says nothing.
+    assert!(ok(debrief(d).args(["incident", "list"])).contains("IR-OLD"));
+}
+
+#[test]
 fn a_folder_is_no_database() {
     let dir = tmp();
     let d = dir.path();
