@@ -94,8 +94,7 @@ impl Store {
                 owners: Vec::new(),
                 named_owners: HashSet::new(),
                 events: 0,
-                import_id: None,
-                import_num: 0,
+                import: None,
                 bulk_after: 0,
                 counted: 0,
                 triggers: Vec::new(),
@@ -126,7 +125,7 @@ impl Store {
             let Some((id, key)) = load.finish()? else {
                 return Ok((None, false));
             };
-            if let Some(import_id) = &load.import_id {
+            if let Some((import_id, _)) = &load.import {
                 w.tx.execute(
                     "UPDATE imports SET sha256 = ?1 WHERE id = ?2",
                     [file_hash().as_str(), import_id],
@@ -188,9 +187,9 @@ struct Load<'w, 'a> {
     named_owners: HashSet<String>,
     events: u64,
     /// Set once the events outnumber `row_history`: they are recorded as this import.
-    import_id: Option<String>,
-    /// The number its events name it by (events.import_id), once there is one.
-    import_num: i64,
+    /// The import the events are recorded as, once there is one: its id, and the number
+    /// its events name it by (events.import_id).
+    import: Option<(String, i64)>,
     /// From then on: the last event's rowid before the bulk load, and the events the
     /// trigger had counted.
     bulk_after: i64,

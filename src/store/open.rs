@@ -79,24 +79,26 @@ fn open_checked(
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)
         .map_err(|e| refuse(format!("cannot open: {e}")))?;
-    if !created {
-        let version = check_ours(&conn).map_err(refuse)?;
-        if version > 0 && version < latest_version() {
-            note(&format!(
-                "upgrading the database from schema {version} to {} (a copy from before is kept beside it); a large database takes a while",
-                latest_version()
-            ));
-            keep_copy_before_migration(&conn, path, version)?;
-        }
+    let version = if created {
+        0
+    } else {
+        check_ours(&conn).map_err(refuse)?
+    };
+    // A created file is at version 0: nothing to keep or upgrade.
+    if version > 0 && version < latest_version() {
+        note(&format!(
+            "upgrading the database from schema {version} to {} (a copy from before is kept beside it); a large database takes a while",
+            latest_version()
+        ));
+        keep_copy_before_migration(&conn, path, version)?;
     }
     if created {
         // Before the first table: freed pages can then be given back step by step.
         conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
     }
     configure(&conn)?;
-    let before: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     migrations().to_latest(&mut conn)?;
-    if before < latest_version() {
+    if version < latest_version() {
         // An upgrade may make an index again (schema 14 the full-text index): the pages
         // of the old one go back to the file system instead of staying free inside it.
         // Each step of the statement frees one page.

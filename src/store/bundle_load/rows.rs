@@ -204,16 +204,16 @@ impl Load<'_, '_> {
         }
         if t.name == "events" {
             self.events += 1;
-            if self.events > self.row_history && self.import_id.is_none() {
+            if self.events > self.row_history && self.import.is_none() {
                 self.record_events_as_import()?;
             }
         }
-        let put = match (t.name, &self.import_id) {
-            ("events", Some(_)) => self.put_event(&row, self.import_num),
+        let put = match (t.name, &self.import) {
+            ("events", Some((_, num))) => self.put_event(&row, *num),
             _ => self.w.put_row(t, &row, false),
         };
         put.map_err(|e| self.explain(t, &row, e))?;
-        if t.name != "events" || self.import_id.is_none() {
+        if t.name != "events" || self.import.is_none() {
             let entity = format!("row:{}", t.name);
             self.w.record_insert(
                 &entity,
@@ -230,14 +230,14 @@ impl Load<'_, '_> {
     /// and lose their own history rows.
     fn record_events_as_import(&mut self) -> Result<()> {
         let import_id = self.w.new_id();
-        self.import_num = self.w.next_import_num()?;
+        let num = self.w.next_import_num()?;
         self.w.tx.execute(
             "DELETE FROM history WHERE change_set = ?1 AND entity = 'row:events'",
             [self.w.change_set],
         )?;
         self.w.tx.execute(
             "UPDATE events SET import_id = ?1 WHERE incident_id = ?2",
-            [&self.import_num.to_string(), self.incident_id()],
+            [&num.to_string(), self.incident_id()],
         )?;
         // As a timeline import does: the full-text index and the count filled once at
         // the end instead of by the triggers row by row (they come back before the end
@@ -248,7 +248,7 @@ impl Load<'_, '_> {
                 .query_row("SELECT coalesce(max(seq), 0) FROM events", [], |r| r.get(0))?;
         self.counted = self.events - 1;
         self.triggers = take_triggers(&self.w.tx, &["events_fts_insert", "event_counts_insert"])?;
-        self.import_id = Some(import_id);
+        self.import = Some((import_id, num));
         Ok(())
     }
 
@@ -328,7 +328,7 @@ impl Load<'_, '_> {
 
     /// A large bundle's events recorded as one import (counts, then undone as one).
     fn end_of_events(&mut self) -> Result<()> {
-        let Some(import_id) = &self.import_id else {
+        let Some((import_id, num)) = &self.import else {
             return Ok(());
         };
         let n = self.events as i64;
@@ -353,7 +353,7 @@ impl Load<'_, '_> {
                 n,
                 self.w.now_us(),
                 self.w.by,
-                self.import_num
+                num
             ],
         )?;
         self.w.record_insert(
