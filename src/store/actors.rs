@@ -129,7 +129,7 @@ impl Store {
     /// How many events each actor of the incident has, by actor id.
     pub fn actor_event_counts(&self, incident_id: &str) -> Result<Vec<(String, i64)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT actor_id, count(*) FROM events WHERE incident_id = ?1 AND actor_id IS NOT NULL GROUP BY actor_id",
+            "SELECT actor_id, count(*) FROM events_v WHERE incident_id = ?1 AND actor_id IS NOT NULL GROUP BY actor_id",
         )?;
         let rows = stmt.query_map([incident_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

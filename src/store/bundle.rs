@@ -102,7 +102,7 @@ impl Store {
             let sql = format!(
                 "SELECT {} FROM {} WHERE {} ORDER BY {}",
                 t.columns.join(", "),
-                t.name,
+                t.read_from(),
                 t.filter,
                 t.order
             );
@@ -266,7 +266,7 @@ impl Writer<'_> {
         let sql = format!(
             "SELECT {} FROM {} WHERE {}",
             t.columns.join(", "),
-            t.name,
+            t.read_from(),
             cond.join(" AND ")
         );
         let args: Vec<Sql> = t.key.iter().map(|k| to_sql(col(row, k))).collect();
@@ -361,7 +361,7 @@ impl Writer<'_> {
                 .columns
                 .iter()
                 .enumerate()
-                .map(|(i, c)| format!("{c} = ?{}", i + 1))
+                .map(|(i, c)| format!("{} = {}", t.stored_column(c), t.value_mark(c, i + 1)))
                 .collect();
             let cond: Vec<String> = t
                 .key
@@ -378,13 +378,7 @@ impl Writer<'_> {
                 cond.join(" AND ")
             )
         } else {
-            let marks: Vec<String> = (1..=t.columns.len()).map(|i| format!("?{i}")).collect();
-            format!(
-                "INSERT INTO {} ({}) VALUES ({})",
-                t.name,
-                t.columns.join(", "),
-                marks.join(", ")
-            )
+            t.insert_sql(&[])
         };
         self.tx
             .prepare_cached(&sql)?

@@ -177,7 +177,10 @@ impl Writer<'_> {
                 return Ok(self
                     .tx
                     .query_row(
-                        &format!("SELECT incident_id FROM {table} WHERE id = ?1"),
+                        &format!(
+                            "SELECT incident_id FROM {} WHERE id = ?1",
+                            super::bundle::table(table)?.read_from()
+                        ),
                         [id],
                         |r| r.get(0),
                     )

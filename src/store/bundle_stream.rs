@@ -51,7 +51,7 @@ fn write_rows(
     let sql = format!(
         "SELECT {} FROM {} WHERE {} ORDER BY {}",
         t.columns.join(", "),
-        t.name,
+        t.read_from(),
         t.filter,
         t.order
     );

@@ -18,6 +18,58 @@ impl Table {
     pub(super) fn has_updated(&self) -> bool {
         self.columns.contains(&"updated_us")
     }
+
+    /// Where the rows are read with the columns a bundle names: events through the view
+    /// that gives each its incident's id (the table names the incident by its number).
+    pub(super) fn read_from(&self) -> &'static str {
+        if self.name == "events" {
+            "events_v"
+        } else {
+            self.name
+        }
+    }
+
+    /// The stored column a bundle's column is written to.
+    pub(super) fn stored_column<'c>(&self, c: &'c str) -> &'c str {
+        if self.name == "events" && c == "incident_id" {
+            "incident"
+        } else {
+            c
+        }
+    }
+
+    /// The value written for the bundle's column `c` from the statement's `?i`: an
+    /// event's incident id becomes the incident's number.
+    pub(super) fn value_mark(&self, c: &str, i: usize) -> String {
+        if self.name == "events" && c == "incident_id" {
+            format!("(SELECT num FROM incidents WHERE id = ?{i})")
+        } else {
+            format!("?{i}")
+        }
+    }
+
+    /// `INSERT INTO` the table with the bundle's columns and then `extra` (plain values).
+    pub(super) fn insert_sql(&self, extra: &[&str]) -> String {
+        let columns: Vec<&str> = self
+            .columns
+            .iter()
+            .map(|c| self.stored_column(c))
+            .chain(extra.iter().copied())
+            .collect();
+        let marks: Vec<String> = self
+            .columns
+            .iter()
+            .chain(extra)
+            .enumerate()
+            .map(|(i, c)| self.value_mark(c, i + 1))
+            .collect();
+        format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            self.name,
+            columns.join(", "),
+            marks.join(", ")
+        )
+    }
 }
 
 /// In the order rows must be inserted (what they refer to first).

@@ -10,7 +10,7 @@ impl Store {
     /// column and parses only its keys.
     pub fn attribute_names(&self, incident_id: &str) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare(
-            "SELECT attrs FROM events WHERE incident_id = ?1 AND attrs <> ''
+            "SELECT attrs FROM events_v WHERE incident_id = ?1 AND attrs <> ''
              ORDER BY at_us, seq",
         )?;
         let mut rows = stmt.query([incident_id])?;

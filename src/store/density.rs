@@ -79,8 +79,8 @@ impl Store {
         let (lo, hi): (Option<i64>, Option<i64>) = self
             .conn
             .prepare_cached(
-                "SELECT (SELECT min(at_us) FROM events WHERE incident_id = ?1),
-                        (SELECT max(at_us) FROM events WHERE incident_id = ?1)",
+                "SELECT (SELECT min(at_us) FROM events_v WHERE incident_id = ?1),
+                        (SELECT max(at_us) FROM events_v WHERE incident_id = ?1)",
             )?
             .query_row([incident_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let (Some(lo), Some(hi)) = (lo, hi) else {
@@ -112,7 +112,7 @@ impl Store {
             }
         }
         let mut times = self.conn.prepare_cached(
-            "SELECT at_us FROM events
+            "SELECT at_us FROM events_v
              WHERE incident_id = ?1 AND at_us >= ?2 AND at_us <= ?3",
         )?;
         for (first, last) in cut {
@@ -137,7 +137,7 @@ impl Writer<'_> {
              ON CONFLICT (incident_id, slot) DO UPDATE SET events = events + excluded.events",
         )?;
         let mut times = self.tx.prepare_cached(
-            "SELECT at_us FROM events WHERE incident_id = ?1 AND seq > ?2 ORDER BY at_us",
+            "SELECT at_us FROM events_v WHERE incident_id = ?1 AND seq > ?2 ORDER BY at_us",
         )?;
         let mut rows = times.query(params![incident_id, last_seq])?;
         let mut run: Option<(i64, i64)> = None;
@@ -164,7 +164,7 @@ impl Writer<'_> {
         self.tx.execute_batch(
             "DELETE FROM event_slots;
              INSERT INTO event_slots (incident_id, slot, events)
-             SELECT incident_id, at_us >> 26, count(*) FROM events GROUP BY 1, 2;",
+             SELECT incident_id, at_us >> 26, count(*) FROM events_v GROUP BY 1, 2;",
         )?;
         Ok(())
     }

@@ -59,7 +59,7 @@ fn import(s: &mut Store, incident: &str, rows: impl Iterator<Item = ImportedRow>
 fn direct(s: &Store, incident: &str, buckets: usize) -> Density {
     let times: Vec<i64> = s
         .connection()
-        .prepare("SELECT at_us FROM events WHERE incident_id = ?1")
+        .prepare("SELECT at_us FROM events_v WHERE incident_id = ?1")
         .unwrap()
         .query_map([incident], |r| r.get(0))
         .unwrap()
@@ -111,7 +111,9 @@ fn check(s: &Store, what: &str) {
     };
     assert_eq!(
         slots("SELECT incident_id, slot, events FROM event_slots ORDER BY 1, 2"),
-        slots("SELECT incident_id, at_us >> 26, count(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"),
+        slots(
+            "SELECT incident_id, at_us >> 26, count(*) FROM events_v GROUP BY 1, 2 ORDER BY 1, 2"
+        ),
         "{what}: the slots kept"
     );
 }

@@ -90,7 +90,7 @@ impl Store {
                 let holder: Option<String> = w
                     .tx
                     .query_row(
-                        "SELECT id FROM events WHERE incident_id = ?1 AND key_kind = ?2 AND id <> ?3",
+                        "SELECT id FROM events_v WHERE incident_id = ?1 AND key_kind = ?2 AND id <> ?3",
                         params![before.incident_id, k.as_str(), id],
                         |r| r.get(0),
                     )
@@ -285,12 +285,12 @@ impl Store {
         // A capped count of a search reads the hits from the full-text index in order
         // and stops at the cap (`e.seq IN (...)` would collect every hit first).
         let mut inner = if via == SearchVia::Joined {
-            "SELECT e.seq FROM events_fts f CROSS JOIN events e ON e.seq = f.rowid
+            "SELECT e.seq FROM events_fts f CROSS JOIN events_v e ON e.seq = f.rowid
              LEFT JOIN actors a ON a.id = e.actor_id
              WHERE f.events_fts MATCH ? AND "
                 .to_string()
         } else {
-            "SELECT 1 FROM events e LEFT JOIN actors a ON a.id = e.actor_id WHERE ".to_string()
+            "SELECT 1 FROM events_v e LEFT JOIN actors a ON a.id = e.actor_id WHERE ".to_string()
         };
         inner.push_str(incident_condition(filter, via));
         let mut args: Vec<Value> = q
@@ -347,7 +347,7 @@ impl Store {
         // From the tags (few) to their events, not from the events (maybe millions).
         let mut stmt = self.conn.prepare_cached(
             "SELECT t.tag FROM event_tags t
-             WHERE (SELECT e.incident_id FROM events e WHERE e.seq = t.event_seq) = ?1
+             WHERE (SELECT e.incident_id FROM events_v e WHERE e.seq = t.event_seq) = ?1
              GROUP BY t.tag ORDER BY count(*) DESC, t.tag",
         )?;
         let rows = stmt.query_map([incident_id], |r| r.get(0))?;
@@ -440,9 +440,9 @@ impl Writer<'_> {
         let now = self.now_us();
         self.tx
             .prepare_cached(
-                "INSERT INTO events (id, incident_id, at_us, at_offset, at_precision, text, actor_id,
+                "INSERT INTO events (id, incident, at_us, at_offset, at_precision, text, actor_id,
                      source, phase, tags, technique, key_kind, caused_by, created_us, updated_us, attrs)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)",
+                 VALUES (?1, (SELECT num FROM incidents WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)",
             )?
             .execute(params![
                 id,
@@ -552,7 +552,7 @@ impl Writer<'_> {
         let owner: Option<String> = self
             .tx
             .query_row(
-                "SELECT incident_id FROM events WHERE id = ?1",
+                "SELECT incident_id FROM events_v WHERE id = ?1",
                 [cause],
                 |r| r.get(0),
             )

@@ -15,7 +15,8 @@ pub enum IdKind {
 impl IdKind {
     fn table(self) -> &'static str {
         match self {
-            IdKind::Event => "events",
+            // Read through the view that gives an event its incident's id.
+            IdKind::Event => "events_v",
             IdKind::Finding => "findings",
             IdKind::Evidence => "evidence",
         }

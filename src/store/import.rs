@@ -91,6 +91,7 @@ impl Store {
             let mut out = ImportOutcome::default();
             let import_id = w.new_id();
             let import_num = w.next_import_num()?;
+            let incident = w.incident_num(incident_id)?;
             // The full-text index is filled once at the end, in one statement, instead of
             // by the trigger row by row (the trigger comes back in the same transaction).
             let (last_seq, existing): (i64, i64) = w.tx.query_row(
@@ -114,9 +115,9 @@ impl Store {
             // the same file imported again writes nothing instead of inserting every row
             // and deleting it again. The rest are found after the load.
             let mut passed_over: u64 = 0;
-            let mut had_before = had_fingerprints(&w.tx, incident_id)?;
+            let mut had_before = had_fingerprints(&w.tx, incident)?;
             {
-                let mut importer = Importer::new(w, incident_id, import_num)?;
+                let mut importer = Importer::new(w, incident_id, incident, import_num)?;
                 for row in rows {
                     out.rows += 1;
                     match row {
@@ -142,7 +143,7 @@ impl Store {
             for sql in dropped.iter().flatten() {
                 w.tx.execute_batch(sql)?;
             }
-            let duplicates = remove_duplicates(&w.tx, incident_id, last_seq, inserted)?;
+            let duplicates = remove_duplicates(&w.tx, incident, last_seq, inserted)?;
             out.duplicates = duplicates + passed_over;
             out.imported = inserted as u64 - duplicates;
             let later = !run.dry_run
@@ -247,18 +248,18 @@ fn drop_event_indexes(tx: &Transaction<'_>) -> Result<Vec<String>> {
 /// same fingerprint and the same text on an earlier event of the incident (an earlier
 /// import, or an earlier line of this file). The text guards against two different rows
 /// whose 8-byte fingerprints happen to be equal.
-const DUPLICATE: &str = "e.seq > ?2 AND e.incident_id = ?1 AND e.fingerprint IS NOT NULL
+const DUPLICATE: &str = "e.seq > ?2 AND e.incident = ?1 AND e.fingerprint IS NOT NULL
     AND EXISTS (SELECT 1 FROM events p
                 WHERE p.fingerprint = e.fingerprint
-                  AND p.incident_id = e.incident_id AND p.seq < e.seq
+                  AND p.incident = e.incident AND p.seq < e.seq
                   AND p.text = e.text)";
 
 /// Whether any event of the incident came from an imported row (only then can a row be
 /// one it already had).
-fn had_fingerprints(tx: &Transaction<'_>, incident_id: &str) -> Result<bool> {
+fn had_fingerprints(tx: &Transaction<'_>, incident: i64) -> Result<bool> {
     Ok(tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM events WHERE incident_id = ?1 AND fingerprint IS NOT NULL)",
-        [incident_id],
+        "SELECT EXISTS (SELECT 1 FROM events WHERE incident = ?1 AND fingerprint IS NOT NULL)",
+        [incident],
         |r| r.get(0),
     )?)
 }
@@ -271,7 +272,7 @@ fn had_fingerprints(tx: &Transaction<'_>, incident_id: &str) -> Result<bool> {
 /// 0.2 s this way).
 fn remove_duplicates(
     tx: &Transaction<'_>,
-    incident_id: &str,
+    incident: i64,
     last_seq: i64,
     inserted: i64,
 ) -> Result<u64> {
@@ -297,7 +298,7 @@ fn remove_duplicates(
             "event_slots_delete",
         ],
     )?;
-    let removed = tx.execute(&sql, params![incident_id, last_seq])? as u64;
+    let removed = tx.execute(&sql, params![incident, last_seq])? as u64;
     for sql in &triggers {
         tx.execute_batch(sql)?;
     }
@@ -342,6 +343,8 @@ struct Importer<'w, 'a> {
     w: &'w Writer<'a>,
     insert: rusqlite::Statement<'w>,
     incident_id: &'w str,
+    /// The incident's number, as its events name it (events.incident).
+    incident: i64,
     /// The import's number, as its events name it (events.import_id).
     import_num: String,
     actors: HashMap<String, String>,
@@ -350,9 +353,14 @@ struct Importer<'w, 'a> {
 }
 
 impl<'w, 'a> Importer<'w, 'a> {
-    fn new(w: &'w Writer<'a>, incident_id: &'w str, import_num: i64) -> Result<Self> {
+    fn new(
+        w: &'w Writer<'a>,
+        incident_id: &'w str,
+        incident: i64,
+        import_num: i64,
+    ) -> Result<Self> {
         let insert = w.tx.prepare(
-            "INSERT INTO events (id, incident_id, at_us, at_offset, at_precision,
+            "INSERT INTO events (id, incident, at_us, at_offset, at_precision,
                  text, actor_id, source, phase, tags, technique, created_us, updated_us,
                  attrs, fingerprint, import_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15)",
@@ -361,6 +369,7 @@ impl<'w, 'a> Importer<'w, 'a> {
             w,
             insert,
             incident_id,
+            incident,
             import_num: import_num.to_string(),
             actors: HashMap::new(),
             now: w.now_us(),
@@ -393,11 +402,11 @@ impl<'w, 'a> Importer<'w, 'a> {
             .tx
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM events INDEXED BY events_fingerprint
-                                WHERE fingerprint = ?1 AND incident_id = ?2 AND seq <= ?3
+                                WHERE fingerprint = ?1 AND incident = ?2 AND seq <= ?3
                                   AND text = ?4)",
             )?
             .query_row(
-                params![&r.fingerprint.0[..], self.incident_id, last_seq, r.text],
+                params![&r.fingerprint.0[..], self.incident, last_seq, r.text],
                 |row| row.get(0),
             )?)
     }
@@ -408,7 +417,7 @@ impl<'w, 'a> Importer<'w, 'a> {
         let id = self.w.batch_id(&mut self.ids);
         self.insert.execute(params![
             id,
-            self.incident_id,
+            self.incident,
             r.at.micros(),
             r.at.offset_secs,
             r.at.precision.as_str(),

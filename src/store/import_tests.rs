@@ -72,7 +72,7 @@ fn a_large_reimport_adds_only_the_new_rows_and_keeps_the_indexes() {
     let counted: i64 = s
         .connection()
         .query_row(
-            "SELECT count(*) FROM events WHERE incident_id = ?1",
+            "SELECT count(*) FROM events_v WHERE incident_id = ?1",
             [&a.id],
             |r| r.get(0),
         )

@@ -83,7 +83,7 @@ impl Store {
     /// it was detected (or, before that is known, the day of its first event).
     pub fn time_context(&self, incident: &Incident) -> Result<TimeContext> {
         let first: Option<i64> = self.conn.query_row(
-            "SELECT min(at_us) FROM events WHERE incident_id = ?1",
+            "SELECT min(at_us) FROM events_v WHERE incident_id = ?1",
             [&incident.id],
             |r| r.get(0),
         )?;
@@ -100,6 +100,16 @@ impl Store {
 }
 
 impl Writer<'_> {
+    /// The incident's number, by which its events name it (events.incident, schema 15).
+    pub(super) fn incident_num(&self, id: &str) -> Result<i64> {
+        self.tx
+            .query_row("SELECT num FROM incidents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("incident {id} no longer exists")))
+    }
+
     pub(crate) fn insert_incident(&self, new: &NewIncident) -> Result<Incident> {
         let id = self.new_id();
         let now = self.now_us();

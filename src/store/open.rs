@@ -28,6 +28,7 @@ pub(super) const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0012_search_backlog.sql")),
     M::up(include_str!("migrations/0013_event_slots.sql")),
     M::up(include_str!("migrations/0014_compact_event_rows.sql")),
+    M::up(include_str!("migrations/0015_event_incident_number.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -97,7 +98,7 @@ fn open_checked(
         conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
     }
     configure(&conn)?;
-    migrations().to_latest(&mut conn)?;
+    migrate(&mut conn)?;
     if version < latest_version() {
         // An upgrade may make an index again (schema 14 the full-text index): the pages
         // of the old one go back to the file system instead of staying free inside it.
@@ -440,6 +441,32 @@ fn check_ours(conn: &Connection) -> std::result::Result<i32, String> {
     Ok(version)
 }
 
+/// Brings the schema to the latest version with foreign keys off, as SQLite's way of
+/// making a table again asks (schema 15 does: dropping the old events table must not
+/// delete what refers to it), then checks every reference after an upgrade before
+/// turning them back on.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let before: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if before == latest_version() {
+        return Ok(());
+    }
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    migrations().to_latest(conn)?;
+    let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    if broken > 0 {
+        return Err(StoreError::invalid(
+            "schema",
+            format!(
+                "after the upgrade {broken} rows refer to rows that do not exist; restore the copy kept beside the database"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
@@ -490,8 +517,8 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 /// A fresh in-memory database with the full schema (tests and previews).
 pub fn open_memory() -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
+    migrate(&mut conn)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    migrations().to_latest(&mut conn)?;
     Ok(conn)
 }
 

@@ -39,8 +39,9 @@ pub(crate) const EVENT_COLUMNS: &str = "e.id, e.incident_id, e.at_us, e.at_offse
     (SELECT group_concat(DISTINCT f.kind) FROM finding_events fe JOIN findings f ON f.id = fe.finding_id \
      WHERE fe.event_id = e.id), e.attrs";
 
-/// Events are always selected with their actor: `FROM events e LEFT JOIN actors a ON a.id = e.actor_id`.
-pub(crate) const EVENT_FROM: &str = "events e LEFT JOIN actors a ON a.id = e.actor_id";
+/// Events are always selected with their actor, and their incident by its id (the view
+/// `events_v`): `FROM events_v e LEFT JOIN actors a ON a.id = e.actor_id`.
+pub(crate) const EVENT_FROM: &str = "events_v e LEFT JOIN actors a ON a.id = e.actor_id";
 
 pub(crate) fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
     let tags: String = r.get(9)?;

@@ -310,7 +310,7 @@ impl Store {
             String::new()
         };
         let sql = format!(
-            "SELECT at_us, seq FROM events WHERE incident_id = ?1{after}
+            "SELECT at_us, seq FROM events_v WHERE incident_id = ?1{after}
              ORDER BY at_us {order}, seq {order} LIMIT ?2"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;

@@ -82,7 +82,7 @@ pub(super) fn scan(s: &Store, incident: &str, search: &str) -> Vec<String> {
     let mut stmt = s
         .connection()
         .prepare(
-            "SELECT id, text, coalesce(source, ''), tags, attrs FROM events
+            "SELECT id, text, coalesce(source, ''), tags, attrs FROM events_v
              WHERE incident_id = ?1 ORDER BY at_us, seq",
         )
         .unwrap();

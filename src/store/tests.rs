@@ -904,6 +904,86 @@ mod upgrade {
         s.undo_any(Some("i1")).unwrap().unwrap();
         assert_eq!(s.count_events("i1").unwrap(), 3000);
     }
+
+    /// Schema 15 names an event's incident by the incident's number: the events table is
+    /// made again, and nothing that refers to an event (tags, findings, causes, key
+    /// events) is lost on the way; each incident keeps its own events, a new incident
+    /// gets the next number, and deleting an incident takes only its events.
+    #[test]
+    fn a_schema_14_database_upgrades_to_numbered_incidents_with_every_link_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut c = rusqlite::Connection::open(&path).unwrap();
+            migrations().to_version(&mut c, 14).unwrap();
+            c.execute_batch(
+                "INSERT INTO incidents (id, key, title, severity, status, created_us, updated_us)
+                   VALUES ('i1', 'IR-ONE', 'One', 'high', 'draft', 0, 0),
+                          ('i2', 'IR-TWO', 'Two', 'low', 'draft', 0, 0);
+                 INSERT INTO events (id, incident_id, at_us, text, tags, key_kind, caused_by,
+                     created_us, updated_us)
+                   VALUES ('e1', 'i1', 1773220800000000, 'first of one', 'legacy',
+                           'first-malicious', NULL, 0, 0),
+                          ('e2', 'i1', 1773220900000000, 'second of one', '', NULL, 'e1', 0, 0),
+                          ('e3', 'i2', 1773220850000000, 'only of two', '', NULL, NULL, 0, 0);
+                 INSERT INTO event_tags (tag, event_seq) VALUES ('legacy', 1);
+                 INSERT INTO findings (id, incident_id, kind, title, created_us, updated_us)
+                   VALUES ('f1', 'i1', 'process-flaw', 'A finding', 0, 0);
+                 INSERT INTO finding_events (finding_id, event_id) VALUES ('f1', 'e2');",
+            )
+            .unwrap();
+        }
+        let mut s = Store::open(&path, "tester").unwrap();
+        let one = |s: &Store, sql: &str| -> i64 {
+            s.connection().query_row(sql, [], |r| r.get(0)).unwrap()
+        };
+        assert_eq!(one(&s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+        assert_eq!(
+            one(
+                &s,
+                "SELECT count(*) FROM events WHERE typeof(incident) <> 'integer'"
+            ),
+            0
+        );
+        assert_eq!(
+            one(&s, "SELECT count(*) FROM finding_events"),
+            1,
+            "the finding's link"
+        );
+        assert_eq!(one(&s, "SELECT count(*) FROM event_tags"), 1, "the tag");
+        let page = s
+            .events_page(&EventFilter::incident("i1"), None, 10)
+            .unwrap()
+            .events;
+        let texts: Vec<&str> = page.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(texts, ["first of one", "second of one"]);
+        assert_eq!(page[1].caused_by.as_deref(), Some("e1"));
+        assert_eq!(page[0].incident_id, "i1");
+        assert_eq!(s.key_events("i1").unwrap().len(), 1);
+        assert_eq!(s.count_events("i2").unwrap(), 1);
+        let mut words = EventFilter::incident("i1");
+        words.search = Some("second".into());
+        let found = s.events_page(&words, None, 10).unwrap().events;
+        assert_eq!(found.len(), 1, "the full-text index still finds the event");
+        // A new incident gets the next number and events of its own.
+        let i3 = incident(&mut s, "IR-THREE");
+        let num = |s: &Store, id: &str| -> i64 {
+            s.connection()
+                .query_row("SELECT num FROM incidents WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .unwrap()
+        };
+        assert_eq!(num(&s, &i3.id), 3);
+        let new = NewEvent::new(at("2026-03-11 09:00Z"), "in three").unwrap();
+        s.add_event(&i3.id, &new).unwrap();
+        assert_eq!(s.count_events(&i3.id).unwrap(), 1);
+        // Deleting an incident takes its events and no other's.
+        s.delete_incident("i1").unwrap();
+        assert_eq!(one(&s, "SELECT count(*) FROM events"), 2);
+        assert_eq!(s.count_events("i2").unwrap(), 1);
+        assert_eq!(one(&s, "SELECT count(*) FROM finding_events"), 0);
+    }
 }
 
 mod backlog {

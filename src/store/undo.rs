@@ -570,7 +570,7 @@ impl Writer<'_> {
         }
         // Latest first, so undo brings events back in time order (causes before effects).
         let ids = self.strings(
-            "SELECT id FROM events WHERE incident_id = ?1 ORDER BY at_us DESC, seq DESC",
+            "SELECT id FROM events_v WHERE incident_id = ?1 ORDER BY at_us DESC, seq DESC",
             id,
         )?;
         self.steps_ahead(ids.len());

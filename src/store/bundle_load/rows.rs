@@ -236,7 +236,8 @@ impl Load<'_, '_> {
             [self.w.change_set],
         )?;
         self.w.tx.execute(
-            "UPDATE events SET import_id = ?1 WHERE incident_id = ?2",
+            "UPDATE events SET import_id = ?1
+             WHERE incident = (SELECT num FROM incidents WHERE id = ?2)",
             [&num.to_string(), self.incident_id()],
         )?;
         // As a timeline import does: the full-text index and the count filled once at
@@ -255,12 +256,7 @@ impl Load<'_, '_> {
     /// An event of a large bundle, inserted with its import's id.
     fn put_event(&self, row: &Map<String, Value>, import_num: i64) -> Result<()> {
         let t = crate::store::bundle::table("events")?;
-        let marks: Vec<String> = (1..=t.columns.len() + 1).map(|i| format!("?{i}")).collect();
-        let sql = format!(
-            "INSERT INTO events ({}, import_id) VALUES ({})",
-            t.columns.join(", "),
-            marks.join(", ")
-        );
+        let sql = t.insert_sql(&["import_id"]);
         let mut values: Vec<rusqlite::types::Value> = t
             .columns
             .iter()
@@ -383,12 +379,12 @@ impl Load<'_, '_> {
         // An event's actor and cause: of this incident (an actor named by no record at all
         // was refused by the database as the event came).
         let dangling: Option<(String, String, String)> = self.w.tx.query_row(
-            "SELECT e.id, 'actor_id', e.actor_id FROM events e JOIN actors a ON a.id = e.actor_id
+            "SELECT e.id, 'actor_id', e.actor_id FROM events_v e JOIN actors a ON a.id = e.actor_id
                WHERE e.incident_id = ?1 AND a.incident_id <> ?1
              UNION ALL
-             SELECT * FROM (SELECT e.id, 'caused_by', e.caused_by FROM events e
+             SELECT * FROM (SELECT e.id, 'caused_by', e.caused_by FROM events_v e
                WHERE e.incident_id = ?1 AND e.caused_by IS NOT NULL AND NOT EXISTS
-                 (SELECT 1 FROM events c WHERE c.id = e.caused_by AND c.incident_id = ?1))
+                 (SELECT 1 FROM events_v c WHERE c.id = e.caused_by AND c.incident_id = ?1))
              LIMIT 1",
             [&id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
