@@ -71,7 +71,7 @@ fn run_child(what: &str, db: &Path, out: &Path) -> String {
 /// `.mode csv` (`-csv`), in the same order.
 const FLOOR_SQL: &str = "SELECT e.text, e.at_us, e.at_offset, e.tags, a.name, e.source, e.phase, \
     e.technique, e.at_precision, e.attrs FROM events e LEFT JOIN actors a ON a.id = e.actor_id \
-    ORDER BY e.incident_id, e.at_us, e.seq";
+    ORDER BY e.incident, e.at_us, e.seq";
 
 fn csv_floor(db: &Path, dir: &Path) -> String {
     let path = dir.join("floor.csv");
@@ -89,7 +89,10 @@ fn csv_floor(db: &Path, dir: &Path) -> String {
             started.elapsed().as_secs_f64(),
             size_mb(&path)
         ),
-        _ => "| floor: sqlite3 `.mode csv` dump | sqlite3 not found, no floor | |\n".into(),
+        Ok(s) => {
+            format!("| floor: sqlite3 `.mode csv` dump | sqlite3 failed ({s}), no floor | |\n")
+        }
+        Err(_) => "| floor: sqlite3 `.mode csv` dump | sqlite3 not found, no floor | |\n".into(),
     }
 }
 
