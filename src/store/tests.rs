@@ -951,6 +951,12 @@ mod upgrade {
             "the finding's link"
         );
         assert_eq!(one(&s, "SELECT count(*) FROM event_tags"), 1, "the tag");
+        // The full-text index, made again, agrees with the events it was made from.
+        s.connection()
+            .execute_batch(
+                "INSERT INTO events_fts (events_fts, rank) VALUES ('integrity-check', 1)",
+            )
+            .unwrap();
         let page = s
             .events_page(&EventFilter::incident("i1"), None, 10)
             .unwrap()
