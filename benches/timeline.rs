@@ -177,11 +177,10 @@ fn debrief_import(db: &Path, csv: &Path) -> (f64, f64) {
         .create_incident(&debrief::domain::NewIncident::new(KEY, "Benchmark").unwrap())
         .expect("an incident");
     let started = Instant::now();
-    // As the workbench's `I` does: the file hashed on the way, its rows read ahead on a
-    // second thread.
+    // As the workbench's `I` does: the file hashed on the way.
     let file = std::fs::File::open(csv).expect("the CSV");
     let (tracked, hash) = import::Tracked::new(file, None);
-    let rows = import::open(
+    let mut rows = import::open(
         Box::new(tracked),
         ImportFormat::Auto,
         &[],
@@ -193,10 +192,9 @@ fn debrief_import(db: &Path, csv: &Path) -> (f64, f64) {
         format: "timesketch-csv".into(),
         ..Default::default()
     };
-    let (outcome, _) = import::read_ahead(rows, |read| {
-        store.import_rows(&incident.id, read, &run, &mut |_| {}, &|| hash.hex())
-    });
-    let outcome = outcome.expect("the import");
+    let outcome = store
+        .import_rows(&incident.id, &mut rows, &run, &mut |_| {}, &|| hash.hex())
+        .expect("the import");
     assert!(outcome.committed && outcome.bad == 0);
     let usable = started.elapsed().as_secs_f64();
     store

@@ -42,7 +42,7 @@ pub fn run(
         zone: Some(incident.zone),
         format: None,
     };
-    let rows = import::open(Box::new(tracked), ImportFormat::Auto, &[], time)
+    let mut rows = import::open(Box::new(tracked), ImportFormat::Auto, &[], time)
         .map_err(|e| format!("{name}: {e}"))?;
     let format = rows.mapping.format.label().to_string();
     let run = ImportRun {
@@ -53,10 +53,10 @@ pub fn run(
         search_later_from: None,
     };
     let mut bad = Vec::new();
-    let (outcome, _) = import::read_ahead(rows, |read| {
-        store.import_rows(
+    let outcome = store
+        .import_rows(
             &incident.id,
-            read,
+            &mut rows,
             &run,
             &mut |e| {
                 if bad.len() < 3 {
@@ -65,8 +65,7 @@ pub fn run(
             },
             &|| hash.hex(),
         )
-    });
-    let outcome = outcome.map_err(|e| format!("{name}: {e}"))?;
+        .map_err(|e| format!("{name}: {e}"))?;
     if outcome.rows == 0 {
         return Err(format!("{name}: the file has a header but no rows"));
     }

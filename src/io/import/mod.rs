@@ -67,9 +67,9 @@ struct Record {
 }
 
 enum Source {
-    Csv(csv::Reader<Box<dyn Read + Send>>),
+    Csv(csv::Reader<Box<dyn Read>>),
     Jsonl {
-        reader: BufReader<Box<dyn Read + Send>>,
+        reader: BufReader<Box<dyn Read>>,
         /// The first object, read to learn the columns.
         first: Option<serde_json::Map<String, serde_json::Value>>,
         line: u64,
@@ -100,7 +100,7 @@ pub struct Rows {
 /// [`Rows::detected`]). `maps` are `COLUMN=FIELD` pairs: they name the columns of a plain
 /// CSV and override those of the known formats.
 pub fn open(
-    input: Box<dyn Read + Send>,
+    input: Box<dyn Read>,
     format: ImportFormat,
     maps: &[(String, Field)],
     time: TimeOptions,
@@ -167,7 +167,7 @@ pub fn open(
             header,
         )
     } else {
-        let boxed: Box<dyn Read + Send> = Box::new(reader);
+        let boxed: Box<dyn Read> = Box::new(reader);
         let mut csv = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
@@ -501,23 +501,16 @@ fn fingerprint(columns: &[(String, Field)], cells: &[String], header_len: usize)
 /// counts the bytes (for a progress gauge in another thread).
 pub struct Tracked<R> {
     inner: R,
-    hash: std::sync::Arc<std::sync::Mutex<Sha256>>,
+    hash: std::rc::Rc<std::cell::RefCell<Sha256>>,
     read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
-/// The hash, whichever thread reads (see [`read_ahead`]); a thread that panicked while
-/// holding it left it whole (an update is one call).
-fn lock(hash: &std::sync::Mutex<Sha256>) -> std::sync::MutexGuard<'_, Sha256> {
-    hash.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 /// The hash of what a [`Tracked`] reader has read so far.
-pub struct HashHandle(std::sync::Arc<std::sync::Mutex<Sha256>>);
+pub struct HashHandle(std::rc::Rc<std::cell::RefCell<Sha256>>);
 
 impl HashHandle {
     pub fn hex(&self) -> String {
-        let digest = lock(&self.0).clone().finalize();
+        let digest = self.0.borrow().clone().finalize();
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }
 }
@@ -527,7 +520,7 @@ impl<R: Read> Tracked<R> {
         inner: R,
         read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
     ) -> (Tracked<R>, HashHandle) {
-        let hash = std::sync::Arc::new(std::sync::Mutex::new(Sha256::new()));
+        let hash = std::rc::Rc::new(std::cell::RefCell::new(Sha256::new()));
         (
             Tracked {
                 inner,
@@ -542,49 +535,12 @@ impl<R: Read> Tracked<R> {
 impl<R: Read> Read for Tracked<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        lock(&self.hash).update(&buf[..n]);
+        self.hash.borrow_mut().update(&buf[..n]);
         if let Some(r) = &self.read {
             r.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         }
         Ok(n)
     }
-}
-
-/// How many rows the reading thread hands over at a time, and how many such batches may
-/// wait (about 2 MB of rows).
-const READ_AHEAD_BATCH: usize = 1024;
-const READ_AHEAD_BATCHES: usize = 8;
-
-/// Runs `consume` over the rows while another thread reads, parses and fingerprints them
-/// (a quarter of a large import's time, which then overlaps the database's writing on a
-/// second core). The rows come in file order; `consume` may stop early, and the reader
-/// stops at its next batch. Gives back the rows, read as far as they were, for their
-/// counts.
-pub fn read_ahead<T>(
-    mut rows: Rows,
-    consume: impl FnOnce(&mut dyn Iterator<Item = Result<ImportedRow, RowError>>) -> T,
-) -> (T, Rows) {
-    std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel(READ_AHEAD_BATCHES);
-        let reader = s.spawn(move || {
-            loop {
-                let batch: Vec<_> = rows.by_ref().take(READ_AHEAD_BATCH).collect();
-                let last = batch.len() < READ_AHEAD_BATCH;
-                if batch.is_empty() || tx.send(batch).is_err() || last {
-                    break;
-                }
-            }
-            rows
-        });
-        let out = {
-            let mut received = rx.into_iter().flatten();
-            consume(&mut received)
-        };
-        let rows = reader
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (out, rows)
-    })
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ fn rows(
     maps: &[(String, Field)],
     tz: Option<&str>,
 ) -> Result<(Rows, Vec<Result<ImportedRow, RowError>>), FileError> {
-    let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(text.to_vec()));
+    let input: Box<dyn Read> = Box::new(std::io::Cursor::new(text.to_vec()));
     let time = TimeOptions {
         zone: tz.map(|z| z.parse().unwrap()),
         format: None,
@@ -269,51 +269,4 @@ fn crlf_line_numbers() {
     let (_, all) = rows(text.as_bytes(), ImportFormat::Auto, &[], None).unwrap();
     let lines: Vec<u64> = all.iter().map(|r| r.as_ref().unwrap_err().line).collect();
     assert_eq!(lines, [2, 3]);
-}
-
-fn many_rows(n: usize) -> Rows {
-    let mut text = String::from("message,timestamp,datetime,timestamp_desc\n");
-    for i in 0..n {
-        text.push_str(&format!(
-            "row {i},{},2026-03-11T09:19:44+00:00,Event Recorded\n",
-            1773220784000000u64 + i as u64
-        ));
-    }
-    let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(text.into_bytes()));
-    let time = TimeOptions {
-        zone: None,
-        format: None,
-    };
-    open(input, ImportFormat::Auto, &[], time).unwrap()
-}
-
-#[test]
-fn rows_read_ahead_arrive_whole_and_in_file_order() {
-    // Over three batches, the last one short.
-    let n = READ_AHEAD_BATCH * 2 + 7;
-    let (texts, rows) = read_ahead(many_rows(n), |read| {
-        read.map(|r| r.unwrap().text).collect::<Vec<_>>()
-    });
-    assert_eq!(texts.len(), n);
-    assert!(
-        texts
-            .iter()
-            .enumerate()
-            .all(|(i, t)| *t == format!("row {i}"))
-    );
-    assert_eq!(
-        rows.rows_read, n as u64,
-        "the rows come back with their counts"
-    );
-}
-
-#[test]
-fn a_reader_ahead_stops_when_the_rows_are_no_longer_wanted() {
-    // More rows than the reader may hold back: it must not wait forever on a full hand.
-    let n = READ_AHEAD_BATCH * (READ_AHEAD_BATCHES + 4);
-    let (first, rows) = read_ahead(many_rows(n), |read| {
-        read.take(3).map(|r| r.unwrap().text).collect::<Vec<_>>()
-    });
-    assert_eq!(first, ["row 0", "row 1", "row 2"]);
-    assert!(rows.rows_read < n as u64, "read {} of {n}", rows.rows_read);
 }
