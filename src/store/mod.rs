@@ -134,7 +134,7 @@ impl Store {
     }
 
     /// [`Store::open`], telling `note` before an upgrade of the schema starts.
-    pub fn open_noting(path: &Path, analyst: &str, note: &dyn Fn(&str)) -> Result<Store> {
+    pub fn open_noting(path: &Path, analyst: &str, note: &(dyn Fn(&str) + Sync)) -> Result<Store> {
         Ok(Store::with_connection(
             open::open_file_noting(path, note)?,
             analyst,

@@ -45,9 +45,13 @@ pub fn open_file(path: &Path) -> Result<Connection> {
     open_file_noting(path, &|_| {})
 }
 
-/// [`open_file`], telling `note` before an upgrade starts (it copies the file and may
-/// rewrite every event: seconds for a large database, which should not look hung).
-pub fn open_file_noting(path: &Path, note: &dyn Fn(&str)) -> Result<Connection> {
+/// How often an upgrade says it is still running.
+const UPGRADE_TICK: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// [`open_file`], telling `note` before an upgrade starts and every few seconds while it
+/// runs (it copies the file and may rewrite every event: seconds for a large database,
+/// which should not look hung).
+pub fn open_file_noting(path: &Path, note: &(dyn Fn(&str) + Sync)) -> Result<Connection> {
     let refuse = |reason: String| StoreError::Refused {
         path: path.to_path_buf(),
         reason,
@@ -75,7 +79,7 @@ fn open_checked(
     path: &Path,
     created: bool,
     refuse: &dyn Fn(String) -> StoreError,
-    note: &dyn Fn(&str),
+    note: &(dyn Fn(&str) + Sync),
 ) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)
@@ -86,30 +90,61 @@ fn open_checked(
         check_ours(&conn).map_err(refuse)?
     };
     // A created file is at version 0: nothing to keep or upgrade.
-    if version > 0 && version < latest_version() {
+    let upgrade = version > 0 && version < latest_version();
+    let mut finish = || -> Result<()> {
+        if upgrade {
+            keep_copy_before_migration(&conn, path, version)?;
+        }
+        if created {
+            // Before the first table: freed pages can then be given back step by step.
+            conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+        }
+        configure(&conn)?;
+        migrate(&mut conn)?;
+        if version < latest_version() {
+            // An upgrade may make an index again (schema 14 the full-text index): the
+            // pages of the old one go back to the file system instead of staying free
+            // inside it. Each step of the statement frees one page.
+            let mut vacuum = conn.prepare("PRAGMA incremental_vacuum")?;
+            let mut steps = vacuum.query([])?;
+            while steps.next()?.is_some() {}
+        }
+        Ok(())
+    };
+    if upgrade {
         note(&format!(
             "upgrading the database from schema {version} to {} (a copy from before is kept beside it); a large database takes a while",
             latest_version()
         ));
-        keep_copy_before_migration(&conn, path, version)?;
-    }
-    if created {
-        // Before the first table: freed pages can then be given back step by step.
-        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
-    }
-    configure(&conn)?;
-    migrate(&mut conn)?;
-    if version < latest_version() {
-        // An upgrade may make an index again (schema 14 the full-text index): the pages
-        // of the old one go back to the file system instead of staying free inside it.
-        // Each step of the statement frees one page.
-        let mut vacuum = conn.prepare("PRAGMA incremental_vacuum")?;
-        let mut steps = vacuum.query([])?;
-        while steps.next()?.is_some() {}
-        drop(steps);
-        drop(vacuum);
+        ticking(note, UPGRADE_TICK, finish)?;
+    } else {
+        finish()?;
     }
     Ok(conn)
+}
+
+/// Runs `work`, telling `note` every `tick` that it is still running, until it returns.
+pub(super) fn ticking<T>(
+    note: &(dyn Fn(&str) + Sync),
+    tick: std::time::Duration,
+    work: impl FnOnce() -> T,
+) -> T {
+    let (done, ticks) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let started = std::time::Instant::now();
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = ticks.recv_timeout(tick) {
+                note(&format!(
+                    "still upgrading: {} s so far",
+                    started.elapsed().as_secs()
+                ));
+            }
+        });
+        let out = work();
+        // Dropped, the sender ends the ticks (on a panic too, while unwinding).
+        drop(done);
+        out
+    })
 }
 
 /// Creates the file (and its folders) readable by its owner only, before SQLite does:

@@ -992,6 +992,43 @@ mod upgrade {
     }
 }
 
+mod upgrade_notes {
+    use crate::store::open::ticking;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    /// An upgrade that runs long says so every tick, as long as it runs.
+    #[test]
+    fn a_long_upgrade_says_it_is_still_running() {
+        let said = Mutex::new(Vec::<String>::new());
+        let note = |s: &str| said.lock().unwrap().push(s.to_string());
+        let out = ticking(&note, Duration::from_millis(20), || {
+            // Runs until it has been told of twice (or gives up after ten seconds).
+            for _ in 0..1000 {
+                if said.lock().unwrap().len() >= 2 {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            7
+        });
+        assert_eq!(out, 7);
+        let said = said.into_inner().unwrap();
+        assert!(said.len() >= 2, "{said:?}");
+        assert!(said[0].starts_with("still upgrading: "), "{said:?}");
+    }
+
+    /// A short one says nothing more, and does not wait for the next tick to end.
+    #[test]
+    fn a_short_upgrade_ends_without_a_tick() {
+        let said = Mutex::new(Vec::<String>::new());
+        let note = |s: &str| said.lock().unwrap().push(s.to_string());
+        // Were the ticks not ended with the work, this would wait a minute and say so.
+        assert_eq!(ticking(&note, Duration::from_secs(60), || 1), 1);
+        assert!(said.into_inner().unwrap().is_empty());
+    }
+}
+
 mod backlog {
     use super::*;
     use crate::domain::action::parse_date;
