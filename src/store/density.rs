@@ -164,7 +164,9 @@ impl Writer<'_> {
         self.tx.execute_batch(
             "DELETE FROM event_slots;
              INSERT INTO event_slots (incident_id, slot, events)
-             SELECT incident_id, at_us >> 26, count(*) FROM events_v GROUP BY 1, 2;",
+             SELECT i.id, s.slot, s.n
+             FROM (SELECT incident, at_us >> 26 AS slot, count(*) AS n FROM events GROUP BY 1, 2) s
+             JOIN incidents i ON i.num = s.incident;",
         )?;
         Ok(())
     }

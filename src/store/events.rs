@@ -344,10 +344,12 @@ impl Store {
 
     /// The tags used in an incident, most used first.
     pub fn list_tags(&self, incident_id: &str) -> Result<Vec<String>> {
-        // From the tags (few) to their events, not from the events (maybe millions).
+        // From the tags (few) to their events, not from the events (maybe millions); the
+        // incident's number looked up once.
         let mut stmt = self.conn.prepare_cached(
             "SELECT t.tag FROM event_tags t
-             WHERE (SELECT e.incident_id FROM events_v e WHERE e.seq = t.event_seq) = ?1
+             WHERE (SELECT e.incident FROM events e WHERE e.seq = t.event_seq)
+                 = (SELECT num FROM incidents WHERE id = ?1)
              GROUP BY t.tag ORDER BY count(*) DESC, t.tag",
         )?;
         let rows = stmt.query_map([incident_id], |r| r.get(0))?;

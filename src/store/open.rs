@@ -100,7 +100,7 @@ fn open_checked(
             conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
         }
         configure(&conn)?;
-        migrate(&mut conn)?;
+        migrate(&mut conn, version)?;
         if version < latest_version() {
             // An upgrade may make an index again (schema 14 the full-text index): the
             // pages of the old one go back to the file system instead of staying free
@@ -478,11 +478,10 @@ fn check_ours(conn: &Connection) -> std::result::Result<i32, String> {
 
 /// Brings the schema to the latest version with foreign keys off, as SQLite's way of
 /// making a table again asks (schema 15 does: dropping the old events table must not
-/// delete what refers to it), then checks every reference after an upgrade before
-/// turning them back on.
-fn migrate(conn: &mut Connection) -> Result<()> {
-    let before: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if before == latest_version() {
+/// delete what refers to it), then checks every reference before turning them back
+/// on. `from` is the version the file is at (0 for a new one).
+fn migrate(conn: &mut Connection, from: i32) -> Result<()> {
+    if from == latest_version() {
         return Ok(());
     }
     conn.pragma_update(None, "foreign_keys", "OFF")?;
@@ -552,7 +551,7 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 /// A fresh in-memory database with the full schema (tests and previews).
 pub fn open_memory() -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
-    migrate(&mut conn)?;
+    migrate(&mut conn, 0)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
 }
