@@ -6,11 +6,11 @@
 //! and skips what is already there).
 
 use super::{Result, Store, StoreError, Writer};
-use crate::domain::imported::{ImportedRow, RowError};
+use crate::domain::imported::{ImportedRow, RowError, RowFingerprint};
 use crate::domain::{ActorKind, Attribution};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How to run an import.
 #[derive(Debug, Clone, Default)]
@@ -66,10 +66,10 @@ impl Store {
     /// Everything happens in one transaction: a kill or a failure at any point leaves the
     /// database as it was. A large import (see [`ImportRun::search_later_from`]) commits
     /// its events before they are indexed for search: they wait in the search backlog,
-    /// which [`Store::index_backlog`] works off afterwards. A large import drops the events' secondary indexes after its
-    /// first rows and builds them again at the end, then removes the rows whose
-    /// fingerprint the incident already had (so a duplicate is found after the load, in
-    /// one query, instead of by a unique index kept in random order row by row).
+    /// which [`Store::index_backlog`] works off afterwards. A large import drops the
+    /// events' time index after its first rows and builds it again at the end, then
+    /// removes the rows the incident already had (same time, fingerprint and text),
+    /// looked up through that index after the load instead of row by row.
     pub fn import_rows(
         &mut self,
         incident_id: &str,
@@ -110,12 +110,17 @@ impl Store {
             let bulk_after = BULK_AFTER.max(existing);
             let mut dropped: Option<Vec<String>> = None;
             let mut inserted: i64 = 0;
-            // A row the incident already had is passed over while the fingerprint index
-            // is there to say so (an import that finds mostly duplicates never drops it):
+            // A row the incident already had is passed over while the time index is
+            // there to say so (an import that finds mostly duplicates never drops it):
             // the same file imported again writes nothing instead of inserting every row
             // and deleting it again. The rest are found after the load.
             let mut passed_over: u64 = 0;
-            let mut had_before = had_fingerprints(&w.tx, incident)?;
+            let had_imported = had_fingerprints(&w.tx, incident)?;
+            let mut had_before = had_imported;
+            // Into an incident with no imported rows, a duplicate can only repeat an
+            // earlier line of this file: the rows whose fingerprint came before are the
+            // only ones to look at after the load (8 bytes a row, in memory).
+            let mut repeats = Repeats::new(!had_imported);
             {
                 let mut importer = Importer::new(w, incident_id, incident, import_num)?;
                 for row in rows {
@@ -127,7 +132,8 @@ impl Store {
                                 passed_over += 1;
                                 continue;
                             }
-                            importer.insert(&r)?;
+                            let seq = importer.insert(&r)?;
+                            repeats.note(r.fingerprint, seq);
                             inserted += 1;
                             if inserted == bulk_after && dropped.is_none() {
                                 dropped = Some(drop_event_indexes(&w.tx)?);
@@ -143,7 +149,7 @@ impl Store {
             for sql in dropped.iter().flatten() {
                 w.tx.execute_batch(sql)?;
             }
-            let duplicates = remove_duplicates(&w.tx, incident, last_seq, inserted)?;
+            let duplicates = remove_duplicates(&w.tx, incident, last_seq, inserted, &repeats)?;
             out.duplicates = duplicates + passed_over;
             out.imported = inserted as u64 - duplicates;
             let later = !run.dry_run
@@ -245,14 +251,14 @@ fn drop_event_indexes(tx: &Transaction<'_>) -> Result<Vec<String>> {
 }
 
 /// The new events (after `last_seq`) whose source row the incident already had: the
-/// same fingerprint and the same text on an earlier event of the incident (an earlier
-/// import, or an earlier line of this file). The text guards against two different rows
-/// whose 8-byte fingerprints happen to be equal.
-const DUPLICATE: &str = "e.seq > ?2 AND e.incident = ?1 AND e.fingerprint IS NOT NULL
-    AND EXISTS (SELECT 1 FROM events p
-                WHERE p.fingerprint = e.fingerprint
-                  AND p.incident = e.incident AND p.seq < e.seq
-                  AND p.text = e.text)";
+/// same time, fingerprint and text on an earlier event of the incident (an earlier
+/// import, or an earlier line of this file). The time leads the lookup down the time
+/// index; the text guards against two different rows whose 8-byte fingerprints happen to
+/// be equal.
+const DUPLICATE: &str = "e.incident = ?1 AND e.fingerprint IS NOT NULL
+    AND EXISTS (SELECT 1 FROM events p INDEXED BY events_by_time
+                WHERE p.incident = e.incident AND p.at_us = e.at_us AND p.seq < e.seq
+                  AND p.fingerprint = e.fingerprint AND p.text = e.text)";
 
 /// Whether any event of the incident came from an imported row (only then can a row be
 /// one it already had).
@@ -264,30 +270,44 @@ fn had_fingerprints(tx: &Transaction<'_>, incident: i64) -> Result<bool> {
     )?)
 }
 
+/// The rows of this import whose fingerprint an earlier row of the same import had: the
+/// only possible duplicates when the incident had no imported rows before. Not kept
+/// (`watch` false) when every new row is looked at anyway.
+struct Repeats {
+    watch: bool,
+    seen: HashSet<RowFingerprint>,
+    seqs: Vec<i64>,
+}
+
+impl Repeats {
+    fn new(watch: bool) -> Self {
+        Repeats {
+            watch,
+            seen: HashSet::new(),
+            seqs: Vec::new(),
+        }
+    }
+
+    fn note(&mut self, fingerprint: RowFingerprint, seq: i64) {
+        if self.watch && !self.seen.insert(fingerprint) {
+            self.seqs.push(seq);
+        }
+    }
+}
+
 /// Removes the duplicates among the rows just inserted and says how many there were.
-/// A few new rows are each looked up; many are matched against the keys that occur more
-/// than once, read in one pass over the fingerprint index. `CROSS JOIN` keeps those keys
-/// the outer loop: left to itself the planner walked every event of the incident along
-/// the time index and looked each one up (2.5 s at a million events with no duplicate,
-/// 0.2 s this way).
+/// Each candidate is looked up in the time index: every new row when the incident had
+/// imported rows before (or the import is small), otherwise only the rows whose
+/// fingerprint came earlier in the file. There is no index of fingerprints: at a million
+/// events it took 17 MB and 1.4 s of the import to keep, for a question the time index
+/// answers as well (a row that came before has the same time).
 fn remove_duplicates(
     tx: &Transaction<'_>,
     incident: i64,
     last_seq: i64,
     inserted: i64,
+    repeats: &Repeats,
 ) -> Result<u64> {
-    let sql = if inserted <= 10_000 {
-        format!("DELETE FROM events WHERE seq IN (SELECT e.seq FROM events e WHERE {DUPLICATE})")
-    } else {
-        format!(
-            "DELETE FROM events WHERE seq IN (
-               WITH shared(k) AS (SELECT fingerprint FROM events
-                                  WHERE fingerprint IS NOT NULL
-                                  GROUP BY 1 HAVING count(*) > 1)
-               SELECT e.seq FROM shared CROSS JOIN events e ON e.fingerprint = shared.k
-               WHERE {DUPLICATE})"
-        )
-    };
     // The rows are in neither the full-text index nor the counts yet (all are filled
     // afterwards), so the triggers that take a deleted event out of them stay out of it.
     let triggers = take_triggers(
@@ -298,7 +318,25 @@ fn remove_duplicates(
             "event_slots_delete",
         ],
     )?;
-    let removed = tx.execute(&sql, params![incident, last_seq])? as u64;
+    let removed = if repeats.watch && inserted > 10_000 {
+        let mut delete = tx.prepare(&format!(
+            "DELETE FROM events WHERE seq IN (SELECT e.seq FROM events e
+                                             WHERE e.seq = ?2 AND {DUPLICATE})"
+        ))?;
+        let mut removed = 0;
+        for seq in &repeats.seqs {
+            removed += delete.execute(params![incident, seq])? as u64;
+        }
+        removed
+    } else {
+        tx.execute(
+            &format!(
+                "DELETE FROM events WHERE seq IN (SELECT e.seq FROM events e
+                                                 WHERE e.seq > ?2 AND {DUPLICATE})"
+            ),
+            params![incident, last_seq],
+        )? as u64
+    };
     for sql in &triggers {
         tx.execute_batch(sql)?;
     }
@@ -394,25 +432,32 @@ impl<'w, 'a> Importer<'w, 'a> {
     }
 
     /// Whether an event of the incident from before this import (its rowid up to
-    /// `last_seq`) has the row's fingerprint and text: the same source row (as
-    /// [`DUPLICATE`] decides after the load). Asked through the fingerprint index.
+    /// `last_seq`) has the row's time, fingerprint and text: the same source row (as
+    /// [`DUPLICATE`] decides after the load). Asked through the time index.
     fn had_before(&self, r: &ImportedRow, last_seq: i64) -> Result<bool> {
         Ok(self
             .w
             .tx
             .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM events INDEXED BY events_fingerprint
-                                WHERE fingerprint = ?1 AND incident = ?2 AND seq <= ?3
-                                  AND text = ?4)",
+                "SELECT EXISTS (SELECT 1 FROM events INDEXED BY events_by_time
+                                WHERE incident = ?2 AND at_us = ?5 AND seq <= ?3
+                                  AND fingerprint = ?1 AND text = ?4)",
             )?
             .query_row(
-                params![&r.fingerprint.0[..], self.incident, last_seq, r.text],
+                params![
+                    &r.fingerprint.0[..],
+                    self.incident,
+                    last_seq,
+                    r.text,
+                    r.at.micros()
+                ],
                 |row| row.get(0),
             )?)
     }
 
-    /// Inserts one row (a duplicate too: duplicates are removed after the load).
-    fn insert(&mut self, r: &ImportedRow) -> Result<()> {
+    /// Inserts one row (a duplicate too: duplicates are removed after the load) and
+    /// returns its rowid.
+    fn insert(&mut self, r: &ImportedRow) -> Result<i64> {
         let actor = r.actor.as_deref().map(|a| self.actor_id(a)).transpose()?;
         let id = self.w.batch_id(&mut self.ids);
         self.insert.execute(params![
@@ -432,10 +477,11 @@ impl<'w, 'a> Importer<'w, 'a> {
             &r.fingerprint.0[..],
             self.import_num
         ])?;
+        let seq = self.w.tx.last_insert_rowid();
         if !r.tags.is_empty() {
-            self.w.index_tags(self.w.tx.last_insert_rowid(), &r.tags)?;
+            self.w.index_tags(seq, &r.tags)?;
         }
-        Ok(())
+        Ok(seq)
     }
 }
 

@@ -1,5 +1,5 @@
 //! The bulk path of a large import: duplicates found after the load, exactly (the
-//! fingerprint, the text and the incident decide), and the indexes dropped for the load
+//! time, the fingerprint, the text and the incident decide), and the indexes dropped for the load
 //! built again.
 
 use super::*;
@@ -125,6 +125,12 @@ fn a_fingerprint_met_again_with_another_text_is_not_a_duplicate() {
         .collect::<rusqlite::Result<_>>()
         .unwrap();
     assert_eq!(texts, ["row 0", "row 1", "row 5"]);
+    // The same fingerprint and text at another time (the file read with another time
+    // zone, say) is another moment of the timeline: kept.
+    let mut moved = row(0, "same");
+    moved.at = row(9, "same").at;
+    let out = import(&mut s, &a.id, vec![moved]);
+    assert_eq!((out.imported, out.duplicates), (1, 0));
     fts_intact(&s);
 }
 
@@ -138,8 +144,8 @@ fn rows_the_incident_had_are_passed_over_or_found_after_the_load() {
     let old: Vec<ImportedRow> = (0..1000).map(|i| row(i, format!("old {i}"))).collect();
     let out = import(&mut s, &a.id, old.clone());
     assert_eq!((out.imported, out.duplicates), (1000, 0));
-    // The same rows again and ten more: the old ones passed over through the fingerprint
-    // index, never inserted (the new rows' rowids follow the first import's at once).
+    // The same rows again and ten more: the old ones passed over through the time index,
+    // never inserted (the new rows' rowids follow the first import's at once).
     let mut again = old.clone();
     again.extend((100_000..100_010).map(|i| row(i, format!("extra {i}"))));
     let out = import(&mut s, &a.id, again);

@@ -29,6 +29,7 @@ pub(super) const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0013_event_slots.sql")),
     M::up(include_str!("migrations/0014_compact_event_rows.sql")),
     M::up(include_str!("migrations/0015_event_incident_number.sql")),
+    M::up(include_str!("migrations/0016_no_fingerprint_index.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {
