@@ -68,9 +68,11 @@ fn run_child(what: &str, db: &Path, out: &Path) -> String {
 }
 
 /// The same columns the Timesketch CSV is made from, dumped by the sqlite3 shell in
-/// `.mode csv` (`-csv`), in the same order.
+/// `.mode csv` (`-csv`), in the same order; an imported event's attribute names are its
+/// set's (schema 17), dumped beside its values.
 const FLOOR_SQL: &str = "SELECT e.text, e.at_us, e.at_offset, e.tags, a.name, e.source, e.phase, \
-    e.technique, e.at_precision, e.attrs FROM events e LEFT JOIN actors a ON a.id = e.actor_id \
+    e.technique, e.at_precision, e.attrs, n.names FROM events e \
+    LEFT JOIN actors a ON a.id = e.actor_id LEFT JOIN attr_names n ON n.num = e.attr_names \
     ORDER BY e.incident, e.at_us, e.seq";
 
 fn csv_floor(db: &Path, dir: &Path) -> String {

@@ -12,12 +12,14 @@ use std::time::{Duration, Instant};
 
 fn integrity(db: &std::path::Path) -> String {
     let conn = rusqlite::Connection::open(db).unwrap();
+    debrief::store::register_sql_functions(&conn).unwrap();
     conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap()
 }
 
 fn events(db: &std::path::Path) -> i64 {
     let conn = rusqlite::Connection::open(db).unwrap();
+    debrief::store::register_sql_functions(&conn).unwrap();
     conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))
         .unwrap()
 }
@@ -110,6 +112,7 @@ fn edits_that_reported_success_survive_a_kill() {
     let db = db_path(d);
     assert_eq!(integrity(&db), "ok");
     let conn = rusqlite::Connection::open(&db).unwrap();
+    debrief::store::register_sql_functions(&conn).unwrap();
     for id in &saved {
         let there: bool = conn
             .query_row(
@@ -154,6 +157,7 @@ fn a_large_import_killed_at_any_point_leaves_all_or_nothing() {
     let db = db_path(d);
     let indexes = |db: &std::path::Path| -> Vec<String> {
         let conn = rusqlite::Connection::open(db).unwrap();
+        debrief::store::register_sql_functions(&conn).unwrap();
         let mut s = conn
             .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' ORDER BY name")
             .unwrap();
@@ -198,6 +202,7 @@ fn a_large_import_killed_at_any_point_leaves_all_or_nothing() {
         child.wait().unwrap();
         assert_eq!(integrity(&db), "ok", "at {fraction} of the import");
         let conn = rusqlite::Connection::open(&db).unwrap();
+        debrief::store::register_sql_functions(&conn).unwrap();
         conn.execute(
             "INSERT INTO events_fts (events_fts) VALUES ('integrity-check')",
             [],
@@ -339,6 +344,7 @@ fn an_import_killed_while_indexing_for_search_keeps_its_events_and_search_catche
     let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(found.as_array().unwrap().len(), (n / 1000) as usize);
     let conn = rusqlite::Connection::open(&db).unwrap();
+    debrief::store::register_sql_functions(&conn).unwrap();
     conn.execute(
         "INSERT INTO events_fts (events_fts, rank) VALUES ('integrity-check', 1)",
         [],

@@ -159,6 +159,7 @@ fn terminal_safe(what: &str, text: &str) {
 fn poisoned_demo(d: &std::path::Path) {
     common::ok(common::debrief(d).arg("demo"));
     let conn = rusqlite::Connection::open(common::db_path(d)).unwrap();
+    debrief::store::register_sql_functions(&conn).unwrap();
     conn.execute_batch(
         "PRAGMA foreign_keys = OFF;
          UPDATE actions SET id = id || char(27) || ']0;pwned' || char(7)
@@ -235,6 +236,7 @@ fn export_is_inert_on_a_terminal_and_exact_into_a_pipe() {
     let d = dir.path();
     poisoned_demo(d);
     let conn = rusqlite::Connection::open(common::db_path(d)).unwrap();
+    debrief::store::register_sql_functions(&conn).unwrap();
     conn.execute(
         "UPDATE events SET text = 'osc ' || char(27) || ']0;pwned' || char(7) WHERE seq = 1",
         [],
@@ -300,6 +302,7 @@ fn stored_values_out_of_every_range_never_panic_a_reader() {
     let d = dir.path();
     common::ok(common::debrief(d).arg("demo"));
     let conn = rusqlite::Connection::open(common::db_path(d)).unwrap();
+    debrief::store::register_sql_functions(&conn).unwrap();
     conn.execute_batch(
         "PRAGMA foreign_keys = OFF;
          UPDATE events SET at_us = 8210266876799999999, at_offset = 50000 WHERE seq = 1;

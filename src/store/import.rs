@@ -367,7 +367,7 @@ pub(super) fn index_new_events(tx: &Transaction<'_>, last_seq: i64) -> Result<()
     tx.execute(hashsize, [FTS_IMPORT_HASHSIZE])?;
     tx.execute(
         "INSERT INTO events_fts (rowid, text, source, tags, attrs)
-         SELECT seq, text, source, tags, attrs FROM events e WHERE seq > ?1
+         SELECT seq, text, source, tags, attrs FROM events_fts_source e WHERE seq > ?1
            AND NOT EXISTS (SELECT 1 FROM search_backlog b
                            WHERE e.seq > b.from_seq AND e.seq <= b.to_seq)",
         [last_seq],
@@ -386,6 +386,8 @@ struct Importer<'w, 'a> {
     /// The import's number, as its events name it (events.import_id).
     import_num: String,
     actors: HashMap<String, String>,
+    /// The sets of attribute names met: a row keeps only its values (schema 17).
+    attr_sets: super::attr_names::AttrSets,
     now: i64,
     ids: Option<u128>,
 }
@@ -400,8 +402,8 @@ impl<'w, 'a> Importer<'w, 'a> {
         let insert = w.tx.prepare(
             "INSERT INTO events (id, incident, at_us, at_offset, at_precision,
                  text, actor_id, source, phase, tags, technique, created_us, updated_us,
-                 attrs, fingerprint, import_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15)",
+                 attrs, fingerprint, import_id, attr_names)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15, ?16)",
         )?;
         Ok(Importer {
             w,
@@ -410,6 +412,7 @@ impl<'w, 'a> Importer<'w, 'a> {
             incident,
             import_num: import_num.to_string(),
             actors: HashMap::new(),
+            attr_sets: super::attr_names::AttrSets::new(),
             now: w.now_us(),
             ids: None,
         })
@@ -460,6 +463,7 @@ impl<'w, 'a> Importer<'w, 'a> {
     fn insert(&mut self, r: &ImportedRow) -> Result<i64> {
         let actor = r.actor.as_deref().map(|a| self.actor_id(a)).transpose()?;
         let id = self.w.batch_id(&mut self.ids);
+        let (attrs, attr_names) = self.attr_sets.store(&self.w.tx, &r.attrs)?;
         self.insert.execute(params![
             id,
             self.incident,
@@ -473,9 +477,10 @@ impl<'w, 'a> Importer<'w, 'a> {
             r.tags.join(" "),
             r.technique,
             self.now,
-            super::rows::attrs_to_text(&r.attrs),
+            attrs,
             &r.fingerprint.0[..],
-            self.import_num
+            self.import_num,
+            attr_names
         ])?;
         let seq = self.w.tx.last_insert_rowid();
         if !r.tags.is_empty() {

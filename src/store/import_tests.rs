@@ -165,3 +165,84 @@ fn rows_the_incident_had_are_passed_over_or_found_after_the_load() {
     assert_eq!(indexes(&s), schema);
     fts_intact(&s);
 }
+
+#[test]
+fn imported_attributes_keep_their_names_once_and_read_back_whole() {
+    let mut s = Store::open_in_memory("tester").unwrap();
+    let a = s
+        .create_incident(&NewIncident::new("IR-A", "A").unwrap())
+        .unwrap();
+    let with_attrs = |i: u64, names: &[&str]| {
+        let mut r = row(i, format!("attrs {i}"));
+        r.attrs = names
+            .iter()
+            .map(|n| (n.to_string(), format!("{n}-{i}")))
+            .collect();
+        r
+    };
+    let rows = vec![
+        with_attrs(0, &["hostname", "username"]),
+        with_attrs(1, &["hostname", "username"]),
+        with_attrs(2, &["username"]),
+        with_attrs(3, &[]),
+    ];
+    let out = import(&mut s, &a.id, rows);
+    assert_eq!(out.imported, 4);
+    // Kept: two sets of names, and each row's values only.
+    let stored: Vec<(String, Option<i64>)> = s
+        .connection()
+        .prepare("SELECT attrs, attr_names FROM events ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(stored[0].0, r#"["hostname-0","username-0"]"#);
+    assert_eq!(stored[0].1, stored[1].1);
+    assert_ne!(stored[0].1, stored[2].1);
+    assert_eq!(stored[3], (String::new(), None));
+    // Read back whole: the events, the export's columns, search by name and value.
+    let events = s
+        .events_page(&EventFilter::incident(&a.id), None, 10)
+        .unwrap()
+        .events;
+    assert_eq!(
+        events[1].attrs,
+        [
+            ("hostname".to_string(), "hostname-1".to_string()),
+            ("username".to_string(), "username-1".to_string())
+        ]
+    );
+    assert_eq!(events[2].attrs, [("username".into(), "username-2".into())]);
+    assert!(events[3].attrs.is_empty());
+    assert_eq!(s.attribute_names(&a.id).unwrap(), ["hostname", "username"]);
+    let found = s
+        .events_page(
+            &EventFilter {
+                search: Some("hostname:hostname-1".into()),
+                ..EventFilter::incident(&a.id)
+            },
+            None,
+            10,
+        )
+        .unwrap()
+        .events;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, events[1].id);
+    fts_intact(&s);
+    // A bundle carries the object, as before.
+    let mut bundle = Vec::new();
+    s.write_bundle(&a.id, &mut bundle).unwrap();
+    let text = String::from_utf8(bundle).unwrap();
+    assert!(
+        text.contains(r#"{\"hostname\":\"hostname-0\",\"username\":\"username-0\"}"#)
+            || text.contains(r#""hostname":"hostname-0""#),
+        "{text}"
+    );
+    assert!(!text.contains(r#"["hostname-0","username-0"]"#), "{text}");
+    // The undo of the import takes the rows out of the index by the same words.
+    let undone = s.undo(Some(&a.id)).unwrap();
+    assert!(undone.is_some());
+    assert_eq!(s.count_events(&a.id).unwrap(), 0);
+    fts_intact(&s);
+}

@@ -6,6 +6,7 @@
 
 mod actions;
 mod actors;
+mod attr_names;
 mod bundle;
 mod bundle_check;
 mod bundle_load;
@@ -36,6 +37,9 @@ mod seed;
 mod undo;
 
 pub use actions::{BacklogFilter, OwnerLoad, ReviewInput, action_json, review_json};
+/// The SQL function a connection to debrief's database needs to read events through the
+/// view `events_v` or to change them (schema 17): tools that open the file themselves.
+pub use attr_names::register as register_sql_functions;
 pub use bundle::{BUNDLE_VERSION, BundleOutcome};
 pub use bundle_load::{BaseText, ROW_HISTORY_EVENTS};
 pub use bundle_stream::precheck_bundle;

@@ -30,6 +30,7 @@ pub(super) const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0014_compact_event_rows.sql")),
     M::up(include_str!("migrations/0015_event_incident_number.sql")),
     M::up(include_str!("migrations/0016_no_fingerprint_index.sql")),
+    M::up(include_str!("migrations/0017_attribute_names.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -85,6 +86,8 @@ fn open_checked(
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)
         .map_err(|e| refuse(format!("cannot open: {e}")))?;
+    // Before any upgrade: the views and triggers of schema 17 call it.
+    super::attr_names::register(&conn)?;
     let version = if created {
         0
     } else {
@@ -552,6 +555,7 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 /// A fresh in-memory database with the full schema (tests and previews).
 pub fn open_memory() -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
+    super::attr_names::register(&conn)?;
     migrate(&mut conn, 0)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)

@@ -56,7 +56,7 @@ impl Store {
             tx.execute(config, params!["automerge", 0])?;
             tx.execute(
                 "INSERT INTO events_fts (rowid, text, source, tags, attrs)
-                 SELECT seq, text, source, tags, attrs FROM events WHERE seq > ?1 AND seq <= ?2",
+                 SELECT seq, text, source, tags, attrs FROM events_fts_source WHERE seq > ?1 AND seq <= ?2",
                 [from, upto],
             )?;
             tx.execute(config, params!["hashsize", DEFAULT_HASHSIZE])?;

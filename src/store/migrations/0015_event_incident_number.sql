@@ -63,22 +63,8 @@ CREATE INDEX events_by_time ON events (incident, at_us, seq);
 CREATE UNIQUE INDEX events_key_kind ON events (incident, key_kind) WHERE key_kind IS NOT NULL;
 CREATE INDEX events_by_actor ON events (actor_id) WHERE actor_id IS NOT NULL;
 CREATE INDEX events_by_cause ON events (caused_by) WHERE caused_by IS NOT NULL;
-CREATE INDEX events_fingerprint ON events (fingerprint) WHERE fingerprint IS NOT NULL;
-
--- The full-text index is made again with the attributes as its first column: FTS5 marks
--- each word's entry for a row with its column unless it is the first, and an imported row
--- has more words in its attributes than in its text (11 MB less at a million events).
--- No search names a column. Made from the events (those in the search backlog too, so
--- the backlog is done), with secure-delete as schema 7 set it.
-DROP TABLE events_fts;
-CREATE VIRTUAL TABLE events_fts USING fts5 (
-    attrs, text, source, tags,
-    content = 'events', content_rowid = 'seq', columnsize = 0,
-    tokenize = 'unicode61 remove_diacritics 2'
-);
-INSERT INTO events_fts (events_fts, rank) VALUES ('secure-delete', 1);
-INSERT INTO events_fts (events_fts) VALUES ('rebuild');
-DELETE FROM search_backlog;
+-- No index of fingerprints (schema 16 finds duplicates through the time index), and the
+-- full-text index stays as it is: schema 17 makes it again (once, for both changes).
 
 CREATE VIEW events_v AS
     SELECT e.*, i.id AS incident_id FROM events e JOIN incidents i ON i.num = e.incident;
