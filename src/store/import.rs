@@ -388,7 +388,6 @@ struct Importer<'w, 'a> {
     actors: HashMap<String, String>,
     /// The sets of attribute names met: a row keeps only its values (schema 17).
     attr_sets: super::attr_names::AttrSets,
-    now: i64,
     ids: Option<u128>,
 }
 
@@ -413,7 +412,6 @@ impl<'w, 'a> Importer<'w, 'a> {
             import_num: import_num.to_string(),
             actors: HashMap::new(),
             attr_sets: super::attr_names::AttrSets::new(),
-            now: w.now_us(),
             ids: None,
         })
     }
@@ -476,7 +474,9 @@ impl<'w, 'a> Importer<'w, 'a> {
             r.phase.map(|p| p.as_str()),
             r.tags.join(" "),
             r.technique,
-            self.now,
+            // Created and updated when the import is (the view shows its time, schema
+            // 18): a 0 is kept in no bytes.
+            0,
             attrs,
             &r.fingerprint.0[..],
             self.import_num,

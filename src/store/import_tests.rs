@@ -246,3 +246,56 @@ fn imported_attributes_keep_their_names_once_and_read_back_whole() {
     assert_eq!(s.count_events(&a.id).unwrap(), 0);
     fts_intact(&s);
 }
+
+#[test]
+fn imported_events_are_created_when_their_import_is_until_edited() {
+    let mut s = Store::open_in_memory("tester").unwrap();
+    let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap().to_utc();
+    s.set_clock(Box::new(move || at("2026-03-10T08:00:00Z")));
+    let a = s
+        .create_incident(&NewIncident::new("IR-A", "A").unwrap())
+        .unwrap();
+    let import_time = at("2026-03-11T10:00:00Z");
+    s.set_clock(Box::new(move || import_time));
+    import(&mut s, &a.id, vec![row(0, "a"), row(1, "b")]);
+    // Kept as 0 (no bytes), shown as the import's time.
+    let stored: (i64, i64) = s
+        .connection()
+        .query_row(
+            "SELECT created_us, updated_us FROM events WHERE seq = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(stored, (0, 0));
+    let events = s
+        .events_page(&EventFilter::incident(&a.id), None, 10)
+        .unwrap()
+        .events;
+    assert_eq!(
+        (events[0].created, events[0].updated),
+        (import_time, import_time)
+    );
+    let edit_time = at("2026-03-12T09:30:00Z");
+    s.set_clock(Box::new(move || edit_time));
+    let mut new = crate::domain::NewEvent::from(&events[0]);
+    new.text = "row 0, read again".into();
+    let edited = s.update_event(&events[0].id, &new, None).unwrap();
+    assert_eq!((edited.created, edited.updated), (import_time, edit_time));
+    // A bundle carries the times themselves.
+    let mut bundle = Vec::new();
+    s.write_bundle(&a.id, &mut bundle).unwrap();
+    let text = String::from_utf8(bundle).unwrap();
+    assert!(
+        text.contains(&import_time.timestamp_micros().to_string()),
+        "{text}"
+    );
+    for zero in [
+        "\"created_us\":0",
+        "\"created_us\": 0",
+        "\"updated_us\":0",
+        "\"updated_us\": 0",
+    ] {
+        assert!(!text.contains(zero), "{text}");
+    }
+}
