@@ -28,15 +28,17 @@ pub fn register(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// The attributes' object text from a set's names and an event's values, both JSON
-/// arrays of strings; `None` when either is not one or their lengths differ.
+/// The attributes' object text from a set's names and an event's values.
 pub(crate) fn expand(names: &str, values: &str) -> Option<String> {
+    pairs(names, values).map(|pairs| super::rows::attrs_to_text(&pairs))
+}
+
+/// The attributes from a set's names and an event's values, both JSON arrays of strings;
+/// `None` when either is not one or their lengths differ.
+pub(crate) fn pairs(names: &str, values: &str) -> Option<Vec<(String, String)>> {
     let names: Vec<String> = serde_json::from_str(names).ok()?;
     let values: Vec<String> = serde_json::from_str(values).ok()?;
-    (names.len() == values.len()).then(|| {
-        let pairs: Vec<(String, String)> = names.into_iter().zip(values).collect();
-        super::rows::attrs_to_text(&pairs)
-    })
+    (names.len() == values.len()).then(|| names.into_iter().zip(values).collect())
 }
 
 /// The sets of names one import has met, by their numbers: each row's names are compared
@@ -125,17 +127,9 @@ fn set_number(tx: &Transaction<'_>, names: &[String]) -> Result<i64> {
 
 /// The values alone, as a JSON array in the attributes' order.
 fn values_text(attrs: &[(String, String)]) -> String {
-    let mut out = Vec::with_capacity(attrs.iter().map(|(_, v)| v.len() + 3).sum::<usize>() + 2);
-    out.push(b'[');
-    for (i, (_, v)) in attrs.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        // Writing a string into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut out, v);
-    }
-    out.push(b']');
-    String::from_utf8(out).unwrap_or_default()
+    let values: Vec<&str> = attrs.iter().map(|(_, v)| v.as_str()).collect();
+    // Serialising strings cannot fail.
+    serde_json::to_string(&values).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -318,24 +318,20 @@ fn remove_duplicates(
             "event_slots_delete",
         ],
     )?;
+    let delete = |rows: &str| {
+        format!(
+            "DELETE FROM events WHERE seq IN (SELECT e.seq FROM events e WHERE {rows} AND {DUPLICATE})"
+        )
+    };
     let removed = if repeats.watch && inserted > 10_000 {
-        let mut delete = tx.prepare(&format!(
-            "DELETE FROM events WHERE seq IN (SELECT e.seq FROM events e
-                                             WHERE e.seq = ?2 AND {DUPLICATE})"
-        ))?;
+        let mut one = tx.prepare(&delete("e.seq = ?2"))?;
         let mut removed = 0;
         for seq in &repeats.seqs {
-            removed += delete.execute(params![incident, seq])? as u64;
+            removed += one.execute(params![incident, seq])? as u64;
         }
         removed
     } else {
-        tx.execute(
-            &format!(
-                "DELETE FROM events WHERE seq IN (SELECT e.seq FROM events e
-                                                 WHERE e.seq > ?2 AND {DUPLICATE})"
-            ),
-            params![incident, last_seq],
-        )? as u64
+        tx.execute(&delete("e.seq > ?2"), params![incident, last_seq])? as u64
     };
     for sql in &triggers {
         tx.execute_batch(sql)?;

@@ -83,17 +83,13 @@ pub(crate) fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
 
 /// Attributes as an event keeps them: an object, or the values alone with the names of
 /// their set (schema 17). Zipped here rather than by the SQL function `debrief_attrs`,
-/// which would write the object for this to parse again (a third of an export's time).
+/// which would write the object for this to parse again (1.3-1.6 s more of a
+/// 1,000,000-event export, measured).
 fn stored_attrs(stored: &str, names: Option<&str>) -> Vec<(String, String)> {
-    let Some(names) = names else {
-        return attrs_from_text(stored);
-    };
-    let names: Vec<String> = serde_json::from_str(names).unwrap_or_default();
-    let values: Vec<String> = serde_json::from_str(stored).unwrap_or_default();
-    if names.len() != values.len() {
-        return Vec::new();
+    match names {
+        Some(names) => super::attr_names::pairs(names, stored).unwrap_or_default(),
+        None => attrs_from_text(stored),
     }
-    names.into_iter().zip(values).collect()
 }
 
 /// Attributes as stored: a JSON object (`{"parser": "winevtx", ...}`), empty when none.
