@@ -28,7 +28,7 @@ pub fn import(store: &mut Store, args: ImportArgs, out: &mut dyn Write) -> Resul
     } else {
         args.file.display().to_string()
     };
-    let (file, size): (Box<dyn Read>, u64) = if stdin {
+    let (file, size): (Box<dyn Read + Send>, u64) = if stdin {
         (Box::new(std::io::stdin()), 0)
     } else {
         let f = File::open(&args.file).with_context(|| format!("cannot open {name}"))?;
@@ -49,7 +49,7 @@ pub fn import(store: &mut Store, args: ImportArgs, out: &mut dyn Write) -> Resul
     // The file is read once: hashed and counted for the progress bar on the way.
     let (tracked, hash) = import::Tracked::new(file, None);
     let progress = progress_bar(size);
-    let reader: Box<dyn Read> = Box::new(progress.wrap_read(tracked));
+    let reader: Box<dyn Read + Send> = Box::new(progress.wrap_read(tracked));
     let mut rows = import::open(reader, args.format, &args.maps, time).map_err(|e| match e {
         FileError::Empty => anyhow!("{name}: the file is empty: nothing to import"),
         e => anyhow!("{name}: {e}"),

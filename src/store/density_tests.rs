@@ -41,7 +41,7 @@ fn row(i: u64, batch: &str) -> ImportedRow {
     )
 }
 
-fn import(s: &mut Store, incident: &str, rows: impl Iterator<Item = ImportedRow>) -> String {
+fn import(s: &mut Store, incident: &str, rows: impl Iterator<Item = ImportedRow> + Send) -> String {
     let mut rows = rows.map(Ok::<_, RowError>);
     let run = ImportRun {
         file: "t.csv".into(),

@@ -299,3 +299,38 @@ fn imported_events_are_created_when_their_import_is_until_edited() {
         assert!(!text.contains(zero), "{text}");
     }
 }
+
+#[test]
+fn rows_read_ahead_arrive_all_and_in_order() {
+    let mut seen = Vec::new();
+    let mut rows = 0..10_000u32;
+    let done: std::result::Result<(), ()> = import::read_ahead(&mut rows, |r| {
+        seen.push(*r);
+        Ok(())
+    });
+    assert_eq!(done, Ok(()));
+    assert_eq!(seen, (0..10_000).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_failed_write_stops_the_reading_ahead() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let read = AtomicUsize::new(0);
+    let mut rows = (0..1_000_000u32).inspect(|_| {
+        read.fetch_add(1, Ordering::Relaxed);
+    });
+    let mut written = 0;
+    let done = import::read_ahead(&mut rows, |r| {
+        written += 1;
+        if *r == 300 {
+            Err(format!("row {r} refused"))
+        } else {
+            Ok(())
+        }
+    });
+    assert_eq!(done, Err("row 300 refused".to_string()));
+    assert_eq!(written, 301);
+    // A few batches ahead at most, not the whole file.
+    let read = read.load(Ordering::Relaxed);
+    assert!(read < 20_000, "{read} rows read");
+}

@@ -67,9 +67,9 @@ struct Record {
 }
 
 enum Source {
-    Csv(csv::Reader<Box<dyn Read>>),
+    Csv(csv::Reader<Box<dyn Read + Send>>),
     Jsonl {
-        reader: BufReader<Box<dyn Read>>,
+        reader: BufReader<Box<dyn Read + Send>>,
         /// The first object, read to learn the columns.
         first: Option<serde_json::Map<String, serde_json::Value>>,
         line: u64,
@@ -100,7 +100,7 @@ pub struct Rows {
 /// [`Rows::detected`]). `maps` are `COLUMN=FIELD` pairs: they name the columns of a plain
 /// CSV and override those of the known formats.
 pub fn open(
-    input: Box<dyn Read>,
+    input: Box<dyn Read + Send>,
     format: ImportFormat,
     maps: &[(String, Field)],
     time: TimeOptions,
@@ -167,7 +167,7 @@ pub fn open(
             header,
         )
     } else {
-        let boxed: Box<dyn Read> = Box::new(reader);
+        let boxed: Box<dyn Read + Send> = Box::new(reader);
         let mut csv = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
@@ -366,7 +366,10 @@ impl Rows {
         };
         let zone = cell(Field::Zone).map(|(_, v)| v);
         let at = if let Some((i, v)) = cell(Field::At) {
+            // Only a bare number is tried as one (not every row's ISO time, with an
+            // error message made and thrown away each time).
             if self.epoch_unit.is_none()
+                && time::is_bare_number(v)
                 && let Ok((_, unit)) = time::epoch(v)
             {
                 self.epoch_unit = Some(unit);
@@ -501,16 +504,23 @@ fn fingerprint(columns: &[(String, Field)], cells: &[String], header_len: usize)
 /// counts the bytes (for a progress gauge in another thread).
 pub struct Tracked<R> {
     inner: R,
-    hash: std::rc::Rc<std::cell::RefCell<Sha256>>,
+    hash: std::sync::Arc<std::sync::Mutex<Sha256>>,
     read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
+/// The hash, shared between the thread that reads the file and the one that records it
+/// (a panic while hashing leaves no half-updated state worth refusing).
+fn lock(hash: &std::sync::Mutex<Sha256>) -> std::sync::MutexGuard<'_, Sha256> {
+    hash.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The hash of what a [`Tracked`] reader has read so far.
-pub struct HashHandle(std::rc::Rc<std::cell::RefCell<Sha256>>);
+pub struct HashHandle(std::sync::Arc<std::sync::Mutex<Sha256>>);
 
 impl HashHandle {
     pub fn hex(&self) -> String {
-        let digest = self.0.borrow().clone().finalize();
+        let digest = lock(&self.0).clone().finalize();
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }
 }
@@ -520,7 +530,7 @@ impl<R: Read> Tracked<R> {
         inner: R,
         read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
     ) -> (Tracked<R>, HashHandle) {
-        let hash = std::rc::Rc::new(std::cell::RefCell::new(Sha256::new()));
+        let hash = std::sync::Arc::new(std::sync::Mutex::new(Sha256::new()));
         (
             Tracked {
                 inner,
@@ -535,7 +545,7 @@ impl<R: Read> Tracked<R> {
 impl<R: Read> Read for Tracked<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hash.borrow_mut().update(&buf[..n]);
+        lock(&self.hash).update(&buf[..n]);
         if let Some(r) = &self.read {
             r.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         }

@@ -10,7 +10,7 @@ fn rows(
     maps: &[(String, Field)],
     tz: Option<&str>,
 ) -> Result<(Rows, Vec<Result<ImportedRow, RowError>>), FileError> {
-    let input: Box<dyn Read> = Box::new(std::io::Cursor::new(text.to_vec()));
+    let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(text.to_vec()));
     let time = TimeOptions {
         zone: tz.map(|z| z.parse().unwrap()),
         format: None,

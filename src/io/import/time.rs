@@ -86,6 +86,12 @@ pub fn epoch(text: &str) -> Result<(Timestamp, EpochUnit), String> {
     Ok((Timestamp::new(utc, 0, Precision::Exact), unit))
 }
 
+/// Whether a (trimmed) cell is a bare number: seconds, ms, µs or ns since 1970.
+pub(super) fn is_bare_number(t: &str) -> bool {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+}
+
 /// Reads a time cell, with `zone` the content of a zone column when the format has one
 /// (an offset like `+02:00` or a zone name like `UTC`).
 pub fn at(text: &str, zone: Option<&str>, opts: &TimeOptions) -> Result<Timestamp, String> {
@@ -96,9 +102,7 @@ pub fn at(text: &str, zone: Option<&str>, opts: &TimeOptions) -> Result<Timestam
     if let Some(format) = &opts.format {
         return with_format(t, format, zone, opts);
     }
-    // A bare number: seconds, ms, µs or ns since 1970.
-    let digits = t.strip_prefix('-').unwrap_or(t);
-    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
+    if is_bare_number(t) {
         return epoch(t).map(|(ts, _)| ts);
     }
     naive_or_offset(t, zone, opts)
