@@ -82,15 +82,11 @@ fn main() {
     println!("| measure | result | target |");
     println!("|---|---|---|");
     let rate = n as f64 / import_secs;
-    match floor {
-        Some(f) => println!(
-            "| import | {import_secs:.1} s ({rate:.0} rows/s); sqlite3 .import + index {f:.1} s; ratio {:.1}x | within 2x |",
-            import_secs / f
-        ),
-        None => println!(
-            "| import | {import_secs:.1} s ({rate:.0} rows/s); sqlite3 not found, no floor | within 2x |"
-        ),
-    }
+    // The whole import does more than `.import` + an index (the full-text index too): its
+    // targets are the next two rows, against the same work and the timeline usable.
+    println!(
+        "| import, whole (committed and indexed for search) | {import_secs:.1} s ({rate:.0} rows/s) | see the next two rows |"
+    );
     import_scale::rows(&dir, &csv, bytes, &db, (usable_secs, import_secs), floor);
     print!("{child_report}");
     for format in ["markdown", "html"] {
