@@ -256,16 +256,19 @@ fn an_undo_killed_halfway_leaves_the_import_whole() {
             .spawn()
             .unwrap();
         std::thread::sleep(Duration::from_millis(wait));
-        let finished = child.try_wait().unwrap().is_some();
         child.kill().unwrap();
         child.wait().unwrap();
         assert_eq!(integrity(&db), "ok");
+        // All or nothing. Nothing: the undo committed before the kill (it may still have
+        // been giving space back, or may have ended), so there is nothing left to kill.
         let count = events(&db);
-        if finished {
-            assert!(count == 0 || count == n, "{count} events after the undo");
+        assert!(
+            count == 0 || count == n,
+            "a killed undo left {count} events"
+        );
+        if count == 0 {
             break;
         }
-        assert_eq!(count, n, "a killed undo left {count} events");
         killed += 1;
     }
     assert!(killed > 0, "no undo was killed before it ended");
