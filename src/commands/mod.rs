@@ -408,6 +408,23 @@ fn load_demo(store: &mut Store, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// A deleted incident's events, set aside in one step (or brought back by its undo).
+fn set_aside_line(op: &str, c: &crate::domain::history::Change) -> String {
+    let events = c
+        .old
+        .as_deref()
+        .or(c.new.as_deref())
+        .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+        .and_then(|v| v["events"].as_i64())
+        .unwrap_or(0);
+    let how = if op == "delete" {
+        "set aside with the incident (undo brings them back)"
+    } else {
+        "brought back"
+    };
+    format!("{op} {events} events {how}")
+}
+
 fn history(
     store: &Store,
     key: Option<&str>,
@@ -436,6 +453,7 @@ fn history(
                 crate::store::short_id(&c.entity_id),
                 row_changes(c.old.as_deref(), c.new.as_deref())
             ),
+            (op, _) if c.entity == crate::store::EVENTS_SET_ASIDE => set_aside_line(op, c),
             (op, _) => format!("{op} {} {}", c.entity, c.entity_id),
         };
         writeln!(

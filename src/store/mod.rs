@@ -34,6 +34,7 @@ mod rows;
 mod search;
 mod search_backlog;
 mod seed;
+mod set_aside;
 mod undo;
 
 pub use actions::{BacklogFilter, OwnerLoad, ReviewInput, action_json, review_json};
@@ -56,6 +57,7 @@ pub use merge_import::{Base, MergeImport};
 pub use open::{APPLICATION_ID, folder_warning, latest_version, migrations, open_regular};
 pub use progress::{BACKGROUND_WEIGHT, Progress};
 pub use search_backlog::BACKLOG_SLICE;
+pub(crate) use set_aside::ENTITY as EVENTS_SET_ASIDE;
 pub use undo::Replayed;
 
 use chrono::{DateTime, Utc};

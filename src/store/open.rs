@@ -32,6 +32,7 @@ pub(super) const MIGRATIONS_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0016_no_fingerprint_index.sql")),
     M::up(include_str!("migrations/0017_attribute_names.sql")),
     M::up(include_str!("migrations/0018_import_times.sql")),
+    M::up(include_str!("migrations/0019_events_set_aside.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -75,7 +75,8 @@ impl Store {
     }
 
     /// How much work undoing (`redo` false) or redoing this session's latest change in
-    /// `scope` is: its label and weight (history rows, plus the events of an import).
+    /// `scope` is: its label and weight (history rows, plus the events of an import or of a
+    /// deleted incident's set aside).
     /// `None` when there is nothing to undo or redo.
     pub fn replay_weight(&self, scope: Option<&str>, redo: bool) -> Result<Option<(String, i64)>> {
         let Some((target, label)) = self.replay_target(scope, Some(&self.session), redo)? else {
@@ -84,7 +85,9 @@ impl Store {
         let weight: i64 = self.conn.query_row(
             "SELECT (SELECT count(*) FROM history WHERE change_set = ?1)
                   + (SELECT coalesce(sum(imported), 0) FROM imports WHERE id IN
-                        (SELECT entity_id FROM history WHERE change_set = ?1 AND entity = 'import'))",
+                        (SELECT entity_id FROM history WHERE change_set = ?1 AND entity = 'import'))
+                  + (SELECT coalesce(sum(json_extract(coalesce(old, new), '$.events')), 0)
+                        FROM history WHERE change_set = ?1 AND entity = 'events_set_aside')",
             [target],
             |r| r.get(0),
         )?;

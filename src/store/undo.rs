@@ -270,6 +270,10 @@ impl Writer<'_> {
             }
             "owner" => self.delete_row("owners", "owner", s),
             "import" => self.remove_import(&s.entity_id, s.incident_id.as_deref()),
+            super::set_aside::ENTITY => {
+                let incident = s.incident_id.as_deref().unwrap_or_default();
+                self.set_aside_events(incident, Some(&s.entity_id))
+            }
             other => Err(StoreError::invalid(
                 "history",
                 format!("cannot remove a {other}"),
@@ -304,6 +308,7 @@ impl Writer<'_> {
         let text = |k: &str| v[k].as_str().map(str::to_string);
         match s.entity.as_str() {
             "event" => self.restore_event(&s.entity_id, inc, &v).map(drop),
+            super::set_aside::ENTITY => self.bring_back_events(&s.entity_id, inc, &v),
             "actor" => {
                 let kind = text("kind")
                     .and_then(|k| k.parse().ok())
@@ -568,22 +573,8 @@ impl Writer<'_> {
         for ev in evidence {
             self.delete_evidence(&ev)?;
         }
-        // Latest first, so undo brings events back in time order (causes before effects).
-        let ids = self.strings(
-            "SELECT id FROM events_v WHERE incident_id = ?1 ORDER BY at_us DESC, seq DESC",
-            id,
-        )?;
-        self.steps_ahead(ids.len());
-        self.deleting_events(ids.len() as i64, || {
-            for event_id in ids {
-                let e = self.event(&event_id)?;
-                self.record_delete("event", &event_id, Some(id), &json::event(&e))?;
-                self.tx
-                    .execute("DELETE FROM events WHERE id = ?1", [&event_id])?;
-                self.step_done();
-            }
-            Ok(())
-        })?;
+        // All at once, as they are stored: one history step (set_aside.rs).
+        self.set_aside_events(id, None)?;
         for actor in self.actors(id)? {
             let snapshot = json!({
                 "name": actor.name, "kind": actor.kind.as_str(),
