@@ -5,6 +5,8 @@
 //! export's time against the sqlite3 shell's `.mode csv` dump of the same columns, and the
 //! undo of the import in the workbench (run last: it takes the import back): its time, the
 //! worst gap between two frames while it ran, how soon help opened, and the space given back.
+//! Before it, the incident deleted in the workbench and the delete undone (the import's
+//! undo then shows the import came back whole).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use debrief::app::{App, Msg, update};
@@ -31,6 +33,7 @@ pub fn child(args: &[String], key: &str) -> bool {
         "bundle-export" => bundle_export_child(db, out, key),
         "bundle-import" => bundle_import_child(db, out),
         "undo" => undo_child(db),
+        "delete" => delete_child(db),
         other => panic!("no such child: {other}"),
     }
     true
@@ -47,6 +50,7 @@ pub fn rows(db: &Path, dir: &Path) {
         "{}",
         run_child("bundle-import", &bundle, &dir.join("imported.db"))
     );
+    print!("{}", run_child("delete", db, db));
     print!("{}", run_child("undo", db, db));
 }
 
@@ -259,4 +263,71 @@ fn undo_child(db: &Path) {
         size_before as f64 / 1e6,
         store.file_bytes() as f64 / 1e6
     );
+}
+
+/// The workbench's delete of the incident and the undo of that delete, on the incidents
+/// list (`d` `y`, then `u`): each runs in the background, with the space given back after
+/// it, in the loop a terminal runs (a poll and a frame every 100 ms).
+fn delete_child(db: &Path) {
+    let mut store = Store::open(db, "bench").expect("the database");
+    let mut app = App::new(
+        Keymap::default(),
+        debrief::app::Settings::builtin(),
+        chrono::Utc::now(),
+        true,
+    );
+    update(&mut app, Msg::Resize(200, 50), &mut store);
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    app.start(&store);
+    terminal.draw(|f| debrief::ui::render(&app, f)).unwrap();
+    let events = |store: &Store| -> i64 {
+        store
+            .connection()
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .expect("a count")
+    };
+    let before = store.file_bytes();
+    let delete = until_idle(&mut app, &mut store, &mut terminal, &['d', 'y']);
+    let deleted = store.file_bytes();
+    let left = events(&store);
+    let undo = until_idle(&mut app, &mut store, &mut terminal, &['u']);
+    println!(
+        "| delete of the incident (`d` `y` on the incidents list, in the background) | {:.1} s, the space given back included; worst frame {:.0} ms; file and -wal {:.0} MB before, {:.0} MB after; {left} events left | the workbench live, the space given back |",
+        delete.0,
+        delete.1.as_secs_f64() * 1000.0,
+        before as f64 / 1e6,
+        deleted as f64 / 1e6,
+    );
+    println!(
+        "| undo of the delete (`u`, in the background) | {:.1} s; worst frame {:.0} ms; file and -wal {:.0} MB after; {} events back | the workbench live |",
+        undo.0,
+        undo.1.as_secs_f64() * 1000.0,
+        store.file_bytes() as f64 / 1e6,
+        events(&store),
+    );
+}
+
+/// Presses the keys, then polls and draws every 100 ms until no job runs: the seconds
+/// from the first key and the worst gap between two frames.
+fn until_idle(
+    app: &mut App,
+    store: &mut Store,
+    terminal: &mut Terminal<TestBackend>,
+    keys: &[char],
+) -> (f64, Duration) {
+    let started = Instant::now();
+    for k in keys {
+        update(app, Msg::Key(key(KeyCode::Char(*k))), store);
+    }
+    // A small incident is deleted (or brought back) at once, with no job.
+    let mut last_frame = Instant::now();
+    let mut worst = Duration::ZERO;
+    while app.has_job() {
+        std::thread::sleep(Duration::from_millis(100).saturating_sub(last_frame.elapsed()));
+        update(app, Msg::Poll, store);
+        terminal.draw(|f| debrief::ui::render(app, f)).unwrap();
+        worst = worst.max(last_frame.elapsed());
+        last_frame = Instant::now();
+    }
+    (started.elapsed().as_secs_f64(), worst)
 }
