@@ -157,3 +157,36 @@ fn an_import_number_taken_meanwhile_is_not_shared_on_undo() {
     assert_eq!(s.count_events(&second).unwrap(), 0);
     assert_eq!(events(&s, &first), restored);
 }
+
+#[test]
+fn a_cause_and_its_effect_slices_apart_come_back_linked() {
+    use crate::domain::NewEvent;
+    let mut s = Store::open_in_memory("tester").unwrap();
+    let inc = incident(&mut s, "IR-C");
+    import(&mut s, &inc, 40, "base");
+    let at = |m: u32| {
+        crate::domain::parse_time(
+            &format!("2026-03-11T10:{m:02}:00Z"),
+            &crate::domain::TimeContext::utc(),
+        )
+        .unwrap()
+    };
+    // A cause early, its effect many slices later (rows are set aside a few at a time
+    // under test): deleting the cause first would have unlinked the effect.
+    let cause = s
+        .add_event(&inc, &NewEvent::new(at(0), "cause").unwrap())
+        .unwrap();
+    for m in 1..20 {
+        s.add_event(&inc, &NewEvent::new(at(m), "filler").unwrap())
+            .unwrap();
+    }
+    let mut e = NewEvent::new(at(30), "effect").unwrap();
+    e.caused_by = Some(cause.id.clone());
+    let effect = s.add_event(&inc, &e).unwrap();
+    let before = events(&s, &inc);
+    s.delete_incident(&inc).unwrap();
+    s.undo(None).unwrap();
+    assert_eq!(events(&s, &inc), before);
+    let back = s.event(&effect.id).unwrap().unwrap();
+    assert_eq!(back.caused_by.as_deref(), Some(cause.id.as_str()));
+}
