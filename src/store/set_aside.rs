@@ -54,7 +54,7 @@ impl Writer<'_> {
             .execute("INSERT INTO set_aside (id) VALUES (?1)", [&set])?;
         let num = self.tx.last_insert_rowid();
         let imports = self.imports_of(incident_id)?;
-        self.add_total(2 * count);
+        self.add_total(count);
         // The counts follow once, not one update a row (the incident goes next anyway).
         let triggers = take_triggers(&self.tx, &["event_counts_delete"])?;
         self.deleting_events(count, || self.move_aside(incident, num))?;
@@ -73,35 +73,58 @@ impl Writer<'_> {
         )
     }
 
-    /// Copies the incident's events into the set numbered `num`, then deletes them, a
-    /// slice at a time. Every row is copied before any is deleted: deleting an event
-    /// unlinks its effects (`caused_by` is SET NULL), which must be copied as they were.
+    /// Moves the incident's events into the set numbered `num`, a slice at a time (each
+    /// copied, then deleted, while its pages are at hand). Deleting an event unlinks its
+    /// effects (`caused_by` is SET NULL) before a later slice copies them, so the links
+    /// are read first and an effect copied unlinked takes its cause from them.
     fn move_aside(&self, incident: i64, num: i64) -> Result<()> {
-        let mut slices = Vec::new();
+        let linked: i64 = self.tx.query_row(
+            "SELECT count(*) FROM events WHERE incident = ?1 AND caused_by IS NOT NULL",
+            [incident],
+            |r| r.get(0),
+        )?;
+        let columns = if linked > 0 {
+            self.tx.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS set_aside_links
+                     (id TEXT PRIMARY KEY, caused_by TEXT NOT NULL) WITHOUT ROWID;
+                 DELETE FROM temp.set_aside_links;",
+            )?;
+            self.tx.execute(
+                "INSERT INTO temp.set_aside_links
+                 SELECT id, caused_by FROM events WHERE incident = ?1 AND caused_by IS NOT NULL",
+                [incident],
+            )?;
+            SHARED.replace(
+                "caused_by",
+                "coalesce(caused_by,
+                     (SELECT l.caused_by FROM temp.set_aside_links l WHERE l.id = e.id))",
+            )
+        } else {
+            SHARED.to_string()
+        };
         let mut after = i64::MIN;
         let mut done: i64 = 0;
         while let Some(last) = self.slice_end(incident, after)? {
             let copied = self.tx.execute(
                 &format!(
                     "INSERT INTO events_set_aside (key, {SHARED}, import_ref, import_num)
-                     SELECT (?1 << 32) + ?2 + row_number() OVER (ORDER BY seq), {SHARED},
+                     SELECT (?1 << 32) + ?2 + row_number() OVER (ORDER BY seq), {columns},
                          (SELECT i.id FROM imports i WHERE i.num = e.import_id), import_id
                      FROM events e WHERE incident = ?3 AND seq > ?4 AND seq <= ?5
                      ORDER BY seq"
                 ),
                 params![num, done, incident, after, last],
             )? as i64;
-            done += copied;
-            self.advance(copied);
-            slices.push((after, last));
-            after = last;
-        }
-        for (after, last) in slices {
-            let deleted = self.tx.execute(
+            self.tx.execute(
                 "DELETE FROM events WHERE incident = ?1 AND seq > ?2 AND seq <= ?3",
                 params![incident, after, last],
             )?;
-            self.advance(deleted as i64);
+            done += copied;
+            self.advance(copied);
+            after = last;
+        }
+        if linked > 0 {
+            self.tx.execute_batch("DELETE FROM temp.set_aside_links")?;
         }
         Ok(())
     }
