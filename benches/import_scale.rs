@@ -2,13 +2,9 @@
 //! same work, the database's size against the CSV's, and the first search of a word in
 //! every row. Part of `cargo bench --bench timeline` (called from its `main`).
 
-use super::{KEY, frame, key, send, timed};
+use super::{KEY, key, send, timed};
 use crossterm::event::KeyCode;
-use debrief::app::{App, Msg, update};
-use debrief::keymap::Keymap;
 use debrief::store::Store;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use std::path::Path;
 
 /// Measures and prints the rows (`floor`: the shell's `.import` + time index, measured
@@ -95,16 +91,7 @@ fn breakdown(db: &Path) -> String {
 /// `word`: from Enter on the filter prompt to the filtered list drawn.
 fn first_search(db: &Path, word: &str) -> (f64, String) {
     let mut store = Store::open(db, "bench").expect("the database");
-    let mut app = App::new(
-        Keymap::default(),
-        debrief::app::Settings::builtin(),
-        chrono::Utc::now(),
-        true,
-    );
-    update(&mut app, Msg::Resize(200, 50), &mut store);
-    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
-    app.start(&store);
-    frame(&mut terminal, &app);
+    let (mut app, mut terminal) = super::workbench(&mut store);
     send(&mut app, &mut store, key(KeyCode::Enter));
     assert!(
         app.timeline()

@@ -10,7 +10,6 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use debrief::app::{App, Msg, update};
-use debrief::keymap::Keymap;
 use debrief::store::Store;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -195,15 +194,7 @@ fn undo_child(db: &Path) {
     let mut store = Store::open(db, "bench")
         .expect("the database")
         .with_session(&session);
-    let mut app = App::new(
-        Keymap::default(),
-        debrief::app::Settings::builtin(),
-        chrono::Utc::now(),
-        true,
-    );
-    update(&mut app, Msg::Resize(200, 50), &mut store);
-    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
-    app.start(&store);
+    let (mut app, mut terminal) = super::workbench(&mut store);
     update(&mut app, Msg::Key(key(KeyCode::Enter)), &mut store);
     terminal.draw(|f| debrief::ui::render(&app, f)).unwrap();
     // The density strip of a large incident is read at the first poll after opening: an
@@ -270,16 +261,7 @@ fn undo_child(db: &Path) {
 /// it, in the loop a terminal runs (a poll and a frame every 100 ms).
 fn delete_child(db: &Path) {
     let mut store = Store::open(db, "bench").expect("the database");
-    let mut app = App::new(
-        Keymap::default(),
-        debrief::app::Settings::builtin(),
-        chrono::Utc::now(),
-        true,
-    );
-    update(&mut app, Msg::Resize(200, 50), &mut store);
-    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
-    app.start(&store);
-    terminal.draw(|f| debrief::ui::render(&app, f)).unwrap();
+    let (mut app, mut terminal) = super::workbench(&mut store);
     let events = |store: &Store| -> i64 {
         store
             .connection()

@@ -202,12 +202,7 @@ fn debrief_import(db: &Path, csv: &Path) -> (f64, f64) {
 /// The measurements that need a fresh process: open, keys, search, memory.
 fn child(db: &Path) {
     let mut store = Store::open(db, "bench").expect("the database");
-    let settings = debrief::app::Settings::builtin();
-    let mut app = App::new(Keymap::default(), settings, chrono::Utc::now(), true);
-    update(&mut app, Msg::Resize(200, 50), &mut store);
-    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
-    app.start(&store);
-    frame(&mut terminal, &app);
+    let (mut app, mut terminal) = workbench(&mut store);
 
     // Open: from the key that opens the incident to the first frame of its timeline.
     let open = timed(&mut terminal, &mut app, &mut store, key(KeyCode::Enter));
@@ -391,6 +386,17 @@ fn key(code: KeyCode) -> KeyEvent {
 
 fn send(app: &mut App, store: &mut Store, k: KeyEvent) {
     update(app, Msg::Key(k), store);
+}
+
+/// A workbench on `store` in a 200x50 terminal, started (the incidents list) and drawn.
+fn workbench(store: &mut Store) -> (App, Terminal<TestBackend>) {
+    let settings = debrief::app::Settings::builtin();
+    let mut app = App::new(Keymap::default(), settings, chrono::Utc::now(), true);
+    update(&mut app, Msg::Resize(200, 50), store);
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    app.start(store);
+    frame(&mut terminal, &app);
+    (app, terminal)
 }
 
 fn frame(terminal: &mut Terminal<TestBackend>, app: &App) {

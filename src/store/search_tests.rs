@@ -42,7 +42,7 @@ pub(super) fn row(i: u64, at_s: i64, batch: &str) -> ImportedRow {
     }
 }
 
-fn import(s: &mut Store, incident: &str, rows: Vec<ImportedRow>) {
+pub(super) fn import(s: &mut Store, incident: &str, rows: Vec<ImportedRow>) {
     let rows: Vec<std::result::Result<ImportedRow, RowError>> = rows.into_iter().map(Ok).collect();
     let run = ImportRun {
         file: "t.csv".into(),

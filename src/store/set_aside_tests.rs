@@ -4,7 +4,7 @@
 
 use super::super::*;
 use crate::domain::{NewIncident, Precision, Timestamp};
-use crate::io::import::{ImportedRow, RowError};
+use crate::io::import::ImportedRow;
 
 fn incident(s: &mut Store, key: &str) -> String {
     s.create_incident(&NewIncident::new(key, "Mailbox compromise").unwrap())
@@ -14,7 +14,7 @@ fn incident(s: &mut Store, key: &str) -> String {
 
 /// Imports `n` rows named `what`, each with a host attribute; the first is tagged.
 fn import(s: &mut Store, incident: &str, n: u64, what: &str) {
-    let rows: Vec<std::result::Result<ImportedRow, RowError>> = (0..n)
+    let rows = (0..n)
         .map(|i| {
             let at =
                 Timestamp::from_micros((1_700_000_000 + i as i64) * 1_000_000, 0, Precision::Exact);
@@ -28,20 +28,10 @@ fn import(s: &mut Store, incident: &str, n: u64, what: &str) {
             if i == 0 {
                 r.tags = vec!["initial-access".into()];
             }
-            Ok(r)
+            r
         })
         .collect();
-    let run = ImportRun {
-        file: format!("{what}.csv"),
-        format: "timesketch-csv".into(),
-        ..Default::default()
-    };
-    let out = s
-        .import_rows(incident, &mut rows.into_iter(), &run, &mut |_| {}, &|| {
-            "00".into()
-        })
-        .unwrap();
-    assert!(out.committed);
+    super::super::search_tests::import(s, incident, rows);
 }
 
 /// Every event of the incident as a reader sees it, in order.
@@ -118,7 +108,7 @@ fn a_deleted_incident_s_imported_events_come_back_as_they_were_stored() {
     }
     s.undo(None).unwrap();
     // The import is whole again: undoing it takes its events, and only them.
-    assert_eq!(s.undo(None).unwrap().unwrap().label, "import gone.csv");
+    assert_eq!(s.undo(None).unwrap().unwrap().label, "import t.csv");
     assert_eq!(s.count_events(&gone).unwrap(), 0);
     assert_eq!(events(&s, &kept), kept_before);
 }
@@ -152,7 +142,7 @@ fn an_import_number_taken_meanwhile_is_not_shared_on_undo() {
     // Undoing the second import leaves the first incident's events alone.
     assert_eq!(
         s.undo(Some(&second)).unwrap().unwrap().label,
-        "import second.csv"
+        "import t.csv"
     );
     assert_eq!(s.count_events(&second).unwrap(), 0);
     assert_eq!(events(&s, &first), restored);
