@@ -126,7 +126,7 @@ fn a_large_incident_is_deleted_and_brought_back_in_the_background() {
     assert!(h.app.incidents.rows.is_empty());
     assert_eq!(h.store.count_events(&incident).unwrap(), 0);
 
-    // Its undo weighs as many history rows as it had events: in the background too.
+    // Its undo weighs as many as the events set aside: in the background too.
     h.keys("u");
     assert!(h.app.replay_job.is_some(), "{}", h.app.status().text);
     wait_for_jobs(&mut h);
