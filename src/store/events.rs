@@ -395,17 +395,16 @@ impl Writer<'_> {
         if !rebuild {
             return delete();
         }
-        // The triggers that take a deleted event out of the index and its slot.
-        let triggers =
-            super::import::take_triggers(&self.tx, &["events_fts_delete", "event_slots_delete"])?;
-        let done = delete()?;
-        // The rebuild indexes every event left, those waiting in the search backlog too.
-        self.tx.execute_batch(
-            "INSERT INTO events_fts (events_fts) VALUES ('rebuild'); DELETE FROM search_backlog;",
-        )?;
-        for sql in &triggers {
-            self.tx.execute_batch(sql)?;
-        }
+        // Without the triggers that take a deleted event out of the index and its slot.
+        let triggers = ["events_fts_delete", "event_slots_delete"];
+        let done = super::import::without_triggers(&self.tx, &triggers, || {
+            let done = delete()?;
+            // The rebuild indexes every event left, those waiting in the search backlog too.
+            self.tx.execute_batch(
+                "INSERT INTO events_fts (events_fts) VALUES ('rebuild'); DELETE FROM search_backlog;",
+            )?;
+            Ok(done)
+        })?;
         // The slots are counted again from the events left (schema 13).
         self.recount_slots()?;
         Ok(done)
@@ -498,6 +497,11 @@ impl Writer<'_> {
         )?;
         self.tx
             .execute("DELETE FROM event_tags WHERE event_seq = ?1", [seq])?;
+        self.index_tags_text(seq, &tags)
+    }
+
+    /// Indexes an event's tags as its `tags` column holds them (space-separated).
+    pub(crate) fn index_tags_text(&self, seq: i64, tags: &str) -> Result<()> {
         let tags: Vec<String> = tags.split_whitespace().map(str::to_string).collect();
         self.index_tags(seq, &tags)
     }

@@ -264,9 +264,8 @@ pub(super) fn read_ahead<T: Send, E>(
             }
             let _ = full.send(batch);
         });
-        // Both ends go with this closure, so a reader blocked on a full channel is let go
-        // before the scope waits for it.
-        let filled = filled;
+        // Both ends are dropped when this closure returns (a failure too), so a reader
+        // blocked on a full channel is let go before the scope waits for it.
         for batch in filled.iter() {
             for row in &batch {
                 each(row)?;
@@ -357,33 +356,43 @@ fn remove_duplicates(
 ) -> Result<u64> {
     // The rows are in neither the full-text index nor the counts yet (all are filled
     // afterwards), so the triggers that take a deleted event out of them stay out of it.
-    let triggers = take_triggers(
-        tx,
-        &[
-            "events_fts_delete",
-            "event_counts_delete",
-            "event_slots_delete",
-        ],
-    )?;
     let delete = |rows: &str| {
         format!(
             "DELETE FROM events WHERE seq IN (SELECT e.seq FROM events e WHERE {rows} AND {DUPLICATE})"
         )
     };
-    let removed = if repeats.watch && inserted > 10_000 {
-        let mut one = tx.prepare(&delete("e.seq = ?2"))?;
-        let mut removed = 0;
-        for seq in &repeats.seqs {
-            removed += one.execute(params![incident, seq])? as u64;
+    let triggers = [
+        "events_fts_delete",
+        "event_counts_delete",
+        "event_slots_delete",
+    ];
+    without_triggers(tx, &triggers, || {
+        if repeats.watch && inserted > 10_000 {
+            let mut one = tx.prepare(&delete("e.seq = ?2"))?;
+            let mut removed = 0;
+            for seq in &repeats.seqs {
+                removed += one.execute(params![incident, seq])? as u64;
+            }
+            Ok(removed)
+        } else {
+            Ok(tx.execute(&delete("e.seq > ?2"), params![incident, last_seq])? as u64)
         }
-        removed
-    } else {
-        tx.execute(&delete("e.seq > ?2"), params![incident, last_seq])? as u64
-    };
-    for sql in &triggers {
+    })
+}
+
+/// Runs `f` with the named triggers dropped and makes them again afterwards, in the same
+/// transaction (a failure rolls their drop back with the rest).
+pub(super) fn without_triggers<T>(
+    tx: &Transaction<'_>,
+    names: &[&str],
+    f: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    let made = take_triggers(tx, names)?;
+    let out = f()?;
+    for sql in &made {
         tx.execute_batch(sql)?;
     }
-    Ok(removed)
+    Ok(out)
 }
 
 /// Drops the named triggers and returns the statements that make them again, as the

@@ -3,7 +3,7 @@
 //! back; redo sets them aside again under the same set id. Recording each event as its
 //! own snapshot took 90 s and 1.4 GB of history for a million imported events.
 
-use super::import::{index_new_events, take_triggers};
+use super::import::{index_new_events, without_triggers};
 use super::{Result, StoreError, Writer};
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Map, Value, json};
@@ -56,11 +56,9 @@ impl Writer<'_> {
         let imports = self.imports_of(incident_id)?;
         self.add_total(count);
         // The counts follow once, not one update a row (the incident goes next anyway).
-        let triggers = take_triggers(&self.tx, &["event_counts_delete"])?;
-        self.deleting_events(count, || self.move_aside(incident, num))?;
-        for sql in &triggers {
-            self.tx.execute_batch(sql)?;
-        }
+        without_triggers(&self.tx, &["event_counts_delete"], || {
+            self.deleting_events(count, || self.move_aside(incident, num))
+        })?;
         self.tx.execute(
             "UPDATE event_counts SET events = events - ?2 WHERE incident_id = ?1",
             params![incident_id, count],
@@ -173,18 +171,13 @@ impl Writer<'_> {
             |r| r.get(0),
         )?;
         self.add_total(count);
-        let triggers = take_triggers(
-            &self.tx,
-            &[
-                "events_fts_insert",
-                "event_counts_insert",
-                "event_slots_insert",
-            ],
-        )?;
-        self.move_back(incident, low, high)?;
-        for sql in &triggers {
-            self.tx.execute_batch(sql)?;
-        }
+        // The index, the counts and the slots are filled once below, not a row at a time.
+        let triggers = [
+            "events_fts_insert",
+            "event_counts_insert",
+            "event_slots_insert",
+        ];
+        without_triggers(&self.tx, &triggers, || self.move_back(incident, low, high))?;
         self.tx.execute(
             "DELETE FROM events_set_aside WHERE key > ?1 AND key < ?2",
             params![low, high],
@@ -260,16 +253,18 @@ impl Writer<'_> {
     }
 
     /// Puts an import back as it was, under its number unless another import has taken
-    /// it meanwhile (its events find it by its id).
+    /// it meanwhile (its events find it by its id). Any failure but the import being
+    /// there already stops the undo whole, rather than leave its events without it.
     fn put_back_import(&self, incident_id: &str, import: &Value) -> Result<()> {
         let text = |k: &str| import[k].as_str().unwrap_or_default().to_string();
         let int = |k: &str| import[k].as_i64().unwrap_or_default();
         self.tx.execute(
-            "INSERT OR IGNORE INTO imports (id, incident_id, file, format, sha256, rows, imported,
+            "INSERT INTO imports (id, incident_id, file, format, sha256, rows, imported,
                  skipped, duplicates, at_us, by, num)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
                  CASE WHEN EXISTS (SELECT 1 FROM imports WHERE num = ?12)
-                      THEN (SELECT max(num) + 1 FROM imports) ELSE ?12 END)",
+                      THEN (SELECT max(num) + 1 FROM imports) ELSE ?12 END)
+             ON CONFLICT (id) DO NOTHING",
             params![
                 text("id"),
                 incident_id,
@@ -297,8 +292,7 @@ impl Writer<'_> {
             .query_map([last_seq], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         for (seq, tags) in tagged {
-            let tags: Vec<String> = tags.split_whitespace().map(str::to_string).collect();
-            self.index_tags(seq, &tags)?;
+            self.index_tags_text(seq, &tags)?;
         }
         Ok(())
     }
